@@ -1,0 +1,17 @@
+// `npm run bench -- NAME`: runs one benchmark (or all). Figures are ratios against a baseline
+// measured in the same run, because these machines are shared and noisy.
+const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
+  ingest: () => import('./ingest.bench.js'),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length ? wanted : Object.keys(BENCHES);
+for (const name of names) {
+  const load = BENCHES[name];
+  if (!load) {
+    process.stderr.write(`unknown benchmark "${name}"; known: ${Object.keys(BENCHES).join(', ')}\n`);
+    process.exit(2);
+  }
+  process.stdout.write(`\n== ${name} ==\n`);
+  await (await load()).run();
+}

@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { Command, CommanderError } from 'commander';
+import { registerIngest } from './ingest.command.js';
+import { registerMigrate } from './migrate.command.js';
+import { registerPapers } from './papers.command.js';
+import { EXIT } from './run-command.js';
+import { registerServe } from './serve.command.js';
+import { registerTopics } from './topics.command.js';
+
+export function buildProgram(): Command {
+  const program = new Command('paperboy')
+    .description('Paperboy: emails people the new trending research papers on their topics')
+    .showHelpAfterError()
+    .exitOverride();
+  registerServe(program);
+  registerMigrate(program);
+  registerIngest(program);
+  registerPapers(program);
+  registerTopics(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (!(err instanceof CommanderError)) throw err;
+    // Help and version are successes; every other parse error is bad usage.
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+  }
+}

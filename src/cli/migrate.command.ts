@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../config/config.loader.js';
+import { dataSourceOptions } from '../database/data-source.options.js';
+import { printJson } from './output.js';
+import { action } from './run-command.js';
+
+export function registerMigrate(program: Command): void {
+  program
+    .command('migrate')
+    .description('apply pending database migrations')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (flags: { json?: boolean }) => {
+        const ds = new DataSource({ ...dataSourceOptions(loadConfig(process.env)), migrationsRun: false });
+        await ds.initialize();
+        try {
+          const applied = await ds.runMigrations({ transaction: 'each' });
+          const names = applied.map((m) => m.name);
+          if (flags.json) printJson({ applied: names });
+          else process.stdout.write(names.length ? `applied: ${names.join(', ')}\n` : 'database is up to date\n');
+        } finally {
+          await ds.destroy();
+        }
+      }),
+    );
+}

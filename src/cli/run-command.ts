@@ -1,0 +1,34 @@
+import { InvalidInputError, NotFoundError } from '../common/errors.js';
+import { ConfigError } from '../config/config.loader.js';
+import { DumpRejectedError } from '../papers/paper.types.js';
+import { note } from './output.js';
+
+/** Exit codes of every command (PRODUCT.md): 0 success, 1 the work failed, 2 bad usage or bad input. */
+export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
+
+export class ExitError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+export function exitCodeOf(err: unknown): number {
+  if (err instanceof ExitError) return err.code;
+  if (err instanceof InvalidInputError || err instanceof NotFoundError || err instanceof DumpRejectedError || err instanceof ConfigError) {
+    return EXIT.badInput;
+  }
+  return EXIT.failed;
+}
+
+/** Runs a command's action, turning its errors into a message on stderr and the contract's exit code. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<number | void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      process.exitCode = (await fn(...args)) ?? EXIT.ok;
+    } catch (err) {
+      process.exitCode = exitCodeOf(err);
+      note(`error: ${err instanceof Error ? err.message : String(err)}`);
+      if (process.exitCode === EXIT.failed && err instanceof Error && process.env.DEBUG) note(err.stack ?? '');
+    }
+  };
+}

@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config/config.loader.js';
+import { createHttpApp, prepareServe } from '../main.http.js';
+import { note } from './output.js';
+import { action } from './run-command.js';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('API, pages, the inbox watcher and the scheduler')
+    .action(
+      action(async () => {
+        const config = loadConfig(process.env, {
+          onTokenGenerated: (token, file) => note(`Admin token (shown once, kept in ${file}): ${token}`),
+        });
+        const app = await createHttpApp(config, 'serve');
+        await prepareServe(app);
+        await app.listen(config.port);
+        note(`Paperboy is listening on ${config.publicUrl} (port ${config.port})`);
+        // The process now lives until a signal; Nest's shutdown hooks close it cleanly.
+        await new Promise<void>((resolve) => process.once('beforeExit', () => resolve()));
+      }),
+    );
+}

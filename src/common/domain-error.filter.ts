@@ -1,0 +1,37 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { DumpRejectedError } from '../papers/paper.types.js';
+import { DomainError } from './errors.js';
+
+const NAMES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
+  413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+/** The one place errors become HTTP: JSON `{statusCode, error, message}` (PRODUCT.md, "HTTP"). */
+@Catch()
+export class DomainErrorFilter implements ExceptionFilter {
+  private readonly log = new Logger('Http');
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const { status, message } = describe(err);
+    if (status >= 500) this.log.error({ msg: 'request failed', err: err instanceof Error ? err.stack : String(err) });
+    if (res.headersSent) return;
+    res.status(status).json({ statusCode: status, error: NAMES[status] ?? 'Error', message });
+  }
+}
+
+function describe(err: unknown): { status: number; message: string } {
+  if (err instanceof DomainError) return { status: err.status, message: err.message };
+  if (err instanceof DumpRejectedError) return { status: 400, message: `rejected: ${err.message}` };
+  if (err instanceof HttpException) {
+    const body = err.getResponse();
+    const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+    return { status: err.getStatus(), message: Array.isArray(message) ? message.join('; ') : String(message ?? err.message) };
+  }
+  const e = err as { type?: string; status?: number; message?: string };
+  // body-parser's errors carry their own status (413 too large, 400 malformed JSON).
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return { status: e.status, message: e.message ?? 'bad request' };
+  return { status: 500, message: 'internal error' };
+}

@@ -1,0 +1,28 @@
+/** The typed configuration every service receives by injection; nothing reads process.env after start-up. */
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  publicUrl: string;
+  database: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+  redisUrl: string | null;
+  mail: {
+    transport: string;
+    from: string;
+    ratePerSecond: number;
+    dkim: { domainName: string; keySelector: string; privateKey: string } | null;
+  };
+  adminToken: string;
+  secretKey: string;
+  varDir: string;
+  ingestDir: string;
+  ingestPollSeconds: number;
+  digest: { defaultHour: number; maxPapers: number };
+  logLevel: string;
+  schedulerEnabled: boolean;
+  /** Abuse limits on subscribing, per process and per hour. */
+  subscribe: { perIpPerHour: number; perAddressPerHour: number };
+  /** Express's `trust proxy` setting, so rate limits see the client's address behind a reverse proxy. */
+  trustProxy: boolean | number | string;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const url = (protocols: string[]) =>
+  z.string().refine((v) => protocols.some((p) => v.startsWith(p)), { message: `must start with ${protocols.join(' or ')}` });
+
+/** Every setting the process reads, validated once at start (PRODUCT.md, "Settings"). */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: intIn(0, 65535).default(3000),
+  PUBLIC_URL: url(['http://', 'https://']).default('http://localhost:3000'),
+  DATABASE_URL: url(['sqlite:', 'postgres://', 'postgresql://']).default('sqlite:var/paperboy.sqlite'),
+  REDIS_URL: url(['redis://', 'rediss://']).optional(),
+  MAIL_TRANSPORT: url(['file:', 'smtp://', 'smtps://']).default('file:var/outbox'),
+  MAIL_FROM: z.string().min(3).default('Paperboy <papers@localhost>'),
+  MAIL_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
+  DKIM_DOMAIN: z.string().optional(),
+  DKIM_SELECTOR: z.string().optional(),
+  DKIM_PRIVATE_KEY: z.string().optional(),
+  ADMIN_TOKEN: z.string().optional(),
+  SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  INGEST_DIR: z.string().min(1).default('var/inbox'),
+  DIGEST_DEFAULT_HOUR: intIn(0, 23).default(8),
+  DIGEST_MAX_PAPERS: intIn(1, 100).default(10),
+  VAR_DIR: z.string().min(1).default('var'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SCHEDULER_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  INGEST_POLL_SECONDS: z.coerce.number().min(0).default(5),
+  // Subscribe abuse limits, per process: requests per client IP and per address, each per hour.
+  SUBSCRIBE_LIMIT_PER_IP: intIn(1, 1_000_000).default(20),
+  SUBSCRIBE_LIMIT_PER_ADDRESS: intIn(1, 1000).default(3),
+  // Express "trust proxy": unset/false when clients connect directly; true, a hop count or subnets behind a reverse proxy.
+  TRUST_PROXY: z.string().default('false'),
+});
+
+export type Env = z.infer<typeof envSchema>;

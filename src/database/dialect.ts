@@ -1,0 +1,39 @@
+import type { QueryRunner } from 'typeorm';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export function dialectOf(runner: Pick<QueryRunner, 'connection'>): DialectName {
+  return runner.connection.options.type === 'postgres' ? 'postgres' : 'sqlite';
+}
+
+/**
+ * Migrations are written once as SQL with a few placeholders, so the SQLite and PostgreSQL
+ * schemas are reviewed side by side and cannot drift apart.
+ */
+const TYPES: Record<DialectName, Record<string, string>> = {
+  sqlite: { pk: 'INTEGER PRIMARY KEY AUTOINCREMENT', ts: 'datetime', json: 'text', real: 'real', bool: 'boolean' },
+  postgres: { pk: 'SERIAL PRIMARY KEY', ts: 'timestamptz', json: 'text', real: 'double precision', bool: 'boolean' },
+};
+
+export function renderSql(sql: string, dialect: DialectName): string {
+  return sql.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+    const t = TYPES[dialect][name];
+    if (!t) throw new Error(`unknown SQL placeholder {{${name}}}`);
+    return t;
+  });
+}
+
+export async function runSql(runner: QueryRunner, statements: string[]): Promise<void> {
+  const dialect = dialectOf(runner);
+  for (const s of statements) await runner.query(renderSql(s, dialect));
+}
+
+/** Positional parameter `n` (1-based) in the dialect's syntax. */
+export function param(dialect: DialectName, n: number): string {
+  return dialect === 'postgres' ? `$${n}` : '?';
+}
+
+/** The larger of two values where NULL means "unknown", not "smallest". */
+export function greatest(dialect: DialectName, a: string, b: string): string {
+  return dialect === 'postgres' ? `GREATEST(${a}, ${b})` : `max(coalesce(${a}, ${b}), coalesce(${b}, ${a}))`;
+}

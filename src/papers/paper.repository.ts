@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { DialectName, dialectOf, greatest, param } from '../database/dialect.js';
+import type { ParsedPaper } from './paper.types.js';
+
+/** A parsed paper with its key, ready to be written. */
+export interface PaperRow extends ParsedPaper {
+  paperKey: string;
+  source: string;
+}
+
+/** What is already stored of a paper, enough to count changes and re-tag merged text. */
+export interface StoredPaperState {
+  id: number;
+  paperKey: string;
+  title: string;
+  abstract: string | null;
+  upvotes: number | null;
+  trendingDate: string | null;
+  aiKeywords: string[];
+  missing: number;
+}
+
+const COLUMNS = [
+  'paper_key', 'arxiv_id', 'title', 'abstract', 'authors', 'published_at', 'trending_date', 'upvotes',
+  'arxiv_url', 'pdf_url', 'code_url', 'project_url', 'ai_summary', 'ai_keywords', 'categories',
+  'source', 'first_seen_at', 'last_seen_at', 'available_at',
+] as const;
+
+/** Fields filled from a later dump when the stored paper lacks them. */
+const FILLABLE = ['abstract', 'published_at', 'arxiv_url', 'pdf_url', 'code_url', 'project_url', 'ai_summary'] as const;
+
+/** Batched writes of papers; every statement runs on the caller's runner so a file is one transaction. */
+@Injectable()
+export class PaperRepository {
+  constructor(@InjectDataSource() readonly dataSource: DataSource) {}
+
+  async findStates(runner: QueryRunner, keys: string[]): Promise<Map<string, StoredPaperState>> {
+    if (keys.length === 0) return new Map();
+    const d = dialectOf(runner);
+    const missing = FILLABLE.map((c) => `(CASE WHEN ${c} IS NULL THEN 1 ELSE 0 END)`).join(' + ');
+    const rows: Record<string, unknown>[] = await runner.query(
+      `SELECT id, paper_key, title, abstract, upvotes, trending_date, ai_keywords, ${missing} AS missing
+       FROM papers WHERE paper_key IN (${keys.map((_, i) => param(d, i + 1)).join(', ')})`,
+      keys,
+    );
+    return new Map(rows.map((r) => [String(r.paper_key), toState(r)]));
+  }
+
+  /** Inserts or merges a batch (keys unique within it); returns the ids by key. */
+  async upsert(runner: QueryRunner, rows: PaperRow[], now: Date, available: boolean): Promise<Map<string, number>> {
+    if (rows.length === 0) return new Map();
+    const d = dialectOf(runner);
+    const values: unknown[] = [];
+    const tuples = rows.map((row) => {
+      const start = values.length;
+      values.push(...rowValues(row, now, available, d));
+      return `(${COLUMNS.map((_, i) => param(d, start + i + 1)).join(', ')})`;
+    });
+    const sql = `INSERT INTO papers (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}
+      ON CONFLICT (paper_key) DO UPDATE SET ${mergeClause(d)} RETURNING id, paper_key`;
+    const result: { id: number; paper_key: string }[] = await runner.query(sql, values);
+    return new Map(result.map((r) => [r.paper_key, Number(r.id)]));
+  }
+}
+
+function mergeClause(d: DialectName): string {
+  return [
+    `upvotes = ${greatest(d, 'papers.upvotes', 'excluded.upvotes')}`,
+    `trending_date = ${greatest(d, 'papers.trending_date', 'excluded.trending_date')}`,
+    ...FILLABLE.map((c) => `${c} = coalesce(papers.${c}, excluded.${c})`),
+    `authors = CASE WHEN papers.authors = '[]' THEN excluded.authors ELSE papers.authors END`,
+    `ai_keywords = CASE WHEN papers.ai_keywords = '[]' THEN excluded.ai_keywords ELSE papers.ai_keywords END`,
+    `categories = CASE WHEN papers.categories = '[]' THEN excluded.categories ELSE papers.categories END`,
+    `last_seen_at = excluded.last_seen_at`,
+  ].join(', ');
+}
+
+function rowValues(row: PaperRow, now: Date, available: boolean, d: DialectName): unknown[] {
+  const ts = (v: Date | null) => (v == null ? null : d === 'postgres' ? v : v.toISOString().replace('T', ' ').replace('Z', ''));
+  return [
+    row.paperKey, row.arxivId, row.title, row.abstract, JSON.stringify(row.authors), ts(row.publishedAt),
+    row.trendingDate, row.upvotes, row.arxivUrl, row.pdfUrl, row.codeUrl, row.projectUrl, row.aiSummary,
+    JSON.stringify(row.aiKeywords), JSON.stringify(row.categories), row.source, ts(now), ts(now),
+    available ? ts(now) : null,
+  ];
+}
+
+function toState(r: Record<string, unknown>): StoredPaperState {
+  return {
+    id: Number(r.id),
+    paperKey: String(r.paper_key),
+    title: String(r.title),
+    abstract: (r.abstract as string | null) ?? null,
+    upvotes: r.upvotes == null ? null : Number(r.upvotes),
+    trendingDate: (r.trending_date as string | null) ?? null,
+    aiKeywords: JSON.parse(String(r.ai_keywords)) as string[],
+    missing: Number(r.missing),
+  };
+}

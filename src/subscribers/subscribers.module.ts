@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { MailModule } from '../mail/mail.module.js';
+import { TopicsModule } from '../topics/topics.module.js';
+import { PreferencesService } from './preferences.service.js';
+import { SubscribeLimiter } from './subscribe.limiter.js';
+import { SubscriberLinks } from './subscriber-links.service.js';
+import { SubscriberMailer } from './subscriber.mailer.js';
+import { SubscriberRepository } from './subscriber.repository.js';
+import { SubscribersService } from './subscribers.service.js';
+import { SubscriptionsController } from './subscriptions.controller.js';
+
+@Module({
+  imports: [TopicsModule, MailModule],
+  controllers: [SubscriptionsController],
+  providers: [SubscriberRepository, SubscriberLinks, SubscribeLimiter, SubscriberMailer, SubscribersService, PreferencesService],
+  exports: [SubscriberRepository, SubscriberLinks, SubscriberMailer, SubscribersService, PreferencesService],
+})
+export class SubscribersModule {}

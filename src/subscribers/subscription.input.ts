@@ -1,0 +1,153 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { InvalidInputError } from '../common/errors.js';
+import { parseQuery, QuerySyntaxError } from '../topics/query.parser.js';
+import { EMAIL_MAX_LENGTH, normalizeEmail } from './email-address.js';
+import { FREQUENCIES, type Frequency } from './subscriber.entity.js';
+
+/** Strict input limits: no field lets a caller store or mail more than a person would type. */
+export const INPUT_LIMITS = { topics: 40, slugLength: 64, keywordsLength: 300, keywordTerms: 30, timezoneLength: 64 } as const;
+
+/** What a subscriber chooses; shared by subscribing and the preferences page. */
+export interface SubscriptionChoices {
+  topics: string[];
+  keywords: string | null;
+  frequency: Frequency;
+  timezone: string;
+  deliveryHour: number;
+}
+
+export interface SubscriptionRequest extends SubscriptionChoices {
+  email: string;
+}
+
+/** A field and what is wrong with it, so a form can show the message next to the field. */
+export interface InputProblem {
+  field: 'email' | 'topics' | 'keywords' | 'frequency' | 'timezone' | 'hour' | 'body';
+  message: string;
+}
+
+export interface ValidationContext {
+  validSlugs: string[];
+  defaultHour: number;
+  /** Current choices, for partial preference updates. */
+  current?: SubscriptionChoices;
+}
+
+const choicesShape = {
+  topics: z.array(z.string().max(INPUT_LIMITS.slugLength)).max(INPUT_LIMITS.topics).optional(),
+  keywords: z.string().max(INPUT_LIMITS.keywordsLength * 4).nullable().optional(),
+  frequency: z.string().max(16).optional(),
+  timezone: z.string().max(INPUT_LIMITS.timezoneLength * 2).optional(),
+  hour: z.union([z.number(), z.string().max(4)]).optional(),
+};
+const subscriptionSchema = z.object({ email: z.string().max(EMAIL_MAX_LENGTH * 2), ...choicesShape }).strict();
+const choicesSchema = z.object(choicesShape).strict();
+
+/** `POST /api/subscriptions` and the subscribe form: every problem is reported at once. */
+export function validateSubscription(raw: unknown, ctx: ValidationContext): SubscriptionRequest {
+  const body = shapeOf(subscriptionSchema, raw);
+  const email = normalizeEmail(body.email);
+  const problems: InputProblem[] = email.ok ? [] : [{ field: 'email', message: `invalid email address "${clip(body.email)}": it ${email.problem}` }];
+  const choices = checkChoices(body, ctx, problems);
+  if (problems.length) throw inputError(problems);
+  return { email: (email as { email: string }).email, ...choices };
+}
+
+/** The preferences form: fields left out keep their current values. */
+export function validateChoices(raw: unknown, ctx: ValidationContext & { current: SubscriptionChoices }): SubscriptionChoices {
+  const body = shapeOf(choicesSchema, raw);
+  const problems: InputProblem[] = [];
+  const choices = checkChoices(body, ctx, problems);
+  if (problems.length) throw inputError(problems);
+  return choices;
+}
+
+type ChoicesBody = z.infer<typeof choicesSchema>;
+
+function checkChoices(body: ChoicesBody, ctx: ValidationContext, problems: InputProblem[]): SubscriptionChoices {
+  const cur = ctx.current;
+  const topics = body.topics ? [...new Set(body.topics.map((t) => t.trim()).filter(Boolean))] : (cur?.topics ?? []);
+  const unknown = topics.filter((t) => !ctx.validSlugs.includes(t));
+  if (unknown.length) {
+    const list = unknown.map((t) => `"${clip(t)}"`).join(', ');
+    problems.push({ field: 'topics', message: `unknown topic${unknown.length > 1 ? 's' : ''} ${list}; valid topics: ${[...ctx.validSlugs].sort().join(', ')}` });
+  }
+  const keywords = body.keywords === undefined ? (cur?.keywords ?? null) : checkKeywords(body.keywords, problems);
+  if (topics.length === 0 && !keywords && !problems.some((p) => p.field === 'keywords' || p.field === 'topics')) {
+    problems.push({ field: 'topics', message: `choose at least one topic or write your own keywords; valid topics: ${[...ctx.validSlugs].sort().join(', ')}` });
+  }
+  return {
+    topics,
+    keywords,
+    frequency: checkFrequency(body.frequency, cur?.frequency ?? 'daily', problems),
+    timezone: checkTimezone(body.timezone, cur?.timezone ?? 'UTC', problems),
+    deliveryHour: checkHour(body.hour, cur?.deliveryHour ?? ctx.defaultHour, problems),
+  };
+}
+
+function checkKeywords(raw: string | null, problems: InputProblem[]): string | null {
+  const keywords = (raw ?? '').replace(/\s+/g, ' ').trim();
+  if (!keywords) return null;
+  if (keywords.length > INPUT_LIMITS.keywordsLength) {
+    problems.push({ field: 'keywords', message: `keywords are ${keywords.length} characters long; the limit is ${INPUT_LIMITS.keywordsLength}` });
+    return null;
+  }
+  if (/[\p{Cc}\p{Cf}]/u.test(keywords)) {
+    problems.push({ field: 'keywords', message: 'keywords must not contain control characters' });
+    return null;
+  }
+  try {
+    parseQuery(keywords, { maxLength: INPUT_LIMITS.keywordsLength, maxTerms: INPUT_LIMITS.keywordTerms });
+  } catch (err) {
+    if (!(err instanceof QuerySyntaxError)) throw err;
+    problems.push({ field: 'keywords', message: `keywords: ${err.message}` });
+  }
+  return keywords;
+}
+
+function checkFrequency(raw: string | undefined, fallback: Frequency, problems: InputProblem[]): Frequency {
+  if (raw === undefined || raw === '') return fallback;
+  if ((FREQUENCIES as readonly string[]).includes(raw)) return raw as Frequency;
+  problems.push({ field: 'frequency', message: `frequency must be one of ${FREQUENCIES.join(', ')}, got "${clip(raw)}"` });
+  return fallback;
+}
+
+function checkTimezone(raw: string | undefined, fallback: string, problems: InputProblem[]): string {
+  const tz = raw?.trim();
+  if (!tz) return fallback;
+  if (tz.length <= INPUT_LIMITS.timezoneLength && IANAZone.isValidZone(tz)) return tz === 'Etc/UTC' ? 'UTC' : tz;
+  problems.push({ field: 'timezone', message: `timezone must be an IANA zone name such as Europe/Paris or UTC, got "${clip(tz)}"` });
+  return fallback;
+}
+
+function checkHour(raw: number | string | undefined, fallback: number, problems: InputProblem[]): number {
+  if (raw === undefined || raw === '') return fallback;
+  const hour = typeof raw === 'number' ? raw : /^\d{1,2}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (Number.isInteger(hour) && hour >= 0 && hour <= 23) return hour;
+  problems.push({ field: 'hour', message: `hour must be a whole number from 0 to 23, got "${clip(String(raw))}"` });
+  return fallback;
+}
+
+function shapeOf<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems: InputProblem[] = parsed.error.issues.map((i) => ({
+    field: fieldOf(String(i.path[0] ?? 'body')),
+    message: i.code === 'unrecognized_keys' ? `unknown field${i.keys.length > 1 ? 's' : ''}: ${i.keys.join(', ')}` : `${i.path.join('.') || 'body'}: ${i.message}`,
+  }));
+  throw inputError(problems);
+}
+
+function fieldOf(key: string): InputProblem['field'] {
+  return (['email', 'topics', 'keywords', 'frequency', 'timezone', 'hour'] as const).find((f) => f === key) ?? 'body';
+}
+
+function inputError(problems: InputProblem[]): InvalidInputError {
+  return new InvalidInputError(problems.map((p) => p.message).join('; '), { problems });
+}
+
+/** User input quoted back in a message stays short; escaping is the page's job. */
+function clip(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 80)}…` : s;
+}

@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { InvalidInputError } from '../common/errors.js';
+import { fromRoot } from '../common/paths.js';
+import { Meta } from '../database/meta.entity.js';
+import { PaperTopicRepository, type TopicTag } from './paper-topic.repository.js';
+import { Topic } from './topic.entity.js';
+import { TopicTagger } from './topic.tagger.js';
+import { parseQuery, QuerySyntaxError } from './query.parser.js';
+
+export interface TopicInput {
+  slug: string;
+  name: string;
+  description: string;
+  query?: string;
+}
+
+/** What tagging needs of a paper. */
+export interface TaggableText {
+  title: string;
+  abstract: string | null;
+  aiKeywords: string[];
+}
+
+export interface PaperTagger {
+  tag(doc: TaggableText): TopicTag[];
+}
+
+const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const RETAG_BATCH = 500;
+
+@Injectable()
+export class TopicsService implements OnApplicationBootstrap {
+  private readonly log = new Logger('Topics');
+  private cached: Promise<PaperTagger> | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly paperTopics: PaperTopicRepository,
+  ) {}
+
+  list(): Promise<Topic[]> {
+    return this.dataSource.getRepository(Topic).find({ order: { name: 'ASC' } });
+  }
+
+  /** One compiled tagger for all topics, rebuilt only when topics change. */
+  tagger(): Promise<PaperTagger> {
+    this.cached ??= this.list().then((topics) => new TopicTagger(topics.map((t) => ({ slug: t.slug, query: t.query }))));
+    return this.cached;
+  }
+
+  /** Every process (server or CLI) starts with a taxonomy, so papers are tagged from the first ingest. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (await this.ensureDefaults()) this.log.log({ msg: 'loaded the default topic taxonomy' });
+  }
+
+  /** Loads the default taxonomy once per database (remembered in `meta`, so deleting topics later sticks). */
+  async ensureDefaults(): Promise<boolean> {
+    const meta = this.dataSource.getRepository(Meta);
+    if (await meta.findOneBy({ key: 'topics_seeded' })) return false;
+    await this.importTopics(JSON.parse(readFileSync(fromRoot('src/topics/default-topics.json'), 'utf8')));
+    await meta.save({ key: 'topics_seeded', value: new Date().toISOString() });
+    return true;
+  }
+
+  /** Creates or updates topics; every item is checked before any is written. Re-tags stored papers. */
+  async importTopics(items: unknown, options: { retag?: boolean } = {}): Promise<{ created: number; updated: number }> {
+    const inputs = validateTopics(items);
+    const repo = this.dataSource.getRepository(Topic);
+    const existing = new Set((await repo.find({ select: { slug: true } })).map((t) => t.slug));
+    const now = new Date();
+    await repo.save(inputs.map((t) => ({ ...t, query: t.query ?? defaultQuery(t), updatedAt: now })));
+    this.cached = null;
+    if (options.retag !== false) await this.retag(inputs.map((t) => t.slug));
+    const created = inputs.filter((t) => !existing.has(t.slug)).length;
+    return { created, updated: inputs.length - created };
+  }
+
+  /** Re-tags every stored paper for the given topics (all when none given), in batches. */
+  async retag(slugs?: string[]): Promise<{ papers: number; tags: number }> {
+    const topics = (await this.list()).filter((t) => !slugs || slugs.includes(t.slug));
+    const tagger = new TopicTagger(topics.map((t) => ({ slug: t.slug, query: t.query })));
+    let papers = 0;
+    let tags = 0;
+    await this.dataSource.transaction(async (em) => {
+      const runner = em.queryRunner!;
+      for (const t of topics) await this.paperTopics.clearTopic(runner, t.slug);
+      for (let after = 0; ; ) {
+        const rows: { id: number; title: string; abstract: string | null; ai_keywords: string }[] = await runner.query(
+          `SELECT id, title, abstract, ai_keywords FROM papers WHERE id > ${after} ORDER BY id LIMIT ${RETAG_BATCH}`,
+        );
+        if (rows.length === 0) break;
+        const items = rows.map((r) => ({ paperId: Number(r.id), replace: false, tags: tagger.tag({ title: r.title, abstract: r.abstract, aiKeywords: JSON.parse(r.ai_keywords) }) }));
+        await this.paperTopics.writeTags(runner, items);
+        papers += rows.length;
+        tags += items.reduce((n, i) => n + i.tags.length, 0);
+        after = Number(rows[rows.length - 1].id);
+      }
+    });
+    this.log.log({ msg: 'retagged', topics: topics.length, papers, tags });
+    return { papers, tags };
+  }
+}
+
+function validateTopics(items: unknown): TopicInput[] {
+  if (!Array.isArray(items)) throw new InvalidInputError('topics must be a JSON array of {slug, name, description, query?}');
+  const problems: string[] = [];
+  items.forEach((item, i) => problems.push(...topicProblems(item, i)));
+  if (problems.length) throw new InvalidInputError(`invalid topics: ${problems.join('; ')}`, problems);
+  return items as TopicInput[];
+}
+
+function topicProblems(item: unknown, i: number): string[] {
+  const t = item as Partial<Record<keyof TopicInput, unknown>>;
+  const at = `item ${i}${typeof t?.slug === 'string' ? ` (${t.slug})` : ''}`;
+  if (typeof item !== 'object' || item === null) return [`${at}: not an object`];
+  const out: string[] = [];
+  if (typeof t.slug !== 'string' || !SLUG.test(t.slug)) out.push(`${at}: slug must match ${SLUG}`);
+  if (typeof t.name !== 'string' || !t.name.trim()) out.push(`${at}: name is required`);
+  if (typeof t.description !== 'string') out.push(`${at}: description is required`);
+  if (t.query !== undefined) {
+    if (typeof t.query !== 'string') out.push(`${at}: query must be a string`);
+    else {
+      try {
+        parseQuery(t.query);
+      } catch (err) {
+        if (!(err instanceof QuerySyntaxError)) throw err;
+        out.push(`${at}: query: ${(err as Error).message}`);
+      }
+    }
+  }
+  return out;
+}
+
+/** A topic imported without a query matches its name as a phrase. */
+function defaultQuery(t: TopicInput): string {
+  return `"${t.name.replace(/"/g, '')}"`;
+}
