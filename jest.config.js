@@ -4,6 +4,8 @@ const common = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: { ignoreCodes: ['TS151001'] } }] },
   testEnvironment: 'node',
+  // Each e2e suite boots the real app and talks to real servers; no test sleeps, but some wait on them.
+  testTimeout: 60_000,
 };
 
 export default {

@@ -4,6 +4,8 @@ import { runSql } from '../src/database/dialect.js';
 /**
  * Digest runs and the delivery ledger. A delivery is unique per subscriber, period and resend
  * number: a period is sent once (resend 0) unless an admin forces another (resend 1, 2, …).
+ * `claimed_by` names the run working on an unsent row, so two runs never send the same row and a
+ * row left by a dead run is taken over (see delivery.claims.ts).
  */
 export class Digests1764201800000 implements MigrationInterface {
   name = 'Digests1764201800000';
@@ -37,6 +39,7 @@ export class Digests1764201800000 implements MigrationInterface {
         more_count integer NOT NULL DEFAULT 0,
         window_start {{ts}},
         window_end {{ts}},
+        claimed_by varchar(100),
         created_at {{ts}} NOT NULL,
         updated_at {{ts}} NOT NULL,
         sent_at {{ts}}

@@ -5,6 +5,8 @@ import { AdminModule } from './admin/admin.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source.options.js';
+import { DigestScheduler } from './digests/digest.scheduler.js';
+import { DigestsModule } from './digests/digests.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { InboxWatcher } from './papers/inbox.watcher.js';
@@ -19,7 +21,7 @@ export type AppMode = 'serve' | 'cli' | 'worker';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, mode: AppMode): DynamicModule {
-    const serveOnly = mode === 'serve' ? { imports: [ScheduleModule.forRoot()], providers: [InboxWatcher] } : { imports: [], providers: [] };
+    const serveOnly = mode === 'serve' ? { imports: [ScheduleModule.forRoot()], providers: [InboxWatcher, DigestScheduler] } : { imports: [], providers: [] };
     return {
       module: AppModule,
       imports: [
@@ -32,6 +34,7 @@ export class AppModule {
         MailModule,
         SubscribersModule,
         WebModule,
+        DigestsModule,
         ...serveOnly.imports,
       ],
       providers: serveOnly.providers,

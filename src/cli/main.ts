@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
+import { registerDigestCommands } from './digest.command.js';
 import { registerIngest } from './ingest.command.js';
 import { registerMigrate } from './migrate.command.js';
 import { registerPapers } from './papers.command.js';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerIngest(program);
   registerPapers(program);
   registerTopics(program);
+  registerDigestCommands(program);
   return program;
 }
 

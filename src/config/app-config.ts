@@ -16,7 +16,15 @@ export interface AppConfig {
   varDir: string;
   ingestDir: string;
   ingestPollSeconds: number;
-  digest: { defaultHour: number; maxPapers: number };
+  digest: {
+    defaultHour: number;
+    maxPapers: number;
+    /** Messages in flight at once per process. */
+    concurrency: number;
+    /** Retries of a temporary SMTP failure within a run, waiting retryBaseMs × 2^n between tries. */
+    retries: number;
+    retryBaseMs: number;
+  };
   logLevel: string;
   schedulerEnabled: boolean;
   /** Abuse limits on subscribing, per process and per hour. */

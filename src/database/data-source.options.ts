@@ -4,6 +4,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ENTITIES } from './entities.js';
+import { installSqliteGate } from './sqlite-gate.js';
 
 /** One description of the database for the app, the CLI and `paperboy migrate`. Migrations run at start. */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
@@ -11,6 +12,7 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
   if (config.database.kind === 'postgres') {
     return { ...common, type: 'postgres', url: config.database.url, extra: { max: 10 } };
   }
+  installSqliteGate();
   const path = config.database.path;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   return {

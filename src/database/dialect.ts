@@ -1,4 +1,4 @@
-import type { QueryRunner } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -36,4 +36,20 @@ export function param(dialect: DialectName, n: number): string {
 /** The larger of two values where NULL means "unknown", not "smallest". */
 export function greatest(dialect: DialectName, a: string, b: string): string {
   return dialect === 'postgres' ? `GREATEST(${a}, ${b})` : `max(coalesce(${a}, ${b}), coalesce(${b}, ${a}))`;
+}
+
+/** A timestamp as a raw-SQL parameter: TypeORM's SQLite text form (UTC), or a Date for pg. */
+export function sqlTimestamp(dialect: DialectName, date: Date): string | Date {
+  return dialect === 'postgres' ? date : date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** Runs a write and returns how many rows it changed, the same way on both drivers. */
+export async function execute(source: DataSource | QueryRunner, sql: string, params: unknown[]): Promise<number> {
+  const runner = 'manager' in source && 'createQueryRunner' in source ? source.createQueryRunner() : (source as QueryRunner);
+  try {
+    const result = await runner.query(sql, params, true);
+    return result.affected ?? 0;
+  } finally {
+    if (runner !== source) await runner.release();
+  }
 }

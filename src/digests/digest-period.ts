@@ -35,6 +35,15 @@ export function firstWindowStart(frequency: Frequency, now: Date): Date {
   return new Date(now.getTime() - days * 86_400_000);
 }
 
+/** How far back a digest reaches at most, e.g. for a subscriber back from a long pause. */
+export const MAX_WINDOW_MS = 14 * 86_400_000;
+
+/** Where a digest's papers start: the end of the previous digest, at most MAX_WINDOW_MS back. */
+export function windowStartFor(frequency: Frequency, previousEnd: Date | undefined, now: Date): Date {
+  if (!previousEnd) return firstWindowStart(frequency, now);
+  return new Date(Math.max(previousEnd.getTime(), now.getTime() - MAX_WINDOW_MS));
+}
+
 export function isValidTimezone(zone: string): boolean {
   return DateTime.local().setZone(zone).isValid;
 }

@@ -12,13 +12,14 @@ const LIST_LIMIT = 200;
 /**
  * Reads the `file:` transport's folder for the local mail catcher at /outbox. Only names the
  * transport itself generates are accepted (OUTBOX_NAME), so no path can leave the folder.
+ * Never in production: the messages hold live preferences and unsubscribe links.
  */
 @Injectable()
 export class MailOutbox {
   private readonly dir: string | null;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.dir = outboxDirOf(config);
+    this.dir = config.env === 'production' ? null : outboxDirOf(config);
   }
 
   get enabled(): boolean {
@@ -52,7 +53,7 @@ export class MailOutbox {
   }
 
   private folder(): string {
-    if (!this.dir) throw new NotFoundError('the outbox exists only with the file: mail transport');
+    if (!this.dir) throw new NotFoundError('the outbox exists only with the file: mail transport, outside production');
     return this.dir;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { DialectName, dialectOf, greatest, param } from '../database/dialect.js';
+import { DialectName, dialectOf, greatest, param, sqlTimestamp } from '../database/dialect.js';
 import type { ParsedPaper } from './paper.types.js';
 
 /** A parsed paper with its key, ready to be written. */
@@ -78,7 +78,7 @@ function mergeClause(d: DialectName): string {
 }
 
 function rowValues(row: PaperRow, now: Date, available: boolean, d: DialectName): unknown[] {
-  const ts = (v: Date | null) => (v == null ? null : d === 'postgres' ? v : v.toISOString().replace('T', ' ').replace('Z', ''));
+  const ts = (v: Date | null) => (v == null ? null : sqlTimestamp(d, v));
   return [
     row.paperKey, row.arxivId, row.title, row.abstract, JSON.stringify(row.authors), ts(row.publishedAt),
     row.trendingDate, row.upvotes, row.arxivUrl, row.pdfUrl, row.codeUrl, row.projectUrl, row.aiSummary,

@@ -11,7 +11,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
  *
  * - Unguessable: forging one means forging a 256-bit HMAC under SECRET_KEY.
  * - Purpose-bound: a confirm token is not a preferences token (the purpose is signed).
- * - Expiring: times are signed, in seconds since the epoch (base 36).
+ * - Expiring: times are signed, in milliseconds since the epoch (base 36).
  * - Revocable: `linkKey` is random per subscriber; a deleted row (or a rotated key) kills every link,
  *   and a new row for the same address never accepts the old row's links.
  * - Compared in constant time (timingSafeEqual on equal-length MACs).
@@ -71,8 +71,8 @@ export class SubscriberLinks {
 
   token(subject: LinkSubject, purpose: LinkPurpose, options: TokenOptions = {}): string {
     if (options.ref !== undefined && !REF.test(options.ref)) throw new Error(`link ref must match ${REF}`);
-    const issued = Math.floor((options.now ?? new Date()).getTime() / 1000);
-    const expires = issued + (options.ttlSeconds ?? LINK_TTL_SECONDS[purpose]);
+    const issued = (options.now ?? new Date()).getTime();
+    const expires = issued + (options.ttlSeconds ?? LINK_TTL_SECONDS[purpose]) * 1000;
     const fields = [String(subject.id), CODE[purpose], issued.toString(36), expires.toString(36)];
     if (options.ref !== undefined) fields.push(options.ref);
     const payload = fields.join('.');
@@ -93,8 +93,8 @@ export class SubscriberLinks {
     const claims: LinkClaims = {
       subscriberId: Number(id),
       purpose,
-      issuedAt: new Date(parseInt(issued, 36) * 1000),
-      expiresAt: new Date(parseInt(expires, 36) * 1000),
+      issuedAt: new Date(parseInt(issued, 36)),
+      expiresAt: new Date(parseInt(expires, 36)),
       ref: ref ?? null,
     };
     return claims.expiresAt.getTime() > now.getTime() ? claims : null;

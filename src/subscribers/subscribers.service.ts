@@ -76,7 +76,7 @@ export class SubscribersService {
   async confirm(token: string, now = new Date()): Promise<Subscriber> {
     const { subscriber, claims } = await this.resolve(token, 'confirm', now);
     if (subscriber.status === 'confirmed') return subscriber;
-    const withdrawnLater = subscriber.unsubscribedAt && claims.issuedAt.getTime() < subscriber.unsubscribedAt.getTime() - 999;
+    const withdrawnLater = subscriber.unsubscribedAt && claims.issuedAt.getTime() < new Date(subscriber.unsubscribedAt).getTime();
     if (subscriber.status !== 'pending' || withdrawnLater) throw new NotFoundError(INVALID_LINK_MESSAGE);
     const changes = { status: 'confirmed' as const, confirmedAt: now, paused: false };
     if (await this.repo.transition(subscriber.id, ['pending'], changes, now)) {

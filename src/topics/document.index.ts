@@ -1,4 +1,4 @@
-import { chunkText, stem } from './text.tokenizer.js';
+import { splitWords, stem, wordParts } from './text.tokenizer.js';
 
 /** What the matcher reads of a paper. */
 export interface PaperText {
@@ -25,16 +25,17 @@ export interface PreparedDocument {
   readonly stems: ReadonlyMap<string, readonly number[]>;
   /** Lowercased word as written → occurrences; wildcards search these. */
   readonly words: ReadonlyMap<string, readonly number[]>;
-  /** First PREFIX_BUCKET characters → the words starting with them, so a prefix needs no scan. */
-  readonly buckets: ReadonlyMap<string, readonly string[]>;
+  /** bucketOf(first PREFIX_BUCKET characters) → the words starting with them: prefixes need no scan. */
+  readonly buckets: ReadonlyMap<number, readonly string[]>;
   /** Memo of term lookups (leaf id → packed per-field counts), shared by all queries on this document. */
   readonly memo: Map<number, number>;
 }
 
 export const FIELD_STRIDE = 1_000_000;
-const PREFIX_BUCKET = 3;
-// Keywords are separate phrases: a gap keeps a phrase from running from one into the next.
-const KEYWORD_GAP = 2;
+export const PREFIX_BUCKET = 3;
+// Keywords are separate phrases: a gap wider than any phrase slop keeps a phrase from running
+// from one keyword into the next.
+const KEYWORD_GAP = 32;
 
 /** The field (index into FIELDS) of a word position. */
 export function fieldOf(position: number): number {
@@ -46,64 +47,69 @@ export function isPreparedDocument(x: PaperText | PreparedDocument): x is Prepar
   return 'memo' in x && 'stems' in x;
 }
 
-/** Tokenizes and stems a paper's title, abstract and AI keywords. */
+/**
+ * Tokenizes and stems a paper's title, abstract and AI keywords. Words are stemmed once per
+ * paper, after counting; most stems have one spelling in a paper, whose occurrence list is then
+ * shared rather than copied (building the index is most of the cost of tagging).
+ */
 export function prepareDocument(paper: PaperText): PreparedDocument {
-  const doc = { stems: new Map<string, number[]>(), words: new Map<string, number[]>() };
-  const stemLists: StemLists = new Map();
-  indexTexts(doc, stemLists, [paper.title ?? ''], 0);
-  indexTexts(doc, stemLists, [paper.abstract ?? ''], FIELD_STRIDE);
-  indexTexts(doc, stemLists, paper.aiKeywords ?? [], 2 * FIELD_STRIDE);
-  const buckets = new Map<string, string[]>();
-  for (const word of doc.words.keys()) {
-    const key = word.slice(0, PREFIX_BUCKET);
-    const list = buckets.get(key);
+  const words = new Map<string, number[]>();
+  indexTexts(words, [paper.title ?? ''], 0);
+  indexTexts(words, [paper.abstract ?? ''], FIELD_STRIDE);
+  indexTexts(words, paper.aiKeywords ?? [], 2 * FIELD_STRIDE);
+  const stems = new Map<string, number[]>();
+  const buckets = new Map<number, string[]>();
+  for (const [word, occ] of words) {
+    const key = stem(word);
+    const same = stems.get(key);
+    stems.set(key, same ? same.concat(occ) : occ);
+    const bucket = bucketOf(word);
+    const list = buckets.get(bucket);
     if (list) list.push(word);
-    else buckets.set(key, [word]);
+    else buckets.set(bucket, [word]);
   }
-  return { ...doc, buckets, memo: new Map() };
+  return { stems, words, buckets, memo: new Map() };
 }
 
-interface MutableIndex {
-  stems: Map<string, number[]>;
-  words: Map<string, number[]>;
-}
-
-// While indexing, each distinct word remembers its stem's list, so a paper's repeated words are
-// stemmed once (stemming, even memoized, dominated preparation time).
-type StemLists = Map<string, number[]>;
-
-function indexTexts(doc: MutableIndex, stemLists: StemLists, texts: readonly string[], base: number): void {
+function indexTexts(words: Map<string, number[]>, texts: readonly string[], base: number): void {
   let pos = base;
   for (const text of texts) {
-    for (const parts of chunkText(text)) {
+    for (const word of splitWords(text)) {
+      if (!word.includes('-')) {
+        push(words, word, pos, pos++);
+        continue;
+      }
+      const parts = wordParts(word);
       const first = pos;
-      for (const part of parts) add(doc, stemLists, part, pos, pos++);
-      if (parts.length > 1) add(doc, stemLists, parts.join(''), first, pos - 1);
+      for (const part of parts) push(words, part, pos, pos++);
+      push(words, parts.join(''), first, pos - 1);
     }
     pos += KEYWORD_GAP;
   }
 }
 
-function add(doc: MutableIndex, stemLists: StemLists, word: string, start: number, end: number): void {
-  const occ = doc.words.get(word);
-  if (occ) {
-    occ.push(start, end);
-    (stemLists.get(word) as number[]).push(start, end);
-    return;
-  }
-  doc.words.set(word, [start, end]);
-  const key = stem(word);
-  let list = doc.stems.get(key);
+function push(map: Map<string, number[]>, key: string, start: number, end: number): void {
+  const list = map.get(key);
   if (list) list.push(start, end);
-  else doc.stems.set(key, (list = [start, end]));
-  stemLists.set(word, list);
+  else map.set(key, [start, end]);
+}
+
+/**
+ * A number standing for a word's first PREFIX_BUCKET characters (words shorter than that have
+ * their own buckets). Numbers hash faster than the strings they replace; a collision between
+ * non-ASCII characters only means a prefix is checked against a few more words.
+ */
+export function bucketOf(word: string): number {
+  let key = word.length < PREFIX_BUCKET ? word.length + 1 : 0;
+  for (let i = 0; i < PREFIX_BUCKET && i < word.length; i++) key = key * 256 + (word.charCodeAt(i) & 0xff);
+  return key;
 }
 
 /** Occurrences of every word that starts with `prefix`. */
 export function prefixOccurrences(doc: PreparedDocument, prefix: string): readonly number[] {
   if (prefix.length < PREFIX_BUCKET) return scanOccurrences(doc, (w) => w.startsWith(prefix));
   const out: number[] = [];
-  for (const word of doc.buckets.get(prefix.slice(0, PREFIX_BUCKET)) ?? []) {
+  for (const word of doc.buckets.get(bucketOf(prefix)) ?? []) {
     if (word.startsWith(prefix)) out.push(...(doc.words.get(word) as number[]));
   }
   return out;

@@ -3,6 +3,7 @@ import type { CompiledNode, CompiledQuery, Leaf, WordPattern } from './query.com
 
 export { prepareDocument, type PaperText, type PreparedDocument } from './document.index.js';
 export { compileQuery, type CompiledQuery } from './query.compiler.js';
+export { QuerySyntaxError } from './query.errors.js';
 
 /**
  * Scoring. Each term that matched contributes evidence:
@@ -37,35 +38,55 @@ interface Hit {
   evidence: number;
 }
 
+/**
+ * Lets a caller that knows which terms can occur in a document (the tagger's inverted index)
+ * skip the others without looking them up: `stamp[leaf.id] === generation` marks a candidate.
+ */
+export interface CandidateFilter {
+  stamp: Uint32Array;
+  generation: number;
+  /** Scratch memo replacing the document's: counts[id] is valid when counted[id] === generation. */
+  counts: Int32Array;
+  counted: Uint32Array;
+}
+
+interface Context {
+  doc: PreparedDocument;
+  scoring: ScoringOptions;
+  hits: Hit[];
+  filter?: CandidateFilter;
+}
+
 /** Evaluates a compiled query against a prepared document; null when it does not match. */
 export function matchQuery(
   query: CompiledQuery,
   doc: PreparedDocument,
   scoring: ScoringOptions = DEFAULT_SCORING,
+  filter?: CandidateFilter,
 ): MatchResult | null {
-  const hits: Hit[] = [];
-  const evidence = evaluate(query.root, doc, scoring, hits);
+  const ctx: Context = { doc, scoring, hits: [], filter };
+  const evidence = evaluate(query.root, ctx);
   if (evidence <= 0) return null;
-  return { score: round(1 - Math.exp(-evidence / scoring.scale)), matched: rankTerms(hits) };
+  return { score: round(1 - Math.exp(-evidence / scoring.scale)), matched: rankTerms(ctx.hits) };
 }
 
 // Returns the evidence of a matching subtree, or -1 when it does not match. Hits of branches
 // that fail (an AND missing a term, anything under NOT) are rolled back so they never explain.
-function evaluate(node: CompiledNode, doc: PreparedDocument, scoring: ScoringOptions, hits: Hit[]): number {
-  const mark = hits.length;
+function evaluate(node: CompiledNode, ctx: Context): number {
+  const mark = ctx.hits.length;
   switch (node.kind) {
     case 'leaf':
-      return leafEvidence(node.leaf, doc, scoring, hits);
+      return leafEvidence(node.leaf, ctx);
     case 'not': {
-      const r = evaluate(node.child, doc, scoring, hits);
-      hits.length = mark;
+      const r = evaluate(node.child, ctx);
+      ctx.hits.length = mark;
       return r < 0 ? 0 : -1;
     }
     case 'and': {
       let sum = 0;
       for (const child of node.children) {
-        const r = evaluate(child, doc, scoring, hits);
-        if (r < 0) return (hits.length = mark), -1;
+        const r = evaluate(child, ctx);
+        if (r < 0) return (ctx.hits.length = mark), -1;
         sum += r;
       }
       return sum;
@@ -73,7 +94,7 @@ function evaluate(node: CompiledNode, doc: PreparedDocument, scoring: ScoringOpt
     case 'or': {
       let sum = -1;
       for (const child of node.children) {
-        const r = evaluate(child, doc, scoring, hits);
+        const r = evaluate(child, ctx);
         if (r >= 0) sum = Math.max(sum, 0) + r;
       }
       return sum;
@@ -81,14 +102,16 @@ function evaluate(node: CompiledNode, doc: PreparedDocument, scoring: ScoringOpt
   }
 }
 
-function leafEvidence(leaf: Leaf, doc: PreparedDocument, scoring: ScoringOptions, hits: Hit[]): number {
-  const counts = leafCounts(leaf, doc);
+function leafEvidence(leaf: Leaf, ctx: Context): number {
+  const f = ctx.filter;
+  if (f && f.stamp[leaf.id] !== f.generation) return -1;
+  const counts = f ? scratchCounts(leaf, ctx.doc, f) : leafCounts(leaf, ctx.doc);
   if (counts === 0) return -1;
   let raw = 0;
-  for (const field of leaf.fields) raw += fieldEvidence(field, fieldCount(counts, field), scoring);
+  for (const field of leaf.fields) raw += fieldEvidence(field, fieldCount(counts, field), ctx.scoring);
   if (raw === 0) return -1;
   const evidence = leaf.boost * raw;
-  hits.push({ display: leaf.display, evidence });
+  ctx.hits.push({ display: leaf.display, evidence });
   return evidence;
 }
 
@@ -114,21 +137,30 @@ export function leafFieldCounts(leaf: Leaf, doc: PreparedDocument): number[] {
   return FIELDS.map((f) => fieldCount(packed, f));
 }
 
+function scratchCounts(leaf: Leaf, doc: PreparedDocument, f: CandidateFilter): number {
+  if (f.counted[leaf.id] !== f.generation) {
+    f.counts[leaf.id] = countByField(leaf, doc);
+    f.counted[leaf.id] = f.generation;
+  }
+  return f.counts[leaf.id];
+}
+
 function leafCounts(leaf: Leaf, doc: PreparedDocument): number {
   let packed = doc.memo.get(leaf.id);
   if (packed === undefined) {
-    packed = countByField(leaf.sequences, doc);
+    packed = countByField(leaf, doc);
     doc.memo.set(leaf.id, packed);
   }
   return packed;
 }
 
-// Two sequences can match at the same place (`vision-language` closed and split): count starts once.
-function countByField(sequences: readonly WordPattern[][], doc: PreparedDocument): number {
+// Two sequences, or two spans of one loose phrase, can match at the same place (`vision-language`
+// closed and split): each start counts once.
+function countByField({ sequences, slop }: Leaf, doc: PreparedDocument): number {
   const counts = [0, 0, 0];
-  const seen = sequences.length > 1 ? new Set<number>() : undefined;
+  const seen = sequences.length > 1 || slop > 0 ? new Set<number>() : undefined;
   for (const seq of sequences) {
-    const spans = sequenceMatches(seq, doc);
+    const spans = sequenceMatches(seq, doc, slop);
     for (let i = 0; i < spans.length; i += 2) {
       if (seen?.has(spans[i])) continue;
       seen?.add(spans[i]);
@@ -138,15 +170,16 @@ function countByField(sequences: readonly WordPattern[][], doc: PreparedDocument
   return counts.reduce((packed, c, f) => packed | (Math.min(c, COUNT_MAX) << (COUNT_BITS * f)), 0);
 }
 
-// Spans [start, end, …] where the words of `seq` follow each other without a gap.
-function sequenceMatches(seq: readonly WordPattern[], doc: PreparedDocument): readonly number[] {
+// Spans [start, end, …] where the words of `seq` follow each other with at most `slop` words between.
+function sequenceMatches(seq: readonly WordPattern[], doc: PreparedDocument, slop: number): readonly number[] {
   let spans = occurrences(seq[0], doc);
   for (let k = 1; k < seq.length && spans.length > 0; k++) {
     const next = occurrences(seq[k], doc);
     const joined: number[] = [];
     for (let i = 0; i < spans.length; i += 2) {
       for (let j = 0; j < next.length; j += 2) {
-        if (next[j] === spans[i + 1] + 1) joined.push(spans[i], next[j + 1]);
+        const gap = next[j] - spans[i + 1] - 1;
+        if (gap >= 0 && gap <= slop) joined.push(spans[i], next[j + 1]);
       }
     }
     spans = joined;

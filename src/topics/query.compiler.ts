@@ -1,6 +1,6 @@
 import { QUERY_FIELDS, type QueryField } from './query.lexer.js';
 import { parseQuery, type QueryLimits, type QueryNode, type TermNode } from './query.parser.js';
-import { chunkText, stem } from './text.tokenizer.js';
+import { splitWords, stem, wordParts } from './text.tokenizer.js';
 
 /**
  * One word slot of a phrase: a Porter stem, or — for wildcards — a prefix (`quantiz*`), suffix
@@ -24,6 +24,8 @@ export interface Leaf {
   /** The fields where an occurrence counts (`title:` limits a term to the title). */
   fields: readonly QueryField[];
   sequences: WordPattern[][];
+  /** Other words allowed between consecutive words of a sequence (`"a b"~N`). */
+  slop: number;
 }
 
 export type CompiledNode =
@@ -59,10 +61,16 @@ function compileNode(node: QueryNode, leaves: Leaf[], scope: Scope): CompiledNod
   const { fields, boost } = scope;
   switch (node.kind) {
     case 'term':
-      return addLeaf(leaves, { display: node.display, boost: boost * node.boost, fields, sequences: termSequences(node) });
+      return addLeaf(leaves, {
+        display: node.display,
+        boost: boost * node.boost,
+        fields,
+        sequences: termSequences(node),
+        slop: node.slop,
+      });
     case 'alias': {
       const sequences = node.expansions.flatMap(termSequences);
-      return addLeaf(leaves, { display: node.display, boost: boost * node.boost, fields, sequences });
+      return addLeaf(leaves, { display: node.display, boost: boost * node.boost, fields, sequences, slop: 0 });
     }
     case 'field':
       return compileNode(node.child, leaves, { fields: [node.field], boost });
@@ -76,7 +84,7 @@ function compileNode(node: QueryNode, leaves: Leaf[], scope: Scope): CompiledNod
 }
 
 function addLeaf(leaves: Leaf[], parts: Omit<Leaf, 'id'>): CompiledNode {
-  const leaf = { id: leafId(parts.sequences), ...parts };
+  const leaf = { id: leafId(parts.sequences, parts.slop), ...parts };
   leaves.push(leaf);
   return { kind: 'leaf', leaf };
 }
@@ -87,8 +95,8 @@ const LEAF_IDS_LIMIT = 100_000;
 const leafIds = new Map<string, number>();
 let nextLeafId = 0;
 
-function leafId(sequences: WordPattern[][]): number {
-  const key = JSON.stringify(sequences);
+function leafId(sequences: WordPattern[][], slop: number): number {
+  const key = JSON.stringify([slop, sequences]);
   let id = leafIds.get(key);
   if (id === undefined) {
     if (leafIds.size >= LEAF_IDS_LIMIT) leafIds.clear();
@@ -104,9 +112,9 @@ export function termSequences(term: TermNode): WordPattern[][] {
   for (const word of term.text.split(' ')) {
     const leading = word.startsWith('*');
     const trailing = word.endsWith('*');
-    const chunks = chunkText(word.replace(/^\*|\*$/g, ''));
-    chunks.forEach((parts, c) => {
-      const forms = chunkForms(parts, leading && c === 0, trailing && c === chunks.length - 1);
+    const chunks = splitWords(word.replace(/^\*|\*$/g, ''));
+    chunks.forEach((chunk, c) => {
+      const forms = chunkForms(wordParts(chunk), leading && c === 0, trailing && c === chunks.length - 1);
       sequences = extend(sequences, forms);
     });
   }

@@ -4,7 +4,7 @@ import { QuerySyntaxError } from './query.errors.js';
 export type LexToken =
   | { type: 'lparen' | 'comma' | 'and' | 'or' | 'not' | 'minus'; position: number }
   | { type: 'rparen'; position: number; boost: number }
-  | { type: 'word' | 'phrase'; position: number; text: string; boost: number }
+  | { type: 'word' | 'phrase'; position: number; text: string; boost: number; slop: number }
   | { type: 'field'; position: number; field: QueryField };
 
 /** Parts of a paper a term can be limited to with `title:`, `abstract:` or `keywords:`. */
@@ -16,6 +16,7 @@ const OPERATORS: Readonly<Record<string, 'and' | 'or' | 'not'>> = { and: 'and', 
 const WORD_END = /[\s()",]/;
 const BOOST = /^\^(\d+(?:\.\d+)?)/;
 export const MAX_BOOST = 10;
+export const MAX_SLOP = 20;
 
 /** Splits a query into tokens; throws QuerySyntaxError on an unclosed quote or a bad boost. */
 export function lexQuery(query: string): LexToken[] {
@@ -43,9 +44,21 @@ function readCloseParen(query: string, at: number, tokens: LexToken[]): number {
 function readPhrase(query: string, start: number, tokens: LexToken[]): number {
   const close = query.indexOf('"', start + 1);
   if (close < 0) throw new QuerySyntaxError(`unclosed quote starting at position ${start}`, start);
-  const { boost, end } = readBoost(query, close + 1);
-  tokens.push({ type: 'phrase', position: start, text: query.slice(start + 1, close), boost });
+  const near = readSlop(query, close + 1);
+  const { boost, end } = readBoost(query, near.end);
+  tokens.push({ type: 'phrase', position: start, text: query.slice(start + 1, close), boost, slop: near.slop });
   return end;
+}
+
+// `"introduce benchmark"~4` lets up to 4 other words sit between consecutive words of the phrase.
+function readSlop(query: string, at: number): { slop: number; end: number } {
+  if (query[at] !== '~') return { slop: 0, end: at };
+  const m = /^~(\d+)/.exec(query.slice(at));
+  const slop = m ? Number(m[1]) : NaN;
+  if (!(slop >= 1 && slop <= MAX_SLOP)) {
+    throw new QuerySyntaxError(`"~" must be followed by a number of words from 1 to ${MAX_SLOP} at position ${at}`, at);
+  }
+  return { slop, end: at + (m as RegExpExecArray)[0].length };
 }
 
 function readWord(query: string, start: number, tokens: LexToken[]): number {
@@ -61,7 +74,7 @@ function readWord(query: string, start: number, tokens: LexToken[]): number {
   const boosted = readBoost(query, end);
   const operator = boosted.end === end ? OPERATORS[text.toLowerCase()] : undefined;
   if (operator) tokens.push({ type: operator, position: start });
-  else tokens.push({ type: 'word', position: start, text, boost: boosted.boost });
+  else tokens.push({ type: 'word', position: start, text, boost: boosted.boost, slop: 0 });
   return boosted.end;
 }
 

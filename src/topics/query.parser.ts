@@ -10,6 +10,7 @@ export { QuerySyntaxError } from './query.errors.js';
  *   quantization              a word; matched after case folding and Porter stemming, so it
  *                             also finds "quantized" and "quantize"
  *   "graph neural network"    a phrase: the words in this order, each stemmed
+ *   "introduce benchmark"~4   the words in this order, at most 4 other words between each
  *   quantiz*                  a prefix of the word as written (not stemmed); 3+ characters;
  *                             *bench is a suffix (ProBench), *bench* anywhere in a word
  *   vision-language           a hyphenated word; also finds "vision language" and "visionlanguage"
@@ -36,6 +37,8 @@ export interface TermNode {
   display: string;
   quoted: boolean;
   boost: number;
+  /** For `"a b"~N`: how many other words may sit between consecutive words (0: adjacent). */
+  slop: number;
   position: number;
 }
 
@@ -68,6 +71,9 @@ export interface QueryLimits {
 }
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxLength: 500, maxDepth: 8, maxTerms: 100 };
+// Topic queries are written by the operator, not typed by subscribers, and need room for the
+// phrases and exclusions that keep a broad topic precise.
+export const TOPIC_QUERY_LIMITS: QueryLimits = { maxLength: 2000, maxDepth: 8, maxTerms: 200 };
 
 const MIN_WILDCARD = 3;
 
@@ -184,7 +190,7 @@ class Parser {
       throw new QuerySyntaxError(`more than ${this.limits.maxTerms} terms at position ${tok.position}`, tok.position);
     }
     const quoted = tok.type === 'phrase';
-    const node = buildTerm(tok.text, quoted, tok.boost, tok.position);
+    const node = buildTerm(tok.text, quoted, tok.boost, tok.position, tok.slop);
     const expansions = quoted || tok.text.includes('*') ? undefined : aliasExpansions(tok.text);
     if (!expansions) return node;
     const spelled = expansions.map((e) => buildTerm(e, true, 1, tok.position));
@@ -208,12 +214,12 @@ class Parser {
   }
 }
 
-function buildTerm(text: string, quoted: boolean, boost: number, position: number): TermNode {
+function buildTerm(text: string, quoted: boolean, boost: number, position: number, slop = 0): TermNode {
   const words = text.trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) throw new QuerySyntaxError(`empty phrase at position ${position}`, position);
   for (const w of words) checkWord(w, position);
-  const display = quoted ? `"${words.join(' ')}"` : text;
-  return { kind: 'term', text: words.join(' '), display, quoted, boost, position };
+  const display = quoted ? `"${words.join(' ')}"${slop > 0 ? `~${slop}` : ''}` : text;
+  return { kind: 'term', text: words.join(' '), display, quoted, boost, slop, position };
 }
 
 function checkWord(word: string, position: number): void {

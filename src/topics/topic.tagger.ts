@@ -1,10 +1,12 @@
-import { isPreparedDocument } from './document.index.js';
-import { compileQuery, type CompiledQuery } from './query.compiler.js';
+import { bucketOf, isPreparedDocument, PREFIX_BUCKET } from './document.index.js';
+import { compileQuery, type CompiledQuery, type Leaf, type WordPattern } from './query.compiler.js';
 import { QuerySyntaxError } from './query.errors.js';
+import { TOPIC_QUERY_LIMITS } from './query.parser.js';
 import {
   DEFAULT_SCORING,
   matchQuery,
   prepareDocument,
+  type CandidateFilter,
   type MatchResult,
   type PaperText,
   type PreparedDocument,
@@ -51,18 +53,21 @@ export class TopicQueryError extends Error {
 export class TopicTagger {
   private readonly topics: readonly { slug: string; query: CompiledQuery }[];
   private readonly options: TaggerOptions;
+  private readonly candidates: CandidateIndex;
 
   constructor(topics: readonly TopicQuery[], options: Partial<TaggerOptions> = {}) {
     this.options = { threshold: DEFAULT_TAG_THRESHOLD, scoring: DEFAULT_SCORING, ...options };
     this.topics = topics.map((t) => ({ slug: t.slug, query: compileTopic(t) }));
+    this.candidates = new CandidateIndex(this.topics.flatMap((t) => t.query.leaves));
   }
 
   /** Topics above the threshold, best first. Accepts a prepared document to share its index. */
   tag(paper: PaperText | PreparedDocument): TopicTag[] {
     const doc = isPreparedDocument(paper) ? paper : prepareDocument(paper);
+    const filter = this.candidates.filterFor(doc);
     const tags: TopicTag[] = [];
     for (const { slug, query } of this.topics) {
-      const m = matchQuery(query, doc, this.options.scoring);
+      const m = matchQuery(query, doc, this.options.scoring, filter);
       if (m && m.score >= this.options.threshold) tags.push({ slug, score: m.score, matched: m.matched });
     }
     return tags.sort((a, b) => b.score - a.score || a.slug.localeCompare(b.slug));
@@ -76,9 +81,67 @@ export class TopicTagger {
   }
 }
 
+/**
+ * Most of a topic's terms are absent from any given paper. Indexing terms by the stem (or prefix
+ * bucket) they start with lets the tagger mark, per paper and from the paper's own words, the few
+ * that can occur, and skip every other lookup.
+ */
+class CandidateIndex {
+  private readonly byStem = new Map<string, number[]>();
+  private readonly byBucket = new Map<number, number[]>();
+  // Terms starting with a suffix or infix wildcard cannot be indexed; they are always looked up.
+  private readonly always: number[] = [];
+  private stamp: Uint32Array;
+  private counted: Uint32Array;
+  private readonly counts: Int32Array;
+  private generation = 0;
+
+  constructor(leaves: readonly Leaf[]) {
+    for (const leaf of leaves) {
+      const firsts = leaf.sequences.map((seq) => seq[0]);
+      if (firsts.some((p) => !indexable(p))) this.always.push(leaf.id);
+      else for (const p of firsts) p.kind === 'stem' ? addTo(this.byStem, p.value, leaf.id) : addTo(this.byBucket, bucketOf(p.value), leaf.id);
+    }
+    const size = Math.max(0, ...leaves.map((l) => l.id)) + 1;
+    this.stamp = new Uint32Array(size);
+    this.counted = new Uint32Array(size);
+    this.counts = new Int32Array(size);
+  }
+
+  filterFor(doc: PreparedDocument): CandidateFilter {
+    if (this.generation === 0xffffffff) {
+      this.stamp = new Uint32Array(this.stamp.length);
+      this.counted = new Uint32Array(this.counted.length);
+      this.generation = 0;
+    }
+    const generation = ++this.generation;
+    this.mark(this.byStem, doc.stems.keys(), generation);
+    this.mark(this.byBucket, doc.buckets.keys(), generation);
+    for (const id of this.always) this.stamp[id] = generation;
+    return { stamp: this.stamp, generation, counts: this.counts, counted: this.counted };
+  }
+
+  private mark<K>(index: Map<K, number[]>, keys: Iterable<K>, generation: number): void {
+    for (const key of keys) {
+      const ids = index.get(key);
+      if (ids) for (const id of ids) this.stamp[id] = generation;
+    }
+  }
+}
+
+function indexable(p: WordPattern): boolean {
+  return p.kind === 'stem' || (p.kind === 'prefix' && p.value.length >= PREFIX_BUCKET);
+}
+
+function addTo<K>(index: Map<K, number[]>, key: K, id: number): void {
+  const ids = index.get(key);
+  if (ids) ids.push(id);
+  else index.set(key, [id]);
+}
+
 function compileTopic(topic: TopicQuery): CompiledQuery {
   try {
-    return compileQuery(topic.query, { maxLength: 2000, maxTerms: 200 });
+    return compileQuery(topic.query, TOPIC_QUERY_LIMITS);
   } catch (e) {
     if (e instanceof QuerySyntaxError) throw new TopicQueryError(topic.slug, e);
     throw e;

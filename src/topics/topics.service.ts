@@ -8,7 +8,7 @@ import { Meta } from '../database/meta.entity.js';
 import { PaperTopicRepository, type TopicTag } from './paper-topic.repository.js';
 import { Topic } from './topic.entity.js';
 import { TopicTagger } from './topic.tagger.js';
-import { parseQuery, QuerySyntaxError } from './query.parser.js';
+import { parseQuery, QuerySyntaxError, TOPIC_QUERY_LIMITS } from './query.parser.js';
 
 export interface TopicInput {
   slug: string;
@@ -124,7 +124,7 @@ function topicProblems(item: unknown, i: number): string[] {
     if (typeof t.query !== 'string') out.push(`${at}: query must be a string`);
     else {
       try {
-        parseQuery(t.query);
+        parseQuery(t.query, TOPIC_QUERY_LIMITS);
       } catch (err) {
         if (!(err instanceof QuerySyntaxError)) throw err;
         out.push(`${at}: query: ${(err as Error).message}`);

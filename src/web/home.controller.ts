@@ -43,15 +43,17 @@ export class HomeController {
       this.pages.send(res, 400, 'home', await this.homeData(req, res, form, formErrorsOf(err)));
       return;
     }
-    this.pages.send(res, 200, 'subscribed', { title: 'Check your inbox', email: form.email.trim() });
+    // The page never echoes the address: the answer is byte-identical whatever Paperboy knows about it.
+    this.pages.send(res, 200, 'subscribed', { title: 'Check your inbox' });
   }
 
   private async homeData(req: Request, res: Response, form: FormValues & { email: string }, errors?: FormErrors): Promise<{ title: string } & Record<string, unknown>> {
     const [papers, topics] = await Promise.all([this.papers.list({ limit: LATEST_PAPERS }), this.topics.list()]);
+    const names = new Map(topics.map((t) => [t.slug, t.name]));
     return {
       title: errors ? 'Please check the form' : 'New trending research papers in your inbox',
       csrf: this.csrf.issue(req, res),
-      papers: papers.map(paperCard),
+      papers: papers.map((p) => paperCard(p, names)),
       topicGroups: groupTopics(topics, form.topics),
       topicCount: topics.length,
       form,
@@ -62,7 +64,7 @@ export class HomeController {
   }
 }
 
-function paperCard(p: PaperView): Record<string, unknown> {
+function paperCard(p: PaperView, topicNames: Map<string, string>): Record<string, unknown> {
   return {
     title: p.title,
     url: p.url,
@@ -70,7 +72,7 @@ function paperCard(p: PaperView): Record<string, unknown> {
     upvotes: p.upvotes,
     trendingDate: p.trendingDate,
     summary: clip(p.aiSummary ?? p.abstract ?? '', 220),
-    topics: p.topics.slice(0, 3).map((t) => t.slug),
+    topics: p.topics.slice(0, 3).map((t) => topicNames.get(t.slug) ?? t.slug),
   };
 }
 

@@ -6,7 +6,7 @@ import { PageErrorFilter } from './page-error.filter.js';
 import { PageRenderer } from './page.renderer.js';
 
 /**
- * A local mail catcher for the `file:` transport (404 with SMTP): the messages newest first, each
+ * A local mail catcher for the `file:` transport (404 with SMTP, and in production): newest first, each
  * viewable. A message's HTML is untrusted content: it is served from its own URL with a CSP that
  * allows no script, no fetches and no forms, sandboxed, and shown in a sandboxed iframe.
  */

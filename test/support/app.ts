@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '../../src/config/app-config.js';
@@ -19,9 +20,11 @@ export interface TestApp {
 /** The real app on a random port with its own SQLite file and var dir; `env` overrides settings. */
 export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-test-'));
+  const port = await freePort();
   const config = loadConfig({
     NODE_ENV: 'test',
-    PORT: '0',
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     VAR_DIR: join(dir, 'var'),
     DATABASE_URL: `sqlite:${join(dir, 'var', 'paperboy.sqlite')}`,
     MAIL_TRANSPORT: `file:${join(dir, 'var', 'outbox')}`,
@@ -34,12 +37,11 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
   });
   const app = await createHttpApp(config, 'serve');
   await prepareServe(app);
-  await app.listen(0, '127.0.0.1');
-  const port = (app.getHttpServer().address() as { port: number }).port;
+  await app.listen(port, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
   return {
     app,
-    config: { ...config, publicUrl: url },
+    config,
     url,
     dir,
     async close() {
@@ -47,6 +49,18 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A port nothing listens on now, so PUBLIC_URL (the base of links in emails) can point at the app. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export const adminHeaders = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };

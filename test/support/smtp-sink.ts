@@ -15,6 +15,14 @@ export interface ReceivedMail {
 export class SmtpSink {
   readonly messages: ReceivedMail[] = [];
   reject: ((rcpt: string) => { code: number; message: string } | null) | null = null;
+  /**
+   * When it answers true for a message, the sink never acknowledges it: the sender sees no 250,
+   * so the message is not delivered (as when a process dies mid-DATA). Held messages are counted
+   * in `held`, not in `messages`.
+   */
+  hold: ((raw: string) => boolean) | null = null;
+  held = 0;
+  private heldWaiters: { count: number; resolve: () => void }[] = [];
   private server: SMTPServer;
   private waiters: { count: number; resolve: () => void }[] = [];
   port = 0;
@@ -23,6 +31,7 @@ export class SmtpSink {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
+      closeTimeout: 200,
       logger: false,
       onRcptTo: (address, _session, cb) => {
         const verdict = this.reject?.(address.address);
@@ -30,7 +39,8 @@ export class SmtpSink {
         const err = Object.assign(new Error(verdict.message), { responseCode: verdict.code });
         cb(err);
       },
-      onData: (stream, session, cb) => void this.receive(stream, session.envelope.rcptTo.map((r) => r.address)).then(() => cb(), cb),
+      onData: (stream, session, cb) =>
+        void this.receive(stream, session.envelope.rcptTo.map((r) => r.address)).then((ack) => ack && cb(), cb),
       ...options,
     });
     await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
@@ -48,6 +58,12 @@ export class SmtpSink {
     return new Promise((resolve) => this.waiters.push({ count, resolve }));
   }
 
+  /** Resolves once `count` messages are being held unacknowledged. */
+  waitForHeld(count: number): Promise<void> {
+    if (this.held >= count) return Promise.resolve();
+    return new Promise((resolve) => this.heldWaiters.push({ count, resolve }));
+  }
+
   to(address: string): ReceivedMail[] {
     return this.messages.filter((m) => m.envelopeTo.includes(address));
   }
@@ -56,11 +72,17 @@ export class SmtpSink {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private async receive(stream: NodeJS.ReadableStream, envelopeTo: string[]): Promise<void> {
+  private async receive(stream: NodeJS.ReadableStream, envelopeTo: string[]): Promise<boolean> {
     const chunks: Buffer[] = [];
     for await (const c of stream) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
+    if (this.hold?.(raw)) {
+      this.held++;
+      this.heldWaiters = this.heldWaiters.filter((w) => (this.held >= w.count ? (w.resolve(), false) : true));
+      return false;
+    }
     this.messages.push({ envelopeTo, raw, parsed: await simpleParser(raw) });
     this.waiters = this.waiters.filter((w) => (this.messages.length >= w.count ? (w.resolve(), false) : true));
+    return true;
   }
 }

@@ -1,0 +1,69 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { DataSource } from 'typeorm';
+import { DigestRun } from '../digests/digest-run.entity.js';
+import { DigestViewService } from '../digests/digest-view.service.js';
+import { DigestService, type SendOptions } from '../digests/digest.service.js';
+import { withContext } from './cli.context.js';
+import { note, printJson } from './output.js';
+import { action, EXIT } from './run-command.js';
+
+
+export function registerDigestCommands(program: Command): void {
+  program
+    .command('send')
+    .description('a manual digest run now (default: the subscribers who are due)')
+    .option('--email <address>', 'only this subscriber, due or not')
+    .option('--topic <slug>', 'every confirmed subscriber of this topic')
+    .option('--all', 'every confirmed subscriber, due or not')
+    .option('--dry-run', 'send nothing and write no ledger rows; report who would get how many papers')
+    .option('--force', 'send even what the ledger says was sent this period')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (flags: SendOptions & { json?: boolean }) =>
+        withContext(async (app) => {
+          const { json, ...options } = flags;
+          const result = await app.get(DigestService).run(options, 'cli');
+          if (json) printJson(result);
+          else {
+            process.stdout.write(`run ${result.runId ?? '(dry run)'}: selected ${result.selected}, sent ${result.sent}, skipped (no papers) ${result.skippedEmpty}, failed ${result.failed}\n`);
+            for (const r of result.recipients ?? []) process.stdout.write(`  ${r.email}: ${r.papers} papers${r.total > r.papers ? ` (of ${r.total})` : ''}\n`);
+          }
+          return result.failed > 0 ? EXIT.failed : EXIT.ok;
+        }),
+      ),
+    );
+  program
+    .command('preview')
+    .description('render the digest this subscriber would get now, without sending it')
+    .requiredOption('--email <address>', 'the subscriber')
+    .option('--out <file.html>', 'write the HTML here instead of printing it')
+    .action(
+      action(async (flags: { email: string; out?: string }) =>
+        withContext(async (app) => {
+          const preview = await app.get(DigestViewService).preview(flags.email);
+          if (preview.total === 0) note(`no papers match ${flags.email} now: no digest would be sent`);
+          if (flags.out) {
+            await writeFile(flags.out, preview.html);
+            note(`${preview.subject} (${preview.papers} papers) written to ${flags.out}`);
+          } else process.stdout.write(preview.html);
+        }),
+      ),
+    );
+  program
+    .command('runs')
+    .description('digest runs, newest first, with their counts')
+    .option('--limit <n>', 'how many', (v) => Number(v), 50)
+    .option('--json', 'print JSON')
+    .action(
+      action(async (flags: { limit: number; json?: boolean }) =>
+        withContext(async (app) => {
+          const runs = await app.get(DataSource).getRepository(DigestRun).find({ order: { id: 'DESC' }, take: flags.limit });
+          if (flags.json) return printJson(runs);
+          for (const r of runs) {
+            process.stdout.write(`${String(r.id).padStart(5)}  ${r.startedAt.toISOString()}  ${r.trigger.padEnd(8)} ${r.status.padEnd(8)} selected ${r.selected}, sent ${r.sent}, skipped ${r.skippedEmpty}, failed ${r.failed}\n`);
+          }
+        }),
+      ),
+    );
+}

@@ -1,0 +1,193 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { dialectOf, execute, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
+import { parseTimestamp } from './candidate.loader.js';
+import { claimIsLive } from './delivery.claims.js';
+import type { DeliveryStatus } from './digest-delivery.entity.js';
+
+/** A delivery a run has claimed and must now send (or skip). */
+export interface ClaimedDelivery {
+  id: number;
+  subscriberId: number;
+  period: string;
+  resend: number;
+  attempts: number;
+  windowStart: Date;
+}
+
+export interface PlanItem {
+  subscriberId: number;
+  period: string;
+  /** Where this digest's papers start if the row is new. */
+  windowStart: Date;
+}
+
+interface LedgerRow {
+  id: number;
+  subscriber_id: number;
+  period: string;
+  resend: number;
+  status: DeliveryStatus;
+  attempts: number;
+  claimed_by: string | null;
+  window_start: string | Date;
+  updated_at: string | Date;
+}
+
+const CHUNK = 300;
+
+/** The delivery ledger: claims, outcomes, and what a subscriber was last sent. */
+@Injectable()
+export class DigestLedger {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private get d(): DialectName {
+    return dialectOf({ connection: this.dataSource });
+  }
+
+  /** Where each subscriber's next digest starts: the end of their last sent or skipped one. */
+  async lastWindowEnds(subscriberIds: number[]): Promise<Map<number, Date>> {
+    const out = new Map<number, Date>();
+    for (let i = 0; i < subscriberIds.length; i += CHUNK) {
+      const ids = subscriberIds.slice(i, i + CHUNK);
+      const rows: { subscriber_id: number; last: string | Date }[] = await this.dataSource.query(
+        `SELECT subscriber_id, max(window_end) AS last FROM digest_deliveries
+         WHERE subscriber_id IN (${ids.map((_, n) => param(this.d, n + 1)).join(', ')}) AND status IN ('sent', 'skipped') GROUP BY subscriber_id`,
+        ids,
+      );
+      for (const r of rows) if (r.last) out.set(Number(r.subscriber_id), parseTimestamp(r.last));
+    }
+    return out;
+  }
+
+  /**
+   * Claims the period's delivery of each subscriber for this run: new rows are created claimed;
+   * an unsent row (pending or failed) is taken over when no live run holds it. Periods already
+   * sent, skipped or bounced are left alone: that is what makes a second run send nothing.
+   */
+  async claim(runId: number, claimant: string, items: PlanItem[], now: Date): Promise<ClaimedDelivery[]> {
+    const claimed: ClaimedDelivery[] = [];
+    for (let i = 0; i < items.length; i += CHUNK) claimed.push(...(await this.claimChunk(runId, claimant, items.slice(i, i + CHUNK), now)));
+    return claimed;
+  }
+
+  private async claimChunk(runId: number, claimant: string, items: PlanItem[], now: Date): Promise<ClaimedDelivery[]> {
+    if (items.length === 0) return [];
+    const t = sqlTimestamp(this.d, now);
+    const values: unknown[] = [];
+    const tuples = items.map((it) => {
+      values.push(it.subscriberId, it.period, runId, claimant, sqlTimestamp(this.d, it.windowStart), t, t);
+      const b = values.length - 7;
+      return `(${[1, 2, 3, 4, 5, 6, 7].map((k) => param(this.d, b + k)).join(', ')}, 0, 'pending', 0, 0)`;
+    });
+    await this.dataSource.query(
+      `INSERT INTO digest_deliveries (subscriber_id, period, run_id, claimed_by, window_start, created_at, updated_at, resend, status, attempts, more_count)
+       VALUES ${tuples.join(', ')} ON CONFLICT (subscriber_id, period, resend) DO NOTHING`,
+      values,
+    );
+    const rows = await this.rowsFor(items);
+    const mine: ClaimedDelivery[] = [];
+    for (const row of rows) {
+      if (row.status !== 'pending' && row.status !== 'failed') continue;
+      if (row.claimed_by === claimant || (await this.takeOver(row, runId, claimant, now))) mine.push(toClaimed(row));
+    }
+    return mine;
+  }
+
+  private async rowsFor(items: PlanItem[]): Promise<LedgerRow[]> {
+    if (items.length === 0) return [];
+    const ids = items.map((i) => i.subscriberId);
+    const periods = new Map(items.map((i) => [i.subscriberId, i.period]));
+    const rows: LedgerRow[] = await this.dataSource.query(
+      `SELECT id, subscriber_id, period, resend, status, attempts, claimed_by, window_start, updated_at FROM digest_deliveries
+       WHERE resend = 0 AND subscriber_id IN (${ids.map((_, n) => param(this.d, n + 1)).join(', ')})`,
+      ids,
+    );
+    return rows.filter((r) => periods.get(Number(r.subscriber_id)) === r.period);
+  }
+
+  /** Subscribers whose period in the plan is already sent, skipped or bounced. */
+  async finishedIn(items: PlanItem[]): Promise<Set<number>> {
+    const done = new Set<number>();
+    for (let i = 0; i < items.length; i += CHUNK) {
+      for (const r of await this.rowsFor(items.slice(i, i + CHUNK))) {
+        if (r.status === 'sent' || r.status === 'skipped' || r.status === 'bounced') done.add(Number(r.subscriber_id));
+      }
+    }
+    return done;
+  }
+
+  /** Compare-and-set on the holder, so of two runs taking over the same row only one wins. */
+  private async takeOver(row: LedgerRow, runId: number, claimant: string, now: Date): Promise<boolean> {
+    if (claimIsLive(row.claimed_by, parseTimestamp(row.updated_at), now)) return false;
+    const p = (n: number) => param(this.d, n);
+    const sameHolder = row.claimed_by === null ? 'claimed_by IS NULL' : `claimed_by = ${p(5)}`;
+    const params = [runId, claimant, sqlTimestamp(this.d, now), row.id, ...(row.claimed_by === null ? [] : [row.claimed_by])];
+    const changed = await execute(
+      this.dataSource,
+      `UPDATE digest_deliveries SET run_id = ${p(1)}, claimed_by = ${p(2)}, updated_at = ${p(3)} WHERE id = ${p(4)} AND status IN ('pending', 'failed') AND ${sameHolder}`,
+      params,
+    );
+    return changed === 1;
+  }
+
+  /** An admin's forced copy: a new row with the next resend number, claimed at once. */
+  async claimResend(runId: number, claimant: string, item: PlanItem, now: Date): Promise<ClaimedDelivery> {
+    const p = (n: number) => param(this.d, n);
+    const t = sqlTimestamp(this.d, now);
+    const [{ next }] = await this.dataSource.query(
+      `SELECT coalesce(max(resend), -1) + 1 AS next FROM digest_deliveries WHERE subscriber_id = ${p(1)} AND period = ${p(2)}`,
+      [item.subscriberId, item.period],
+    );
+    const rows: { id: number }[] = await this.dataSource.query(
+      `INSERT INTO digest_deliveries (subscriber_id, period, resend, run_id, claimed_by, window_start, created_at, updated_at, status, attempts, more_count)
+       VALUES (${[1, 2, 3, 4, 5, 6, 7, 8].map(p).join(', ')}, 'pending', 0, 0) RETURNING id`,
+      [item.subscriberId, item.period, Number(next), runId, claimant, sqlTimestamp(this.d, item.windowStart), t, t],
+    );
+    return { id: Number(rows[0].id), subscriberId: item.subscriberId, period: item.period, resend: Number(next), attempts: 0, windowStart: item.windowStart };
+  }
+
+  async markSent(id: number, outcome: { messageId: string; paperIds: number[]; moreCount: number; attempts: number; windowEnd: Date }): Promise<void> {
+    await this.finish(id, 'sent', outcome.attempts, {
+      message_id: outcome.messageId,
+      paper_ids: JSON.stringify(outcome.paperIds),
+      more_count: outcome.moreCount,
+      window_end: sqlTimestamp(this.d, outcome.windowEnd),
+      sent_at: sqlTimestamp(this.d, new Date()),
+      error: null,
+    });
+  }
+
+  async markSkipped(id: number, windowEnd: Date): Promise<void> {
+    await this.finish(id, 'skipped', 0, { window_end: sqlTimestamp(this.d, windowEnd), paper_ids: '[]' });
+  }
+
+  /** Temporary failures outlasted the retries: released, so a later run tries again. */
+  async markFailed(id: number, attempts: number, error: string): Promise<void> {
+    await this.finish(id, 'failed', attempts, { error: error.slice(0, 2000) });
+  }
+
+  async markBounced(id: number, attempts: number, error: string): Promise<void> {
+    await this.finish(id, 'bounced', attempts, { error: error.slice(0, 2000) });
+  }
+
+  private async finish(id: number, status: DeliveryStatus, attempts: number, fields: Record<string, unknown>): Promise<void> {
+    const entries = Object.entries({ status, attempts, claimed_by: null, updated_at: sqlTimestamp(this.d, new Date()), ...fields });
+    await this.dataSource.query(
+      `UPDATE digest_deliveries SET ${entries.map(([k], i) => `${k} = ${param(this.d, i + 1)}`).join(', ')} WHERE id = ${param(this.d, entries.length + 1)}`,
+      [...entries.map(([, v]) => v), id],
+    );
+  }
+}
+
+function toClaimed(r: LedgerRow): ClaimedDelivery {
+  return {
+    id: Number(r.id),
+    subscriberId: Number(r.subscriber_id),
+    period: r.period,
+    resend: Number(r.resend),
+    attempts: Number(r.attempts),
+    windowStart: parseTimestamp(r.window_start),
+  };
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { MailModule } from '../mail/mail.module.js';
+import { SubscribersModule } from '../subscribers/subscribers.module.js';
+import { TopicsModule } from '../topics/topics.module.js';
+import { WebModule } from '../web/web.module.js';
+import { CandidateLoader } from './candidate.loader.js';
+import { DeliveryService } from './delivery.service.js';
+import { DigestLedger } from './digest-ledger.repository.js';
+import { DigestViewService } from './digest-view.service.js';
+import { DigestMetrics } from './digest.metrics.js';
+import { DigestRenderer } from './digest.renderer.js';
+import { DigestService } from './digest.service.js';
+import { DigestsController } from './digests.controller.js';
+import { LockService } from './lock.service.js';
+
+@Module({
+  imports: [TopicsModule, MailModule, SubscribersModule, WebModule],
+  controllers: [DigestsController],
+  providers: [CandidateLoader, DigestLedger, DigestRenderer, DeliveryService, DigestService, DigestViewService, DigestMetrics, LockService],
+  exports: [DigestService, DigestViewService, DigestMetrics, LockService, DigestLedger],
+})
+export class DigestsModule {}
