@@ -57,7 +57,7 @@ describe('the file outbox', () => {
     const viewHtml = await view.text();
     expect(viewHtml).toContain(`<iframe class="mail-frame" src="/outbox/${names[0]}/html"`);
     expect(viewHtml).toMatch(/<iframe[^>]*sandbox="/);
-    expect(viewHtml).toContain('Unsubscribe: http://localhost:3000/unsubscribe/'); // the text part
+    expect(viewHtml).toContain(`Unsubscribe: ${t.config.publicUrl}/unsubscribe/`); // the text part
 
     const part = await fetch(`${t.url}/outbox/${names[0]}/html`);
     expect(part.status).toBe(200);

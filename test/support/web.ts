@@ -41,7 +41,7 @@ export function linkIn(mail: ParsedMail, prefix: string): string {
   return link;
 }
 
-/** The app under test listens on a random port while PUBLIC_URL keeps its default: keep the path, use the test origin. */
+/** A link from an email, fetched from the app under test whatever PUBLIC_URL says: keep the path, use the test origin. */
 export function onTestServer(base: string, link: string): string {
   const u = new URL(link);
   return `${base}${u.pathname}${u.search}`;
