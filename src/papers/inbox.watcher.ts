@@ -25,6 +25,7 @@ export class InboxWatcher implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.ensureFolders();
     if (this.config.ingestPollSeconds <= 0) return;
     this.timer = setInterval(() => void this.poll(), this.config.ingestPollSeconds * 1000);
     this.log.log({ msg: 'watching', dir: this.config.ingestDir, everySeconds: this.config.ingestPollSeconds });
@@ -43,7 +44,7 @@ export class InboxWatcher implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async scan(): Promise<void> {
     const dir = this.config.ingestDir;
-    for (const sub of ['processing', 'done', 'failed']) await mkdir(join(dir, sub), { recursive: true });
+    await this.ensureFolders();
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       if (!entry.isFile() || IGNORED.test(entry.name) || entry.name.endsWith('.reason.txt')) continue;
       const path = join(dir, entry.name);
@@ -53,6 +54,11 @@ export class InboxWatcher implements OnApplicationBootstrap, OnModuleDestroy {
       this.sizes.set(entry.name, size);
       if (stable) await this.take(path);
     }
+  }
+
+  /** The operator may remove them while we run; recreating is cheap and idempotent. */
+  private async ensureFolders(): Promise<void> {
+    for (const sub of ['processing', 'done', 'failed']) await mkdir(join(this.config.ingestDir, sub), { recursive: true });
   }
 
   private async take(path: string): Promise<void> {

@@ -129,15 +129,20 @@ function classify(state: StoredPaperState | undefined, row: PaperRow): 'new' | '
   if (!state) return 'new';
   const moreVotes = row.upvotes != null && (state.upvotes == null || row.upvotes > state.upvotes);
   const laterDay = row.trendingDate != null && (state.trendingDate == null || row.trendingDate > state.trendingDate);
-  return moreVotes || laterDay || textGrew(state, row) || state.missing > 0 && fillsMissing(row) ? 'updated' : 'unchanged';
+  return moreVotes || laterDay || textGrew(state, row) || fillsMissing(state, row) ? 'updated' : 'unchanged';
 }
 
 function textGrew(state: StoredPaperState, row: PaperRow): boolean {
   return (state.abstract == null && row.abstract != null) || (state.aiKeywords.length === 0 && row.aiKeywords.length > 0);
 }
 
-function fillsMissing(row: PaperRow): boolean {
-  return [row.publishedAt, row.arxivUrl, row.pdfUrl, row.codeUrl, row.projectUrl, row.aiSummary].some((v) => v != null);
+const FIELD_OF_COLUMN: Record<string, keyof PaperRow> = {
+  abstract: 'abstract', published_at: 'publishedAt', arxiv_url: 'arxivUrl', pdf_url: 'pdfUrl',
+  code_url: 'codeUrl', project_url: 'projectUrl', ai_summary: 'aiSummary',
+};
+
+function fillsMissing(state: StoredPaperState, row: PaperRow): boolean {
+  return [...state.missing].some((column) => row[FIELD_OF_COLUMN[column]] != null);
 }
 
 function mergedDoc(state: StoredPaperState | undefined, row: PaperRow): TagDoc {

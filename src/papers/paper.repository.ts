@@ -19,7 +19,8 @@ export interface StoredPaperState {
   upvotes: number | null;
   trendingDate: string | null;
   aiKeywords: string[];
-  missing: number;
+  /** Fillable fields the stored paper lacks (database column names). */
+  missing: Set<string>;
 }
 
 const COLUMNS = [
@@ -29,7 +30,7 @@ const COLUMNS = [
 ] as const;
 
 /** Fields filled from a later dump when the stored paper lacks them. */
-const FILLABLE = ['abstract', 'published_at', 'arxiv_url', 'pdf_url', 'code_url', 'project_url', 'ai_summary'] as const;
+export const FILLABLE = ['abstract', 'published_at', 'arxiv_url', 'pdf_url', 'code_url', 'project_url', 'ai_summary'] as const;
 
 /** Batched writes of papers; every statement runs on the caller's runner so a file is one transaction. */
 @Injectable()
@@ -39,9 +40,8 @@ export class PaperRepository {
   async findStates(runner: QueryRunner, keys: string[]): Promise<Map<string, StoredPaperState>> {
     if (keys.length === 0) return new Map();
     const d = dialectOf(runner);
-    const missing = FILLABLE.map((c) => `(CASE WHEN ${c} IS NULL THEN 1 ELSE 0 END)`).join(' + ');
     const rows: Record<string, unknown>[] = await runner.query(
-      `SELECT id, paper_key, title, abstract, upvotes, trending_date, ai_keywords, ${missing} AS missing
+      `SELECT id, paper_key, title, upvotes, trending_date, ai_keywords, ${FILLABLE.join(', ')}
        FROM papers WHERE paper_key IN (${keys.map((_, i) => param(d, i + 1)).join(', ')})`,
       keys,
     );
@@ -96,6 +96,6 @@ function toState(r: Record<string, unknown>): StoredPaperState {
     upvotes: r.upvotes == null ? null : Number(r.upvotes),
     trendingDate: (r.trending_date as string | null) ?? null,
     aiKeywords: JSON.parse(String(r.ai_keywords)) as string[],
-    missing: Number(r.missing),
+    missing: new Set(FILLABLE.filter((c) => r[c] == null)),
   };
 }
