@@ -9,6 +9,8 @@ const common = {
 };
 
 export default {
+  // Jest reads testTimeout from the root config, not from a project's: without this line it is 5 s.
+  testTimeout: common.testTimeout,
   projects: [
     { ...common, displayName: 'default', testMatch: ['<rootDir>/test/{unit,e2e}/**/*.test.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },

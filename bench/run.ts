@@ -2,6 +2,7 @@
 // measured in the same run, because these machines are shared and noisy.
 const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   ingest: () => import('./ingest.bench.js'),
+  digest: () => import('./digest.bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

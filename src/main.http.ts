@@ -20,6 +20,7 @@ export async function createHttpApp(config: AppConfig, mode: AppMode = 'serve'):
   app.use(cookieParser());
   // A dump is the raw body of the admin ingest route; everything else is small JSON or a form.
   app.use('/api/admin/ingest', express.raw({ type: () => true, limit: '256mb' }));
+  app.use('/api/admin/subscribers/import', express.text({ type: () => true, limit: '50mb' }));
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.useGlobalFilters(new DomainErrorFilter());

@@ -1,13 +1,15 @@
-import { Controller, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Controller, Post, Query, Req, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Request } from 'express';
 import { InvalidInputError } from '../common/errors.js';
 import { openBufferSource } from '../papers/dump-source.js';
 import { IngestService, type IngestReport } from '../papers/ingest.service.js';
 import { DUMP_FORMATS, type DumpFormat } from '../papers/paper.types.js';
+import { AdminAuditInterceptor } from './admin-audit.interceptor.js';
 import { AdminGuard } from './admin.guard.js';
 
 @Controller('api/admin/ingest')
 @UseGuards(AdminGuard)
+@UseInterceptors(AdminAuditInterceptor)
 export class AdminIngestController {
   constructor(private readonly ingest: IngestService) {}
 

@@ -1,7 +1,27 @@
 import { Module } from '@nestjs/common';
+import { DigestsModule } from '../digests/digests.module.js';
 import { PapersModule } from '../papers/papers.module.js';
+import { SubscribersModule } from '../subscribers/subscribers.module.js';
+import { TopicsModule } from '../topics/topics.module.js';
+import { CsrfGuard, CsrfTokens } from '../web/csrf.guard.js';
+import { WebModule } from '../web/web.module.js';
+import { AdminAuditInterceptor } from './admin-audit.interceptor.js';
+import { AdminDigestsController } from './admin-digests.controller.js';
 import { AdminIngestController } from './admin-ingest.controller.js';
+import { AdminPageController } from './admin-page.controller.js';
+import { AdminSessionGuard, AdminSessions } from './admin-session.js';
+import { AdminStatsController } from './admin-stats.controller.js';
+import { AdminStatsService } from './admin-stats.service.js';
+import { AdminSubscribersController } from './admin-subscribers.controller.js';
+import { AdminTopicsController } from './admin-topics.controller.js';
 import { AdminGuard } from './admin.guard.js';
 
-@Module({ imports: [PapersModule], controllers: [AdminIngestController], providers: [AdminGuard] })
+/** The admin API (bearer token) and the admin page (session cookie); see PRODUCT.md, "HTTP". */
+@Module({
+  imports: [PapersModule, DigestsModule, SubscribersModule, TopicsModule, WebModule],
+  controllers: [AdminIngestController, AdminDigestsController, AdminSubscribersController, AdminTopicsController, AdminStatsController, AdminPageController],
+  // CsrfTokens is stateless (an HMAC under SECRET_KEY), so this module's instance agrees with the public pages'.
+  providers: [AdminGuard, AdminAuditInterceptor, AdminSessions, AdminSessionGuard, AdminStatsService, CsrfTokens, CsrfGuard],
+  exports: [AdminStatsService],
+})
 export class AdminModule {}

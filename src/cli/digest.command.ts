@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DataSource } from 'typeorm';
+import { DeliveryQueue } from '../digests/delivery.queue.js';
 import { DigestRun } from '../digests/digest-run.entity.js';
 import { DigestViewService } from '../digests/digest-view.service.js';
 import { DigestService, type SendOptions } from '../digests/digest.service.js';
@@ -23,7 +24,10 @@ export function registerDigestCommands(program: Command): void {
       action(async (flags: SendOptions & { json?: boolean }) =>
         withContext(async (app) => {
           const { json, ...options } = flags;
-          const result = await app.get(DigestService).run(options, 'cli');
+          const digests = app.get(DigestService);
+          let result = await digests.run(options, 'cli');
+          // With REDIS_URL the workers send; the command reports once they have accounted for every delivery.
+          if (app.get(DeliveryQueue).enabled && result.runId !== null) result = await digests.waitFor(result.runId);
           if (json) printJson(result);
           else {
             process.stdout.write(`run ${result.runId ?? '(dry run)'}: selected ${result.selected}, sent ${result.sent}, skipped (no papers) ${result.skippedEmpty}, failed ${result.failed}\n`);

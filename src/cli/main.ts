@@ -4,9 +4,13 @@ import { registerDigestCommands } from './digest.command.js';
 import { registerIngest } from './ingest.command.js';
 import { registerMigrate } from './migrate.command.js';
 import { registerPapers } from './papers.command.js';
+import { registerRunCommands } from './runs.command.js';
 import { EXIT } from './run-command.js';
 import { registerServe } from './serve.command.js';
+import { registerSubscribers } from './subscribers.command.js';
+import { registerTopicTools } from './topics-tools.command.js';
 import { registerTopics } from './topics.command.js';
+import { registerWorker } from './worker.command.js';
 
 export function buildProgram(): Command {
   const program = new Command('paperboy')
@@ -14,12 +18,23 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerServe(program);
+  registerWorker(program);
   registerMigrate(program);
   registerIngest(program);
   registerPapers(program);
   registerTopics(program);
   registerDigestCommands(program);
+  registerSubscribers(program);
+  registerRunCommands(subcommand(program, 'runs'));
+  registerTopicTools(subcommand(program, 'topics'));
   return program;
+}
+
+/** A command registered above, to hang more subcommands on it from their own files. */
+function subcommand(program: Command, name: string): Command {
+  const found = program.commands.find((c) => c.name() === name);
+  if (!found) throw new Error(`no "${name}" command to extend`);
+  return found;
 }
 
 export async function main(argv: string[]): Promise<void> {

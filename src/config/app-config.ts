@@ -19,7 +19,7 @@ export interface AppConfig {
   digest: {
     defaultHour: number;
     maxPapers: number;
-    /** Messages in flight at once per process. */
+    /** Messages in flight at once per process: twice the SMTP pool's connections keeps each busy while the ledger records the last. */
     concurrency: number;
     /** Retries of a temporary SMTP failure within a run, waiting retryBaseMs × 2^n between tries. */
     retries: number;
@@ -27,6 +27,10 @@ export interface AppConfig {
   };
   logLevel: string;
   schedulerEnabled: boolean;
+  /** How often the scheduler looks for due digests. */
+  tickSeconds: number;
+  /** How long a worker holds a job before BullMQ deems it stalled (a dead worker) and hands it on. */
+  queueLockMs: number;
   /** Abuse limits on subscribing, per process and per hour. */
   subscribe: { perIpPerHour: number; perAddressPerHour: number };
   /** Express's `trust proxy` setting, so rate limits see the client's address behind a reverse proxy. */

@@ -55,6 +55,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): A
     },
     logLevel: e.LOG_LEVEL,
     schedulerEnabled: e.SCHEDULER_ENABLED,
+    tickSeconds: e.DIGEST_TICK_SECONDS,
+    queueLockMs: e.QUEUE_LOCK_MS,
     subscribe: { perIpPerHour: e.SUBSCRIBE_LIMIT_PER_IP, perAddressPerHour: e.SUBSCRIBE_LIMIT_PER_ADDRESS },
     trustProxy: trustProxyOf(e.TRUST_PROXY),
   };

@@ -23,7 +23,7 @@ export interface PlanItem {
   windowStart: Date;
 }
 
-interface LedgerRow {
+export interface LedgerRow {
   id: number;
   subscriber_id: number;
   period: string;
@@ -99,12 +99,24 @@ export class DigestLedger {
     if (items.length === 0) return [];
     const ids = items.map((i) => i.subscriberId);
     const periods = new Map(items.map((i) => [i.subscriberId, i.period]));
+    // The periods (few per page) let the (subscriber_id, period, resend) index find the rows, rather than read each subscriber's whole history.
+    const distinct = [...new Set(periods.values())];
     const rows: LedgerRow[] = await this.dataSource.query(
       `SELECT id, subscriber_id, period, resend, status, attempts, claimed_by, window_start, updated_at FROM digest_deliveries
-       WHERE resend = 0 AND subscriber_id IN (${ids.map((_, n) => param(this.d, n + 1)).join(', ')})`,
-      ids,
+       WHERE resend = 0 AND subscriber_id IN (${ids.map((_, n) => param(this.d, n + 1)).join(', ')})
+       AND period IN (${distinct.map((_, n) => param(this.d, ids.length + n + 1)).join(', ')})`,
+      [...ids, ...distinct],
     );
     return rows.filter((r) => periods.get(Number(r.subscriber_id)) === r.period);
+  }
+
+  /** The plan with each item's window moved back to its period's original digest, where there is one. */
+  async withOriginalWindows(items: PlanItem[]): Promise<PlanItem[]> {
+    const originals = new Map<number, Date>();
+    for (let i = 0; i < items.length; i += CHUNK) {
+      for (const r of await this.rowsFor(items.slice(i, i + CHUNK))) originals.set(Number(r.subscriber_id), parseTimestamp(r.window_start));
+    }
+    return items.map((it) => ({ ...it, windowStart: originals.get(it.subscriberId) ?? it.windowStart }));
   }
 
   /** Subscribers whose period in the plan is already sent, skipped or bounced. */
@@ -132,20 +144,45 @@ export class DigestLedger {
     return changed === 1;
   }
 
-  /** An admin's forced copy: a new row with the next resend number, claimed at once. */
+  /** A page of the rows a run left failed, by id; a row another run took over since is no longer this run's. */
+  async failedOf(runId: number, afterId: number, limit: number): Promise<LedgerRow[]> {
+    const p = (n: number) => param(this.d, n);
+    return this.dataSource.query(
+      `SELECT id, subscriber_id, period, resend, status, attempts, claimed_by, window_start, updated_at FROM digest_deliveries
+       WHERE run_id = ${p(1)} AND status = 'failed' AND id > ${p(2)} ORDER BY id LIMIT ${Math.max(1, Math.floor(limit))}`,
+      [runId, afterId],
+    );
+  }
+
+  /** A targeted retry: claims exactly these failed rows, with the same compare-and-set as claim(). */
+  async claimFailed(rows: LedgerRow[], runId: number, claimant: string, now: Date): Promise<ClaimedDelivery[]> {
+    const mine: ClaimedDelivery[] = [];
+    for (const row of rows) {
+      if (row.status === 'failed' && (await this.takeOver(row, runId, claimant, now))) mine.push(toClaimed(row));
+    }
+    return mine;
+  }
+
+  /**
+   * An admin's forced copy: a new row with the next resend number, claimed at once. It covers the
+   * period's original window when there is one, so "send again" sends that digest again rather
+   * than an empty one (the plan's window starts where the period's digest ended).
+   */
   async claimResend(runId: number, claimant: string, item: PlanItem, now: Date): Promise<ClaimedDelivery> {
     const p = (n: number) => param(this.d, n);
     const t = sqlTimestamp(this.d, now);
-    const [{ next }] = await this.dataSource.query(
-      `SELECT coalesce(max(resend), -1) + 1 AS next FROM digest_deliveries WHERE subscriber_id = ${p(1)} AND period = ${p(2)}`,
+    const [{ next, original }] = await this.dataSource.query(
+      `SELECT coalesce(max(resend), -1) + 1 AS next, min(CASE WHEN resend = 0 THEN window_start END) AS original
+       FROM digest_deliveries WHERE subscriber_id = ${p(1)} AND period = ${p(2)}`,
       [item.subscriberId, item.period],
     );
+    const windowStart = original ? parseTimestamp(original) : item.windowStart;
     const rows: { id: number }[] = await this.dataSource.query(
       `INSERT INTO digest_deliveries (subscriber_id, period, resend, run_id, claimed_by, window_start, created_at, updated_at, status, attempts, more_count)
        VALUES (${[1, 2, 3, 4, 5, 6, 7, 8].map(p).join(', ')}, 'pending', 0, 0) RETURNING id`,
-      [item.subscriberId, item.period, Number(next), runId, claimant, sqlTimestamp(this.d, item.windowStart), t, t],
+      [item.subscriberId, item.period, Number(next), runId, claimant, sqlTimestamp(this.d, windowStart), t, t],
     );
-    return { id: Number(rows[0].id), subscriberId: item.subscriberId, period: item.period, resend: Number(next), attempts: 0, windowStart: item.windowStart };
+    return { id: Number(rows[0].id), subscriberId: item.subscriberId, period: item.period, resend: Number(next), attempts: 0, windowStart };
   }
 
   async markSent(id: number, outcome: { messageId: string; paperIds: number[]; moreCount: number; attempts: number; windowEnd: Date }): Promise<void> {

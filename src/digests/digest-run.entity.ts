@@ -1,7 +1,8 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type RunTrigger = 'schedule' | 'cli' | 'admin';
-export type RunStatus = 'running' | 'finished' | 'failed';
+/** queued: planned and handed to the workers, who finish it when every delivery is counted. */
+export type RunStatus = 'running' | 'queued' | 'finished' | 'failed';
 
 /** One digest run, scheduled or manual, with its counts (`paperboy runs`). */
 @Entity('digest_runs')

@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Cron } from '@nestjs/schedule';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DigestService } from './digest.service.js';
 import { LockService } from './lock.service.js';
@@ -13,16 +13,22 @@ const LOCK_TTL_MS = 30 * 60_000;
  * interrupted one left, so a missed or overlapping tick loses nothing.
  */
 @Injectable()
-export class DigestScheduler {
+export class DigestScheduler implements OnApplicationBootstrap {
   private readonly log = new Logger('Scheduler');
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly digests: DigestService,
     private readonly locks: LockService,
+    private readonly registry: SchedulerRegistry,
   ) {}
 
-  @Cron('0 */5 * * * *', { name: 'digest-tick' })
+  /** Every DIGEST_TICK_SECONDS (five minutes by default), registered with @nestjs/schedule so it stops with the app. */
+  onApplicationBootstrap(): void {
+    if (!this.config.schedulerEnabled) return;
+    this.registry.addInterval('digest-tick', setInterval(() => void this.tick(), this.config.tickSeconds * 1000));
+  }
+
   async tick(): Promise<boolean> {
     if (!this.config.schedulerEnabled) return false;
     try {

@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Like, MoreThan, type DataSource, type FindOptionsWhere } from 'typeorm';
-import { InvalidInputError } from '../common/errors.js';
+import { In, Like, MoreThan, type DataSource, type FindOptionsWhere } from 'typeorm';
+import { InvalidInputError, NotFoundError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { normalizeEmail } from '../subscribers/email-address.js';
 import { Subscriber } from '../subscribers/subscriber.entity.js';
@@ -15,7 +16,22 @@ import { DigestLedger, type ClaimedDelivery, type PlanItem } from './digest-ledg
 import { DigestMetrics } from './digest.metrics.js';
 import type { DigestContext } from './digest.renderer.js';
 import type { CandidatePool } from './digest.selection.js';
+import { DeliveryQueue } from './delivery.queue.js';
+import { queueClaimant, QueuedDeliveryRepository } from './queued-delivery.repository.js';
 import { runPool } from './run-pool.js';
+
+/** Deliveries claimed together, with their subscribers. */
+interface Batch {
+  claimed: ClaimedDelivery[];
+  subscribers: Map<number, Subscriber>;
+}
+
+type Batches = (runId: number, claimant: string) => AsyncIterable<Batch>;
+
+interface RunContext {
+  pool: CandidatePool;
+  ctx: DigestContext;
+}
 
 export interface SendOptions {
   email?: string;
@@ -41,7 +57,8 @@ const PAGE = 500;
 /**
  * One digest run: the same code whether the scheduler's tick, `paperboy send` or the admin route
  * asked for it. Subscribers are read in pages, each page's deliveries claimed in the ledger and
- * sent by a small pool, so memory stays flat however many subscribers there are.
+ * sent by a small pool (or queued for `paperboy worker`s with REDIS_URL), so memory stays flat
+ * however many subscribers there are.
  */
 @Injectable()
 export class DigestService {
@@ -55,27 +72,55 @@ export class DigestService {
     private readonly deliveries: DeliveryService,
     private readonly topics: TopicsService,
     private readonly metrics: DigestMetrics,
+    private readonly queue: DeliveryQueue,
+    private readonly queued: QueuedDeliveryRepository,
   ) {}
 
   async run(options: SendOptions, trigger: RunTrigger, now = new Date()): Promise<RunSummary> {
     const where = await this.audience(options);
-    const pool = await this.loader.load(new Date(now.getTime() - MAX_WINDOW_MS), now);
-    const ctx: DigestContext = { topicNames: new Map((await this.topics.list()).map((t) => [t.slug, t.name])), now };
-    if (options.dryRun) return this.dryRun(options, where, pool, ctx);
+    if (options.dryRun) return this.dryRun(options, where, await this.context(now));
+    return this.execute(trigger, { ...options }, now, (runId, claimant) => this.planned(where, options, runId, claimant, now));
+  }
+
+  /**
+   * Retries exactly the deliveries run `runId` left failed, as a new run: the same ledger claims
+   * (compare-and-set, so a concurrent run cannot send a row too) and the same delivery path as
+   * run(). Rows of subscribers no longer confirmed, or paused, are left as they are.
+   */
+  async retryFailed(runId: number, trigger: RunTrigger = 'admin', now = new Date()): Promise<RunSummary> {
+    if (!(await this.dataSource.getRepository(DigestRun).existsBy({ id: runId }))) throw new NotFoundError(`no digest run ${runId}`);
+    if ((await this.ledger.failedOf(runId, 0, 1)).length === 0) throw new InvalidInputError(`run ${runId} has no failed deliveries left to retry`);
+    return this.execute(trigger, { retryOf: runId }, now, (newRunId, claimant) => this.failedBatches(runId, newRunId, claimant, now));
+  }
+
+  /** Waits until a queued run's workers have accounted for every delivery it planned. */
+  async waitFor(runId: number, pollMs = 500): Promise<RunSummary> {
     const runs = this.dataSource.getRepository(DigestRun);
-    const run = await runs.save(runs.create({ trigger, options: { ...options }, status: 'running', dryRun: false, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, startedAt: now, finishedAt: null }));
+    for (;;) {
+      const run = await runs.findOneByOrFail({ id: runId });
+      if (run.status !== 'running' && run.status !== 'queued') return { runId, ...counts(run), dryRun: false };
+      await sleep(pollMs);
+    }
+  }
+
+  /**
+   * One run, whatever chose its deliveries: recorded in digest_runs; each batch of claimed
+   * deliveries sent here by a small pool, or, with REDIS_URL, handed to the workers' queue.
+   */
+  private async execute(trigger: RunTrigger, options: Record<string, unknown>, now: Date, batches: Batches): Promise<RunSummary> {
+    const runs = this.dataSource.getRepository(DigestRun);
+    const run = await runs.save(runs.create({ trigger, options, status: 'running', dryRun: false, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, startedAt: now, finishedAt: null }));
     const summary: RunSummary = { runId: run.id, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, dryRun: false };
-    const claimant = newClaimant();
+    const claimant = this.queue.enabled ? { id: queueClaimant(run.id), done: () => undefined } : newClaimant();
     const started = performance.now();
     try {
-      for await (const page of this.pages(where)) {
-        const claimed = await this.claim(run.id, claimant.id, page, options, now);
-        summary.selected += claimed.length;
-        const byId = new Map(page.map((s) => [s.id, s]));
-        await runPool(claimed, this.config.digest.concurrency, async (d) => tally(summary, await this.deliveries.deliver({ delivery: d, subscriber: byId.get(d.subscriberId)!, pool, ctx })));
+      const ctx = this.queue.enabled ? null : await this.context(now);
+      for await (const batch of batches(run.id, claimant.id)) {
+        summary.selected += batch.claimed.length;
+        await this.dispatch(run.id, batch, ctx, summary);
         await runs.update({ id: run.id }, counts(summary));
       }
-      await runs.update({ id: run.id }, { ...counts(summary), status: 'finished', finishedAt: new Date() });
+      await this.close(run.id, trigger, summary);
     } catch (err) {
       await runs.update({ id: run.id }, { ...counts(summary), status: 'failed', finishedAt: new Date() });
       throw err;
@@ -83,8 +128,51 @@ export class DigestService {
       claimant.done();
       this.metrics.runFinished(trigger, (performance.now() - started) / 1000);
     }
-    this.log.log({ msg: 'digest run finished', trigger, ...summary });
+    this.log.log({ msg: this.queue.enabled ? 'digest run queued' : 'digest run finished', trigger, ...summary });
     return summary;
+  }
+
+  private async dispatch(runId: number, batch: Batch, ctx: RunContext | null, summary: RunSummary): Promise<void> {
+    if (!ctx) return this.queue.enqueue(runId, batch.claimed);
+    await runPool(batch.claimed, this.config.digest.concurrency, async (d) =>
+      tally(summary, await this.deliveries.deliver({ delivery: d, subscriber: batch.subscribers.get(d.subscriberId)!, ...ctx })),
+    );
+  }
+
+  /** In-process runs are done here; queued ones are done when the workers have counted every delivery. */
+  private async close(runId: number, trigger: RunTrigger, summary: RunSummary): Promise<void> {
+    const runs = this.dataSource.getRepository(DigestRun);
+    // A tick every few minutes finds nobody due most of the time: such runs are not worth a row.
+    if (trigger === 'schedule' && summary.selected === 0) return void (await runs.delete({ id: runId }));
+    if (!this.queue.enabled) {
+      await runs.update({ id: runId }, { ...counts(summary), status: 'finished', finishedAt: new Date() });
+      return;
+    }
+    await runs.update({ id: runId }, { selected: summary.selected, status: 'queued' });
+    await this.queued.closeIfDone(runId);
+  }
+
+  private async *planned(where: FindOptionsWhere<Subscriber>, options: SendOptions, runId: number, claimant: string, now: Date): AsyncGenerator<Batch> {
+    for await (const page of this.pages(where)) {
+      yield { claimed: await this.claim(runId, claimant, page, options, now), subscribers: new Map(page.map((s) => [s.id, s])) };
+    }
+  }
+
+  private async *failedBatches(failedRunId: number, runId: number, claimant: string, now: Date): AsyncGenerator<Batch> {
+    for (let after = 0; ; ) {
+      const rows = await this.ledger.failedOf(failedRunId, after, PAGE);
+      if (rows.length === 0) return;
+      after = Number(rows[rows.length - 1].id);
+      const found = await this.dataSource.getRepository(Subscriber).findBy({ id: In(rows.map((r) => Number(r.subscriber_id))), status: 'confirmed', paused: false });
+      const subscribers = new Map(found.map((s) => [s.id, s]));
+      yield { claimed: await this.ledger.claimFailed(rows.filter((r) => subscribers.has(Number(r.subscriber_id))), runId, claimant, now), subscribers };
+    }
+  }
+
+  /** The papers and topic names one run works from, loaded once. */
+  private async context(now: Date): Promise<RunContext> {
+    const pool = await this.loader.load(new Date(now.getTime() - MAX_WINDOW_MS), now);
+    return { pool, ctx: { topicNames: new Map((await this.topics.list()).map((t) => [t.slug, t.name])), now } };
   }
 
   /** Which subscribers a run looks at; unknown addresses and topics are bad input. */
@@ -135,11 +223,13 @@ export class DigestService {
   }
 
   /** Who would get how many papers; reads the ledger, writes nothing. */
-  private async dryRun(options: SendOptions, where: FindOptionsWhere<Subscriber>, pool: CandidatePool, ctx: DigestContext): Promise<RunSummary> {
+  private async dryRun(options: SendOptions, where: FindOptionsWhere<Subscriber>, { pool, ctx }: RunContext): Promise<RunSummary> {
     const summary: RunSummary = { runId: null, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, dryRun: true, recipients: [] };
     for await (const page of this.pages(where)) {
       const targeted = options.all || options.email !== undefined || options.topic !== undefined;
-      const plan = await this.plan(page.filter((s) => targeted || isDue(schedule(s), ctx.now)), ctx.now);
+      let plan = await this.plan(page.filter((s) => targeted || isDue(schedule(s), ctx.now)), ctx.now);
+      // A forced copy re-covers the period's original window (see DigestLedger.claimResend): report what it would send.
+      if (options.force) plan = await this.ledger.withOriginalWindows(plan);
       const done = options.force ? new Set<number>() : await this.ledger.finishedIn(plan);
       const byId = new Map(page.map((s) => [s.id, s]));
       for (const item of plan.filter((p) => !done.has(p.subscriberId))) {
@@ -164,7 +254,7 @@ function tally(summary: RunSummary, outcome: DeliveryOutcome): void {
   else summary.failed++;
 }
 
-function counts(s: RunSummary) {
+function counts(s: Pick<RunSummary, 'selected' | 'sent' | 'skippedEmpty' | 'failed'>) {
   return { selected: s.selected, sent: s.sent, skippedEmpty: s.skippedEmpty, failed: s.failed };
 }
 

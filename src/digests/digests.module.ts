@@ -4,19 +4,23 @@ import { SubscribersModule } from '../subscribers/subscribers.module.js';
 import { TopicsModule } from '../topics/topics.module.js';
 import { WebModule } from '../web/web.module.js';
 import { CandidateLoader } from './candidate.loader.js';
+import { DeliveryQueue } from './delivery.queue.js';
 import { DeliveryService } from './delivery.service.js';
+import { DeliveryWorker } from './delivery.worker.js';
 import { DigestLedger } from './digest-ledger.repository.js';
+import { DigestRunsService } from './digest-runs.service.js';
 import { DigestViewService } from './digest-view.service.js';
 import { DigestMetrics } from './digest.metrics.js';
 import { DigestRenderer } from './digest.renderer.js';
 import { DigestService } from './digest.service.js';
 import { DigestsController } from './digests.controller.js';
 import { LockService } from './lock.service.js';
+import { QueuedDeliveryRepository } from './queued-delivery.repository.js';
 
 @Module({
   imports: [TopicsModule, MailModule, SubscribersModule, WebModule],
   controllers: [DigestsController],
-  providers: [CandidateLoader, DigestLedger, DigestRenderer, DeliveryService, DigestService, DigestViewService, DigestMetrics, LockService],
-  exports: [DigestService, DigestViewService, DigestMetrics, LockService, DigestLedger],
+  providers: [CandidateLoader, DigestLedger, DigestRenderer, DeliveryService, DigestService, DigestViewService, DigestMetrics, LockService, DigestRunsService, DeliveryQueue, QueuedDeliveryRepository, DeliveryWorker],
+  exports: [DigestService, DigestViewService, DigestMetrics, LockService, DigestLedger, DigestRunsService, DeliveryQueue, DeliveryWorker],
 })
 export class DigestsModule {}

@@ -24,7 +24,7 @@ export class FirstStartService {
     const meta = this.dataSource.getRepository(Meta);
     if (await meta.findOneBy({ key: 'sample_ingested' })) return;
     const report = await this.ingest.ingestFile(fromRoot(SAMPLE), { format: 'hf-page' });
-    await meta.save({ key: 'sample_ingested', value: new Date().toISOString() });
+    await meta.upsert({ key: 'sample_ingested', value: new Date().toISOString() }, ['key']);
     this.log.log({ msg: 'ingested the sample dump', file: SAMPLE, papers: report.read });
   }
 }

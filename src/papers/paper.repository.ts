@@ -53,9 +53,10 @@ export class PaperRepository {
     if (rows.length === 0) return new Map();
     const d = dialectOf(runner);
     const values: unknown[] = [];
+    const stamp = sqlTimestamp(d, now);
     const tuples = rows.map((row) => {
       const start = values.length;
-      values.push(...rowValues(row, now, available, d));
+      values.push(...rowValues(row, stamp, available, d));
       return `(${COLUMNS.map((_, i) => param(d, start + i + 1)).join(', ')})`;
     });
     const sql = `INSERT INTO papers (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}
@@ -77,13 +78,12 @@ function mergeClause(d: DialectName): string {
   ].join(', ');
 }
 
-function rowValues(row: PaperRow, now: Date, available: boolean, d: DialectName): unknown[] {
-  const ts = (v: Date | null) => (v == null ? null : sqlTimestamp(d, v));
+function rowValues(row: PaperRow, now: string | Date, available: boolean, d: DialectName): unknown[] {
   return [
-    row.paperKey, row.arxivId, row.title, row.abstract, JSON.stringify(row.authors), ts(row.publishedAt),
+    row.paperKey, row.arxivId, row.title, row.abstract, JSON.stringify(row.authors), row.publishedAt && sqlTimestamp(d, row.publishedAt),
     row.trendingDate, row.upvotes, row.arxivUrl, row.pdfUrl, row.codeUrl, row.projectUrl, row.aiSummary,
-    JSON.stringify(row.aiKeywords), JSON.stringify(row.categories), row.source, ts(now), ts(now),
-    available ? ts(now) : null,
+    JSON.stringify(row.aiKeywords), JSON.stringify(row.categories), row.source, now, now,
+    available ? now : null,
   ];
 }
 

@@ -3,6 +3,7 @@ import { MailModule } from '../mail/mail.module.js';
 import { TopicsModule } from '../topics/topics.module.js';
 import { PreferencesService } from './preferences.service.js';
 import { SubscribeLimiter } from './subscribe.limiter.js';
+import { SubscriberDirectory } from './subscriber-directory.service.js';
 import { SubscriberLinks } from './subscriber-links.service.js';
 import { SubscriberMailer } from './subscriber.mailer.js';
 import { SubscriberRepository } from './subscriber.repository.js';
@@ -12,7 +13,7 @@ import { SubscriptionsController } from './subscriptions.controller.js';
 @Module({
   imports: [TopicsModule, MailModule],
   controllers: [SubscriptionsController],
-  providers: [SubscriberRepository, SubscriberLinks, SubscribeLimiter, SubscriberMailer, SubscribersService, PreferencesService],
-  exports: [SubscriberRepository, SubscriberLinks, SubscriberMailer, SubscribersService, PreferencesService],
+  providers: [SubscriberRepository, SubscriberLinks, SubscribeLimiter, SubscriberMailer, SubscribersService, PreferencesService, SubscriberDirectory],
+  exports: [SubscriberRepository, SubscriberLinks, SubscriberMailer, SubscribersService, PreferencesService, SubscriberDirectory],
 })
 export class SubscribersModule {}

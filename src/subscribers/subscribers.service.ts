@@ -126,11 +126,12 @@ export class SubscribersService {
     const request = validateSubscription(raw, { validSlugs: await this.validSlugs(), defaultHour: this.config.digest.defaultHour });
     const { email, ...choices } = request;
     if (await this.repo.isSuppressed(email)) throw new ConflictError(`${email} asked never to be mailed again`);
-    const status = options.confirmed ? 'confirmed' : 'pending';
     const now = new Date();
     const existing = await this.repo.findByEmail(email);
-    if (!existing) return (await this.repo.insert(email, choices, status, now)) ?? this.addByOperator(raw, options);
-    const changes: Partial<Subscriber> = { ...(choices satisfies SubscriptionChoices), status, confirmedAt: options.confirmed ? now : existing.confirmedAt };
+    if (!existing) return (await this.repo.insert(email, choices, options.confirmed ? 'confirmed' : 'pending', now)) ?? this.addByOperator(raw, options);
+    // Changing a confirmed subscriber's choices without --confirmed must not take their confirmation away.
+    const status = options.confirmed || existing.status === 'confirmed' ? 'confirmed' : 'pending';
+    const changes: Partial<Subscriber> = { ...(choices satisfies SubscriptionChoices), status, confirmedAt: options.confirmed && existing.status !== 'confirmed' ? now : existing.confirmedAt };
     await this.repo.update(existing.id, changes, now);
     return { ...existing, ...changes };
   }

@@ -29,12 +29,21 @@ export interface PreparedDocument {
   readonly buckets: ReadonlyMap<number, readonly string[]>;
   /** Memo of term lookups (leaf id → packed per-field counts), shared by all queries on this document. */
   readonly memo: Map<number, number>;
+  /** Positions below this one are the abstract's first sentence, which usually states the topic. */
+  readonly leadEnd: number;
+  /** Positions below this one (and in the keywords) are the first LEADING_KEYWORDS AI keywords. */
+  readonly keywordsEnd: number;
 }
 
 export const FIELD_STRIDE = 1_000_000;
+/**
+ * AI keywords come roughly in order of importance: the first few name the paper's subject, later
+ * ones list datasets, baselines and side remarks. Only the leading ones weigh as evidence.
+ */
+export const LEADING_KEYWORDS = 3;
+// The end of an abstract's first sentence: a full stop followed by a capitalised word.
+const SENTENCE_END = /[.!?]\s+(?=[A-Z])/;
 export const PREFIX_BUCKET = 3;
-// Keywords are separate phrases: a gap wider than any phrase slop keeps a phrase from running
-// from one keyword into the next.
 const KEYWORD_GAP = 32;
 
 /** The field (index into FIELDS) of a word position. */
@@ -54,9 +63,19 @@ export function isPreparedDocument(x: PaperText | PreparedDocument): x is Prepar
  */
 export function prepareDocument(paper: PaperText): PreparedDocument {
   const words = new Map<string, number[]>();
-  indexTexts(words, [paper.title ?? ''], 0);
-  indexTexts(words, [paper.abstract ?? ''], FIELD_STRIDE);
-  indexTexts(words, paper.aiKeywords ?? [], 2 * FIELD_STRIDE);
+  indexText(words, paper.title ?? '', 0);
+  const abstract = paper.abstract ?? '';
+  const end = SENTENCE_END.exec(abstract);
+  const leadEnd = indexText(words, end ? abstract.slice(0, end.index + 1) : abstract, FIELD_STRIDE);
+  if (end) indexText(words, abstract.slice(end.index + 1), leadEnd);
+  let keywordsEnd = 3 * FIELD_STRIDE;
+  let pos = 2 * FIELD_STRIDE;
+  (paper.aiKeywords ?? []).forEach((keyword, i) => {
+    if (i === LEADING_KEYWORDS) keywordsEnd = pos;
+    // Keywords are separate phrases: a gap wider than any phrase slop keeps a phrase from
+    // running from one keyword into the next.
+    pos = indexText(words, keyword, pos) + KEYWORD_GAP;
+  });
   const stems = new Map<string, number[]>();
   const buckets = new Map<number, string[]>();
   for (const [word, occ] of words) {
@@ -68,24 +87,22 @@ export function prepareDocument(paper: PaperText): PreparedDocument {
     if (list) list.push(word);
     else buckets.set(bucket, [word]);
   }
-  return { stems, words, buckets, memo: new Map() };
+  return { stems, words, buckets, memo: new Map(), leadEnd, keywordsEnd };
 }
 
-function indexTexts(words: Map<string, number[]>, texts: readonly string[], base: number): void {
-  let pos = base;
-  for (const text of texts) {
-    for (const word of splitWords(text)) {
-      if (!word.includes('-')) {
-        push(words, word, pos, pos++);
-        continue;
-      }
-      const parts = wordParts(word);
-      const first = pos;
-      for (const part of parts) push(words, part, pos, pos++);
-      push(words, parts.join(''), first, pos - 1);
+// Indexes the words of `text` from position `pos`; returns the position after the last word.
+function indexText(words: Map<string, number[]>, text: string, pos: number): number {
+  for (const word of splitWords(text)) {
+    if (!word.includes('-')) {
+      push(words, word, pos, pos++);
+      continue;
     }
-    pos += KEYWORD_GAP;
+    const parts = wordParts(word);
+    const first = pos;
+    for (const part of parts) push(words, part, pos, pos++);
+    push(words, parts.join(''), first, pos - 1);
   }
+  return pos;
 }
 
 function push(map: Map<string, number[]>, key: string, start: number, end: number): void {

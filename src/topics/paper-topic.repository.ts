@@ -31,7 +31,12 @@ export class PaperTopicRepository {
     for (let i = 0; i < rows.length; i += CHUNK) {
       const chunk = rows.slice(i, i + CHUNK);
       const tuples = chunk.map((_, r) => `(${[1, 2, 3, 4].map((c) => param(d, r * 4 + c)).join(', ')})`);
-      await runner.query(`INSERT INTO paper_topics (paper_id, topic_slug, score, matched) VALUES ${tuples.join(', ')}`, chunk.flat());
+      // Two instances ingesting the same dump at once (a first start of two servers) tag the same papers.
+      await runner.query(
+        `INSERT INTO paper_topics (paper_id, topic_slug, score, matched) VALUES ${tuples.join(', ')}
+         ON CONFLICT (paper_id, topic_slug) DO UPDATE SET score = excluded.score, matched = excluded.matched`,
+        chunk.flat(),
+      );
     }
   }
 

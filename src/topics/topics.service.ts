@@ -61,7 +61,7 @@ export class TopicsService implements OnApplicationBootstrap {
     const meta = this.dataSource.getRepository(Meta);
     if (await meta.findOneBy({ key: 'topics_seeded' })) return false;
     await this.importTopics(JSON.parse(readFileSync(fromRoot('src/topics/default-topics.json'), 'utf8')));
-    await meta.save({ key: 'topics_seeded', value: new Date().toISOString() });
+    await meta.upsert({ key: 'topics_seeded', value: new Date().toISOString() }, ['key']);
     return true;
   }
 
@@ -71,7 +71,8 @@ export class TopicsService implements OnApplicationBootstrap {
     const repo = this.dataSource.getRepository(Topic);
     const existing = new Set((await repo.find({ select: { slug: true } })).map((t) => t.slug));
     const now = new Date();
-    await repo.save(inputs.map((t) => ({ ...t, query: t.query ?? defaultQuery(t), updatedAt: now })));
+    // upsert, not save: several instances starting at once all seed the default taxonomy.
+    await repo.upsert(inputs.map((t) => ({ slug: t.slug, name: t.name, description: t.description, query: t.query ?? defaultQuery(t), updatedAt: now })), ['slug']);
     this.cached = null;
     if (options.retag !== false) await this.retag(inputs.map((t) => t.slug));
     const created = inputs.filter((t) => !existing.has(t.slug)).length;

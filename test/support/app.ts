@@ -6,6 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { loadConfig } from '../../src/config/config.loader.js';
 import { createHttpApp, prepareServe } from '../../src/main.http.js';
+import { createTestDatabase, type TestDatabase } from './postgres.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
 
@@ -14,19 +15,31 @@ export interface TestApp {
   config: AppConfig;
   url: string;
   dir: string;
+  /** The app's DATABASE_URL, for a CLI child that must share its database. */
+  databaseUrl: string;
   close(): Promise<void>;
 }
 
-/** The real app on a random port with its own SQLite file and var dir; `env` overrides settings. */
-export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
+export interface StartOptions {
+  /** `postgres`: a fresh database on TEST_DATABASE_URL's server, dropped by close(). */
+  database?: 'sqlite' | 'postgres';
+}
+
+/** Starts the app under test; e2e suites shared with the PostgreSQL run take one of these. */
+export type StartApp = (env?: Record<string, string>) => Promise<TestApp>;
+
+/** The real app on a random port with its own database and var dir; `env` overrides settings. */
+export async function startApp(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-test-'));
   const port = await freePort();
+  const pg = (options.database ?? process.env.TMP_PG_ALL) === 'postgres' ? await createTestDatabase() : null;
+  const databaseUrl = pg?.url ?? `sqlite:${join(dir, 'var', 'paperboy.sqlite')}`;
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     VAR_DIR: join(dir, 'var'),
-    DATABASE_URL: `sqlite:${join(dir, 'var', 'paperboy.sqlite')}`,
+    DATABASE_URL: databaseUrl,
     MAIL_TRANSPORT: `file:${join(dir, 'var', 'outbox')}`,
     INGEST_DIR: join(dir, 'var', 'inbox'),
     INGEST_POLL_SECONDS: '0',
@@ -35,24 +48,40 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const app = await createHttpApp(config, 'serve');
-  await prepareServe(app);
-  await app.listen(port, '127.0.0.1');
+  const app = await started(config, port, pg);
   const url = `http://127.0.0.1:${port}`;
   return {
     app,
     config,
     url,
     dir,
+    databaseUrl,
     async close() {
       await app.close();
+      await pg?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
+/** A start that fails still drops its database, or every failed run would leave one on the server. */
+async function started(config: AppConfig, port: number, pg: TestDatabase | null): Promise<NestExpressApplication> {
+  try {
+    const app = await createHttpApp(config, 'serve');
+    await prepareServe(app);
+    await app.listen(port, '127.0.0.1');
+    return app;
+  } catch (err) {
+    await pg?.drop();
+    throw err;
+  }
+}
+
+/** startApp on PostgreSQL: for the suites that run the same flows on both databases. */
+export const startAppOnPostgres: StartApp = (env = {}) => startApp(env, { database: 'postgres' });
+
 /** A port nothing listens on now, so PUBLIC_URL (the base of links in emails) can point at the app. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -22,6 +22,7 @@ export class SmtpSink {
    */
   hold: ((raw: string) => boolean) | null = null;
   held = 0;
+  private heldReplies: ((err?: Error) => void)[] = [];
   private heldWaiters: { count: number; resolve: () => void }[] = [];
   private server: SMTPServer;
   private waiters: { count: number; resolve: () => void }[] = [];
@@ -40,7 +41,7 @@ export class SmtpSink {
         cb(err);
       },
       onData: (stream, session, cb) =>
-        void this.receive(stream, session.envelope.rcptTo.map((r) => r.address)).then((ack) => ack && cb(), cb),
+        void this.receive(stream, session.envelope.rcptTo.map((r) => r.address)).then((ack) => (ack ? cb() : this.heldReplies.push(cb)), cb),
       ...options,
     });
     await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
@@ -62,6 +63,13 @@ export class SmtpSink {
   waitForHeld(count: number): Promise<void> {
     if (this.held >= count) return Promise.resolve();
     return new Promise((resolve) => this.heldWaiters.push({ count, resolve }));
+  }
+
+  /** Answers every held message with a temporary failure (the sender retries it); senders that died hear nothing. */
+  releaseHeld(code = 451): void {
+    const replies = this.heldReplies;
+    this.heldReplies = [];
+    for (const reply of replies) reply(Object.assign(new Error('try again later'), { responseCode: code }));
   }
 
   to(address: string): ReceivedMail[] {

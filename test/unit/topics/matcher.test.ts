@@ -150,6 +150,25 @@ describe('matchQuery: scores and explanations', () => {
     expect(match('(prune OR sparse)^0.5', paper)?.score).toBeLessThan(plain);
   });
 
+  it("weighs a mention in the abstract's first sentence above one further on", () => {
+    const lead = match('pruning', { title: 'T', abstract: 'We study pruning. Results are good.' });
+    const later = match('pruning', { title: 'T', abstract: 'We study models. We also try pruning.' });
+    expect(lead?.score).toBe(0.393);
+    expect(later?.score).toBe(0.283);
+    // A decimal point or a lowercase word after a full stop does not end the sentence.
+    expect(match('pruning', { title: 'T', abstract: 'A 3.5x smaller net, i.e. via pruning. Then more.' })?.score).toBe(0.393);
+  });
+
+  it('weighs only the leading AI keywords, but lets later ones satisfy the query', () => {
+    const keywords = ['models', 'training', 'efficiency', 'quantization'];
+    const paper = { title: 'T', abstract: 'We study models.', aiKeywords: keywords };
+    expect(match('quantization', paper)).toBeNull();
+    expect(match('keywords:quantization OR models', paper)?.matched).toEqual(['models']);
+    expect(match('models -quantization', paper)).toBeNull();
+    expect(match('models quantization', paper)?.score).toBe(match('models', paper)?.score);
+    expect(match('quantization', { ...paper, aiKeywords: ['quantization', ...keywords] })?.score).toBe(0.154);
+  });
+
   it('returns null when nothing matches', () => {
     expect(match('robot', { title: 'Quantization', abstract: 'No robots here... well, one robot.' })).not.toBeNull();
     expect(match('robot', { title: 'Quantization', abstract: 'Weights.' })).toBeNull();

@@ -87,7 +87,7 @@ describe('TopicTagger with the default topics', () => {
 describe('TopicTagger with custom topics', () => {
   it('uses the threshold it is given', () => {
     const topics = [{ slug: 'pruning', query: 'prun*' }];
-    const paper = { title: 'T', abstract: 'We prune weights.' };
+    const paper = { title: 'T', abstract: 'We compress networks. We prune weights.' };
     expect(new TopicTagger(topics).tag(paper)).toEqual([]);
     expect(new TopicTagger(topics, { threshold: 0.2 }).tag(paper)).toEqual([{ slug: 'pruning', score: 0.283, matched: ['prun*'] }]);
   });

@@ -1,0 +1,120 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Gauge } from 'prom-client';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { HealthService } from '../health/health.service.js';
+import type { ClaimedDelivery } from './digest-ledger.repository.js';
+import { DigestMetrics } from './digest.metrics.js';
+
+export const DELIVERY_QUEUE = 'paperboy-deliveries';
+const WORKER_KEY = 'paperboy:worker:';
+
+export interface DeliveryJobData {
+  deliveryId: number;
+  runId: number;
+}
+
+/** BullMQ's connection options from REDIS_URL; `maxRetriesPerRequest: null` is what BullMQ workers require. */
+export function redisConnection(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    username: u.username || undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+    maxRetriesPerRequest: null,
+  };
+}
+
+/**
+ * The producer side: with REDIS_URL, a run hands its deliveries to BullMQ instead of sending them.
+ * A job's id is derived from subscriber, period and resend, so enqueueing the same delivery again
+ * (a resumed run, a second instance) is a no-op while the first job is still waiting.
+ */
+@Injectable()
+export class DeliveryQueue implements OnApplicationShutdown {
+  readonly queue: Queue<DeliveryJobData> | null;
+  /** A plain client for health checks and worker heartbeats. */
+  readonly redis: Redis | null;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig, health: HealthService, metrics: DigestMetrics) {
+    this.queue = config.redisUrl ? new Queue<DeliveryJobData>(DELIVERY_QUEUE, { connection: redisConnection(config.redisUrl) }) : null;
+    this.redis = config.redisUrl ? new Redis(redisConnection(config.redisUrl)) : null;
+    if (this.redis) {
+      const redis = this.redis;
+      health.add('redis', async () => void (await redis.ping()));
+      this.registerMetrics(metrics);
+    }
+  }
+
+  private registerMetrics(metrics: DigestMetrics): void {
+    const queue = this;
+    new Gauge({
+      name: 'paperboy_queue_jobs',
+      help: 'Delivery jobs in the queue by state',
+      labelNames: ['state'],
+      registers: [metrics.registry],
+      async collect() {
+        for (const [state, n] of Object.entries(await queue.depth())) this.set({ state }, n);
+      },
+    });
+    new Gauge({
+      name: 'paperboy_worker_processed',
+      help: 'Deliveries processed by each live worker since it started (rate() gives its throughput)',
+      labelNames: ['worker'],
+      registers: [metrics.registry],
+      async collect() {
+        this.reset();
+        for (const [worker, n] of await queue.workers()) this.set({ worker }, n);
+      },
+    });
+  }
+
+  get enabled(): boolean {
+    return this.queue !== null;
+  }
+
+  async enqueue(runId: number, deliveries: ClaimedDelivery[]): Promise<void> {
+    if (!this.queue || deliveries.length === 0) return;
+    await this.queue.addBulk(
+      deliveries.map((d) => ({
+        name: 'deliver',
+        data: { deliveryId: d.id, runId },
+        opts: {
+          jobId: `${d.subscriberId}-${d.period}-${d.resend}`,
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 2000 },
+          removeOnComplete: true,
+          removeOnFail: 1000,
+        },
+      })),
+    );
+  }
+
+  /** Jobs by state, for /metrics. */
+  async depth(): Promise<Record<string, number>> {
+    return this.queue ? this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed') : {};
+  }
+
+  /** Deliveries each live worker has processed, from their heartbeats. */
+  async workers(): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (!this.redis) return out;
+    const keys = await this.redis.keys(`${WORKER_KEY}*`);
+    const values = keys.length ? await this.redis.mget(...keys) : [];
+    keys.forEach((k, i) => out.set(k.slice(WORKER_KEY.length), Number(values[i] ?? 0)));
+    return out;
+  }
+
+  async heartbeat(workerId: string, processed: number): Promise<void> {
+    await this.redis?.set(`${WORKER_KEY}${workerId}`, String(processed), 'EX', 60);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue?.close();
+    this.redis?.disconnect();
+  }
+}

@@ -1,0 +1,109 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Worker, type Job } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { Subscriber } from '../subscribers/subscriber.entity.js';
+import { TopicsService } from '../topics/topics.service.js';
+import { CandidateLoader } from './candidate.loader.js';
+import { newClaimant } from './delivery.claims.js';
+import { DELIVERY_QUEUE, DeliveryQueue, redisConnection, type DeliveryJobData } from './delivery.queue.js';
+import { DeliveryService, type DeliveryOutcome } from './delivery.service.js';
+import { MAX_WINDOW_MS } from './digest-period.js';
+import { DigestLedger } from './digest-ledger.repository.js';
+import { DigestRun } from './digest-run.entity.js';
+import type { DigestContext } from './digest.renderer.js';
+import type { CandidatePool } from './digest.selection.js';
+import { QueuedDeliveryRepository } from './queued-delivery.repository.js';
+
+const COLUMN: Record<DeliveryOutcome, 'sent' | 'skipped_empty' | 'failed'> = { sent: 'sent', skipped: 'skipped_empty', failed: 'failed', bounced: 'failed' };
+const HEARTBEAT_MS = 5000;
+
+/**
+ * `paperboy worker`: takes delivery jobs from BullMQ and sends them with the same DeliveryService
+ * as an in-process run. A job whose worker died (SIGKILL) stalls and BullMQ hands it to another
+ * worker, which takes the ledger row over because the dead worker's claim is no longer live.
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationShutdown {
+  private readonly log = new Logger('Worker');
+  private readonly claimant = newClaimant();
+  private readonly contexts = new Map<number, Promise<{ pool: CandidatePool; ctx: DigestContext }>>();
+  private worker: Worker<DeliveryJobData> | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  processed = 0;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly queued: QueuedDeliveryRepository,
+    private readonly deliveries: DeliveryService,
+    private readonly loader: CandidateLoader,
+    private readonly topics: TopicsService,
+    private readonly ledger: DigestLedger,
+    private readonly queue: DeliveryQueue,
+  ) {}
+
+  start(): void {
+    if (!this.config.redisUrl) throw new Error('paperboy worker needs REDIS_URL');
+    const rate = this.config.mail.ratePerSecond;
+    this.worker = new Worker<DeliveryJobData>(DELIVERY_QUEUE, (job) => this.process(job), {
+      connection: redisConnection(this.config.redisUrl),
+      concurrency: this.config.digest.concurrency,
+      lockDuration: this.config.queueLockMs,
+      stalledInterval: this.config.queueLockMs,
+      ...(rate > 0 ? { limiter: { max: Math.max(1, Math.round(rate)), duration: 1000 } } : {}),
+    });
+    this.worker.on('failed', (job, err) => this.log.warn({ msg: 'job failed', jobId: job?.id, error: err.message }));
+    this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    this.log.log({ msg: 'worker started', id: this.claimant.id, concurrency: this.config.digest.concurrency });
+  }
+
+  private async process(job: Job<DeliveryJobData>): Promise<DeliveryOutcome | 'done'> {
+    const { deliveryId, runId } = job.data;
+    const claim = await this.queued.claim(deliveryId, this.claimant.id);
+    if (claim.kind === 'done') return 'done';
+    if (claim.kind === 'busy') throw new Error(`delivery ${deliveryId} is being sent by ${claim.holder}`);
+    const subscriber = await this.dataSource.getRepository(Subscriber).findOneBy({ id: claim.delivery.subscriberId });
+    let outcome: DeliveryOutcome;
+    if (!subscriber || subscriber.status !== 'confirmed' || subscriber.paused) {
+      await this.ledger.markSkipped(deliveryId, new Date()); // unsubscribed or paused since the run planned it
+      outcome = 'skipped';
+    } else {
+      outcome = await this.deliveries.deliver({ delivery: claim.delivery, subscriber, ...(await this.runContext(runId)) });
+    }
+    await this.queued.countOutcome(runId, COLUMN[outcome]);
+    this.processed++;
+    return outcome;
+  }
+
+  /** The papers and clock of one run, loaded once per run by each worker. */
+  private runContext(runId: number): Promise<{ pool: CandidatePool; ctx: DigestContext }> {
+    let context = this.contexts.get(runId);
+    if (!context) {
+      context = this.loadContext(runId);
+      this.contexts.set(runId, context);
+      if (this.contexts.size > 4) this.contexts.delete(this.contexts.keys().next().value!);
+    }
+    return context;
+  }
+
+  private async loadContext(runId: number): Promise<{ pool: CandidatePool; ctx: DigestContext }> {
+    const run = await this.dataSource.getRepository(DigestRun).findOneByOrFail({ id: runId });
+    const now = new Date(run.startedAt);
+    const pool = await this.loader.load(new Date(now.getTime() - MAX_WINDOW_MS), now);
+    return { pool, ctx: { topicNames: new Map((await this.topics.list()).map((t) => [t.slug, t.name])), now } };
+  }
+
+  /** Per-worker throughput for /metrics, kept in Redis for a minute after the worker's last beat. */
+  private async beat(): Promise<void> {
+    await this.queue.heartbeat(this.claimant.id, this.processed);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    // close() lets active jobs finish; jobs not started stay in the queue for the other workers.
+    await this.worker?.close();
+    this.claimant.done();
+  }
+}

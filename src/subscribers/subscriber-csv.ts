@@ -1,0 +1,82 @@
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { InvalidInputError } from '../common/errors.js';
+import type { Subscriber } from './subscriber.entity.js';
+
+/** `paperboy subscribers export` and `GET /api/admin/subscribers/export`; topics are joined with `;`. */
+export const EXPORT_COLUMNS = ['email', 'topics', 'keywords', 'frequency', 'timezone', 'hour', 'status'] as const;
+/** What an import reads; `status` is allowed too, so an export can be imported back. */
+export const IMPORT_COLUMNS = ['email', 'topics', 'keywords', 'frequency', 'timezone', 'hour'] as const;
+const REQUIRED = ['email', 'topics'];
+const ALLOWED: readonly string[] = [...IMPORT_COLUMNS, 'status'];
+
+/** One data row of an import: its first line in the file, and its fields by column name. */
+export interface CsvRow {
+  line: number;
+  fields: Partial<Record<string, string>>;
+  /** Set when the row itself cannot be read (a wrong number of fields). */
+  problem?: string;
+}
+
+/**
+ * Reads a whole import before anything is stored, so a file that is not CSV, or whose header
+ * lacks `email` and `topics`, is rejected whole (InvalidInputError) and nothing of it is kept.
+ */
+export function parseSubscriberCsv(text: string): CsvRow[] {
+  const records = readRecords(text);
+  if (records.length === 0) throw new InvalidInputError(`the CSV is empty: it needs a header line such as "${IMPORT_COLUMNS.join(',')}"`);
+  const header = checkHeader(records[0].fields);
+  return records.slice(1).map(({ line, fields }) => {
+    const row: CsvRow = { line, fields: Object.fromEntries(header.map((name, i) => [name, fields[i] ?? ''])) };
+    if (fields.length > header.length) row.problem = `has ${fields.length} fields but the header has ${header.length}`;
+    return row;
+  });
+}
+
+function readRecords(text: string): { line: number; fields: string[] }[] {
+  try {
+    const out = parse(text, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true, raw: true, record_delimiter: ['\r\n', '\n'] }) as unknown as {
+      record: string[];
+      info: { lines: number };
+      raw: string;
+    }[];
+    // info.lines is where a record ends; a quoted field may span lines, so count back to its start.
+    return out.map((r) => ({ line: r.info.lines - (r.raw.replace(/^[\r\n]+|[\r\n]+$/g, '').match(/\n/g)?.length ?? 0), fields: r.record }));
+  } catch (err) {
+    const e = err as { message?: string; lines?: number };
+    throw new InvalidInputError(`not a readable CSV file${e.lines ? ` (line ${e.lines})` : ''}: ${e.message ?? String(err)}`);
+  }
+}
+
+function checkHeader(names: string[]): string[] {
+  const header = names.map((n) => n.trim().toLowerCase());
+  const unknown = header.filter((n) => !ALLOWED.includes(n));
+  const missing = REQUIRED.filter((n) => !header.includes(n));
+  const repeated = header.filter((n, i) => header.indexOf(n) !== i);
+  const plural = (n: number) => (n > 1 ? 's' : '');
+  const problems = [
+    ...(missing.length ? [`lacks column${plural(missing.length)} ${missing.join(', ')}`] : []),
+    ...(unknown.length ? [`has unknown column${plural(unknown.length)} ${unknown.map((n) => `"${n.slice(0, 40)}"`).join(', ')}`] : []),
+    ...(repeated.length ? [`repeats column${plural(repeated.length)} ${repeated.join(', ')}`] : []),
+  ];
+  if (problems.length) throw new InvalidInputError(`line 1: the header ${problems.join(' and ')}; expected "${IMPORT_COLUMNS.join(',')}" (only email and topics are required)`);
+  return header;
+}
+
+/** The subscription input a row stands for; empty optional fields take their defaults. */
+export function subscriptionOfRow(fields: CsvRow['fields']): Record<string, unknown> {
+  const input: Record<string, unknown> = {
+    email: fields.email ?? '',
+    topics: (fields.topics ?? '').split(';').map((t) => t.trim()).filter(Boolean),
+  };
+  for (const key of ['keywords', 'frequency', 'timezone', 'hour'] as const) if (fields[key]) input[key] = fields[key];
+  return input;
+}
+
+export function csvHeader(): string {
+  return stringify([[...EXPORT_COLUMNS]]);
+}
+
+export function csvLines(subscribers: Subscriber[]): string {
+  return stringify(subscribers.map((s) => [s.email, s.topics.join(';'), s.keywords ?? '', s.frequency, s.timezone, s.deliveryHour, s.status]));
+}

@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { MoreThan, type DataSource } from 'typeorm';
+import { ConflictError, InvalidInputError } from '../common/errors.js';
+import { normalizeEmail } from './email-address.js';
+import { csvHeader, csvLines, parseSubscriberCsv, subscriptionOfRow, type CsvRow } from './subscriber-csv.js';
+import { Subscriber, SUBSCRIBER_STATUSES, type SubscriberStatus } from './subscriber.entity.js';
+import { SubscriberRepository } from './subscriber.repository.js';
+import { SubscribersService } from './subscribers.service.js';
+
+export interface SubscriberQuery {
+  /** A piece of the address, case-insensitive. */
+  q?: string;
+  status?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface SubscriberView {
+  email: string;
+  status: SubscriberStatus;
+  statusReason: string | null;
+  topics: string[];
+  keywords: string | null;
+  frequency: string;
+  timezone: string;
+  hour: number;
+  paused: boolean;
+  subscribedAt: Date;
+  confirmedAt: Date | null;
+  lastDigestAt: Date | null;
+}
+
+export interface SubscriberPage {
+  total: number;
+  limit: number;
+  offset: number;
+  items: SubscriberView[];
+}
+
+export interface ImportReport {
+  rows: number;
+  created: number;
+  updated: number;
+  rejected: { line: number; email: string; reason: string }[];
+}
+
+/** Statuses an import never overrides: people who left, or whose mail bounced, are not re-subscribed by a file. */
+const LEFT: SubscriberStatus[] = ['unsubscribed', 'bounced', 'complained'];
+const PAGE = 500;
+export const MAX_PAGE_SIZE = 500;
+
+/** The operators' view of subscribers: search, remove, export and import (CLI and admin API). */
+@Injectable()
+export class SubscriberDirectory {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: SubscriberRepository,
+    private readonly subscribers: SubscribersService,
+  ) {}
+
+  async search(query: SubscriberQuery): Promise<SubscriberPage> {
+    const limit = query.limit ?? 50;
+    const offset = query.offset ?? 0;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) throw new InvalidInputError(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+    if (!Number.isInteger(offset) || offset < 0) throw new InvalidInputError('offset must be a whole number, 0 or more');
+    const qb = this.dataSource.getRepository(Subscriber).createQueryBuilder('s').orderBy('s.id', 'ASC').take(limit).skip(offset);
+    if (query.status !== undefined && query.status !== '') {
+      if (!(SUBSCRIBER_STATUSES as readonly string[]).includes(query.status)) {
+        throw new InvalidInputError(`status must be one of ${SUBSCRIBER_STATUSES.join(', ')}, got "${query.status.slice(0, 40)}"`);
+      }
+      qb.andWhere('s.status = :status', { status: query.status });
+    }
+    if (query.q) {
+      if (query.q.length > 254) throw new InvalidInputError('q is longer than an email address can be');
+      // Addresses are stored lowercased; LIKE's wildcards in the search text are taken literally.
+      qb.andWhere(`s.email LIKE :q ESCAPE '\\'`, { q: `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+    }
+    const [rows, total] = await qb.getManyAndCount();
+    return { total, limit, offset, items: rows.map(view) };
+  }
+
+  /** Deletes the subscriber and their ledger rows; it does not add the address to the "never again" list. */
+  async remove(email: string): Promise<{ removed: string }> {
+    const s = await this.find(email);
+    await this.repo.delete(s.id);
+    return { removed: s.email };
+  }
+
+  async find(email: string): Promise<Subscriber> {
+    const check = normalizeEmail(email);
+    const s = check.ok ? await this.repo.findByEmail(check.email) : null;
+    if (!s) throw new InvalidInputError(`no subscriber with the address "${email.slice(0, 254)}"`);
+    return s;
+  }
+
+  /** The CSV, a page of subscribers at a time, so an export of any size streams in flat memory. */
+  async *exportCsv(): AsyncGenerator<string> {
+    yield csvHeader();
+    const repo = this.dataSource.getRepository(Subscriber);
+    for (let after = 0; ; ) {
+      const page = await repo.find({ where: { id: MoreThan(after) }, order: { id: 'ASC' }, take: PAGE });
+      if (page.length === 0) return;
+      yield csvLines(page);
+      after = page[page.length - 1].id;
+    }
+  }
+
+  /**
+   * Imports every row it can and reports the others with their line and reason. A file that is
+   * not readable as CSV, or lacks the required columns, is rejected whole before anything is stored.
+   */
+  async importCsv(text: string, options: { confirmed: boolean }): Promise<ImportReport> {
+    const rows = parseSubscriberCsv(text);
+    const report: ImportReport = { rows: rows.length, created: 0, updated: 0, rejected: [] };
+    const seen = new Map<string, number>();
+    for (const row of rows) {
+      const outcome = await this.importRow(row, seen, options);
+      if (outcome === 'created' || outcome === 'updated') report[outcome]++;
+      else report.rejected.push({ line: row.line, email: row.fields.email ?? '', reason: outcome.reason });
+    }
+    return report;
+  }
+
+  private async importRow(row: CsvRow, seen: Map<string, number>, options: { confirmed: boolean }): Promise<'created' | 'updated' | { reason: string }> {
+    if (row.problem) return { reason: row.problem };
+    const status = row.fields.status;
+    if (status && status !== 'pending' && status !== 'confirmed') return { reason: `status is ${status.slice(0, 20)}: only pending or confirmed subscribers are imported` };
+    const check = normalizeEmail(row.fields.email ?? '');
+    if (check.ok) {
+      if (seen.has(check.email)) return { reason: `${check.email} is already on line ${seen.get(check.email)}` };
+      seen.set(check.email, row.line);
+    }
+    const existing = check.ok ? await this.repo.findByEmail(check.email) : null;
+    if (existing && LEFT.includes(existing.status)) return { reason: `${existing.email} is ${existing.status}: an import does not subscribe it again` };
+    try {
+      await this.subscribers.addByOperator(subscriptionOfRow(row.fields), options);
+      return existing ? 'updated' : 'created';
+    } catch (err) {
+      if (err instanceof InvalidInputError || err instanceof ConflictError) return { reason: err.message };
+      throw err;
+    }
+  }
+}
+
+function view(s: Subscriber): SubscriberView {
+  return {
+    email: s.email,
+    status: s.status,
+    statusReason: s.statusReason,
+    topics: s.topics,
+    keywords: s.keywords,
+    frequency: s.frequency,
+    timezone: s.timezone,
+    hour: s.deliveryHour,
+    paused: Boolean(s.paused),
+    subscribedAt: s.subscribedAt,
+    confirmedAt: s.confirmedAt,
+    lastDigestAt: s.lastDigestAt,
+  };
+}

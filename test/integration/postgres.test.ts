@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../../migrations/index.js';
+import { LockService } from '../../src/digests/lock.service.js';
+import { describeCrashResume } from '../flows/digest-crash.flow.js';
+import { describeDeliveryFaults } from '../flows/digest-faults.flow.js';
+import { describeDailyDigest } from '../flows/digest.flow.js';
+import { describeIngestCli } from '../flows/ingest-cli.flow.js';
+import { describeFirstStart } from '../flows/papers-http.flow.js';
+import { describeSubscriptions } from '../flows/subscriptions.flow.js';
+import { startAppOnPostgres, type TestApp } from '../support/app.js';
+import { runCli } from '../support/cli.js';
+import { postgresCliDatabase, type CliDatabase } from '../support/db.js';
+import { postgresAdminUrl } from '../support/postgres.js';
+
+// Without a server this suite fails here rather than skipping: CI sets TEST_DATABASE_URL (.ci/run).
+postgresAdminUrl();
+
+describe('PostgreSQL: migrations from scratch', () => {
+  let db: CliDatabase;
+  const migrate = (args: string[]) => runCli(['migrate', ...args], { DATABASE_URL: db.url });
+
+  beforeAll(async () => {
+    db = await postgresCliDatabase();
+  });
+  afterAll(async () => db?.drop());
+
+  it('applies every migration to an empty database, then reports it up to date', async () => {
+    const first = await migrate(['--json']);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toEqual({ applied: MIGRATIONS.map((m) => m.name) });
+    const second = await migrate([]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe('database is up to date\n');
+  });
+
+  it('creates the PostgreSQL types the placeholders stand for', async () => {
+    const columns = await db.rows<{ table_name: string; column_name: string; data_type: string }>(
+      `SELECT table_name, column_name, data_type FROM information_schema.columns
+       WHERE table_schema = 'public' AND (table_name, column_name) IN (('papers', 'id'), ('papers', 'first_seen_at'), ('subscribers', 'paused'), ('paper_topics', 'score'), ('papers', 'authors'))
+       ORDER BY table_name, column_name`,
+    );
+    expect(columns.map((c) => `${c.table_name}.${c.column_name} ${c.data_type}`)).toEqual([
+      'paper_topics.score double precision',
+      'papers.authors text',
+      'papers.first_seen_at timestamp with time zone',
+      'papers.id integer',
+      'subscribers.paused boolean',
+    ]);
+  });
+});
+
+describe('PostgreSQL: paperboy ingest and papers list', () => describeIngestCli(postgresCliDatabase));
+describe('PostgreSQL: first start and the admin ingest route', () => describeFirstStart(startAppOnPostgres));
+describe('PostgreSQL: subscriptions', () => describeSubscriptions(startAppOnPostgres));
+describe('PostgreSQL: the daily digest', () => describeDailyDigest(startAppOnPostgres));
+describe('PostgreSQL: delivery faults', () => describeDeliveryFaults(startAppOnPostgres));
+describe('PostgreSQL: a crashed run resumed', () => describeCrashResume(startAppOnPostgres));
+
+describe('PostgreSQL: the scheduler lease', () => {
+  let t: TestApp;
+  let dataSource: DataSource;
+  /** Separate LockService instances stand for separate processes: each has its own holder name. */
+  const instances = (n: number) => Array.from({ length: n }, () => new LockService(dataSource));
+
+  beforeAll(async () => {
+    t = await startAppOnPostgres();
+    dataSource = t.app.get(DataSource);
+  });
+  afterAll(async () => t?.close());
+
+  it('is taken by exactly one of several concurrent callers, and held by it', async () => {
+    const callers = instances(8);
+    const won = await Promise.all(callers.map((l) => l.tryAcquire('race', 60_000)));
+    expect(won.filter(Boolean)).toHaveLength(1);
+    const winner = callers[won.indexOf(true)];
+    const [row] = await dataSource.query(`SELECT holder FROM locks WHERE name = 'race'`);
+    expect(row.holder).toBe(winner.holder);
+    expect(await callers[(won.indexOf(true) + 1) % callers.length].tryAcquire('race', 60_000)).toBe(false);
+    expect(await winner.tryAcquire('race', 60_000)).toBe(true); // the holder renews its own lease
+  });
+
+  it('runs the work of only one of two concurrent withLock calls, and is free again after', async () => {
+    const [a, b] = instances(2);
+    let runs = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const work = async () => {
+      runs++;
+      await gate; // the winner holds the lease until the loser has been turned away
+    };
+    const first = a.withLock('tick', 60_000, work);
+    const second = b.withLock('tick', 60_000, work);
+    const settled = await Promise.race([first.then(() => 'a'), second.then(() => 'b')]);
+    release();
+    const ran = await Promise.all([first, second]);
+    expect(ran.filter(Boolean)).toHaveLength(1);
+    expect(ran[settled === 'a' ? 0 : 1]).toBe(false); // the one that returned while the other worked is the loser
+    expect(runs).toBe(1);
+    expect(await b.tryAcquire('tick', 60_000)).toBe(true);
+  });
+
+  it('is taken over once it has expired', async () => {
+    const [crashed, next] = instances(2);
+    expect(await crashed.tryAcquire('expiring', -1_000)).toBe(true); // a lease whose holder died an instant ago
+    expect(await next.tryAcquire('expiring', 60_000)).toBe(true);
+    expect(await crashed.tryAcquire('expiring', 60_000)).toBe(false);
+  });
+});

@@ -1,0 +1,45 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from '../../../src/config/config.loader.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'paperboy-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const production = (extra: Record<string, string>) => ({ NODE_ENV: 'production', VAR_DIR: join(dir, 'var'), SECRET_KEY: 's'.repeat(32), ...extra });
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('the admin token in production', () => {
+  it('refuses to start without one, and never generates one', () => {
+    expect(problemsOf(production({}))).toEqual(['ADMIN_TOKEN: required in production (at least 32 characters)']);
+    expect(existsSync(join(dir, 'var', 'admin-token'))).toBe(false);
+  });
+
+  it('refuses one shorter than 32 characters, naming the setting', () => {
+    expect(problemsOf(production({ ADMIN_TOKEN: 'a'.repeat(31) }))).toEqual(['ADMIN_TOKEN: must be at least 32 characters in production']);
+  });
+
+  it('accepts one of 32 characters or more', () => {
+    expect(loadConfig(production({ ADMIN_TOKEN: 'a'.repeat(32) })).adminToken).toBe('a'.repeat(32));
+  });
+
+  it('outside production, generates one once into VAR_DIR', () => {
+    const generated: string[] = [];
+    const env = { NODE_ENV: 'development', VAR_DIR: join(dir, 'dev'), SECRET_KEY: 's'.repeat(32) };
+    const first = loadConfig(env, { onTokenGenerated: (token) => generated.push(token) });
+    const second = loadConfig(env, { onTokenGenerated: (token) => generated.push(token) });
+    expect(first.adminToken.length).toBeGreaterThanOrEqual(32);
+    expect(second.adminToken).toBe(first.adminToken);
+    expect(generated).toEqual([first.adminToken]);
+  });
+});
