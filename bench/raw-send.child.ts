@@ -6,7 +6,8 @@ const [port, countText, inFlightText, htmlFile] = process.argv.slice(2);
 const count = Number(countText);
 const inFlight = Number(inFlightText);
 const { readFileSync } = await import('node:fs');
-const { html, text, subject } = JSON.parse(readFileSync(htmlFile, 'utf8')) as { html: string; text: string; subject: string };
+// Either parts to compose (like any nodemailer user), or a whole message Paperboy sent, sent as is.
+const { html, text, subject, raw } = JSON.parse(readFileSync(htmlFile, 'utf8')) as { html: string; text: string; subject: string; raw?: string };
 const transport = nodemailer.createTransport({ host: '127.0.0.1', port: Number(port), secure: false, pool: true, maxConnections: 5, maxMessages: 500, ignoreTLS: true });
 
 const started = performance.now();
@@ -14,7 +15,9 @@ let next = 0;
 async function slot(): Promise<void> {
   while (next < count) {
     const i = next++;
-    await transport.sendMail({ from: 'Paperboy <papers@localhost>', to: `reader${i}@example.org`, subject, html, text });
+    const to = `reader${i}@example.org`;
+    if (raw) await transport.sendMail({ envelope: { from: 'papers@localhost', to }, raw });
+    else await transport.sendMail({ from: 'Paperboy <papers@localhost>', to, subject, html, text });
   }
 }
 await Promise.all(Array.from({ length: inFlight }, slot));

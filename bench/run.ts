@@ -3,6 +3,7 @@
 const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   ingest: () => import('./ingest.bench.js'),
   digest: () => import('./digest.bench.js'),
+  scale: () => import('./scale.bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

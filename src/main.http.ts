@@ -18,7 +18,7 @@ export async function createHttpApp(config: AppConfig, mode: AppMode = 'serve'):
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders(config));
   app.use(cookieParser());
-  // A dump is the raw body of the admin ingest route; everything else is small JSON or a form.
+  // A dump is the raw body of the admin ingest route, a CSV that of the subscriber import; everything else is small JSON or a form.
   app.use('/api/admin/ingest', express.raw({ type: () => true, limit: '256mb' }));
   app.use('/api/admin/subscribers/import', express.text({ type: () => true, limit: '50mb' }));
   app.use(express.json({ limit: '100kb' }));

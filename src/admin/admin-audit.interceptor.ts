@@ -12,7 +12,8 @@ const MAX_VALUE = 200;
 /**
  * One structured log line per admin action: who (the token id, never the token), what (method,
  * route, parameters, the JSON or form fields with secrets removed), and how it ended. Runs after
- * the guards, so only authenticated requests are logged here; refusals are logged by the guards.
+ * the guards: on the API only authenticated requests get here (refusals are logged by the guard);
+ * on the admin page, sign-in attempts are logged too, as `anonymous`.
  */
 @Injectable()
 export class AdminAuditInterceptor implements NestInterceptor {
@@ -34,7 +35,8 @@ export class AdminAuditInterceptor implements NestInterceptor {
     });
     return next.handle().pipe(
       tap({
-        next: () => this.log.log({ ...entry(), status: res.statusCode }),
+        // The admin page's sign-in form is public: looking at it is nobody's action.
+        next: () => (req.adminId || req.method !== 'GET' ? this.log.log({ ...entry(), status: res.statusCode }) : undefined),
         error: (err: unknown) => this.log.log({ ...entry(), status: statusOf(err), error: err instanceof Error ? err.message.slice(0, MAX_VALUE) : String(err) }),
       }),
     );

@@ -11,6 +11,7 @@ import { first, type FormBody } from '../web/form.parsing.js';
 import { PageRenderer } from '../web/page.renderer.js';
 import { runIdOf } from './admin-api.input.js';
 import { AdminAuditInterceptor } from './admin-audit.interceptor.js';
+import type { AdminRequest } from './admin-identity.js';
 import { PREVIEW_CSP } from './admin-digests.controller.js';
 import { dashboardSearch, dryRunData, EMPTY_SEND_FORM, runPageData, runRow, sendFormOf, topicChoices, type SendForm } from './admin-page.view.js';
 import { AdminPageFilter, AdminSessionGuard, AdminSessions } from './admin-session.js';
@@ -43,13 +44,17 @@ export class AdminPageController {
   @Get()
   async home(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, string | undefined>): Promise<void> {
     if (!this.sessions.isSignedIn(req)) return this.pages.send(res, 200, 'admin-login', { title: 'Admin sign-in', csrf: this.csrf.issue(req, res) });
+    this.identify(req);
     await this.dashboard(req, res, { status: 200, query });
   }
 
   @Post('login')
   @UseGuards(CsrfGuard)
   login(@Req() req: Request, @Res() res: Response, @Body() body: FormBody): void {
-    if (this.sessions.signIn(req, res, first(body?.token))) return res.redirect(303, '/admin');
+    if (this.sessions.signIn(req, res, first(body?.token))) {
+      this.identify(req);
+      return res.redirect(303, '/admin');
+    }
     this.pages.send(res, 401, 'admin-login', { title: 'Admin sign-in', csrf: this.csrf.issue(req, res), error: 'That is not the admin token.' });
   }
 
@@ -134,6 +139,11 @@ export class AdminPageController {
     res.status(200).type('html').setHeader('Content-Security-Policy', PREVIEW_CSP);
     res.setHeader('Cache-Control', 'no-store');
     res.send(p.html);
+  }
+
+  /** For the audit log: routes open to everyone still say who did them once the visitor is signed in. */
+  private identify(req: Request): void {
+    Object.assign(req as AdminRequest, { adminId: this.sessions.id, adminVia: 'session' });
   }
 
   private async dashboard(req: Request, res: Response, state: DashboardState): Promise<void> {

@@ -22,6 +22,5 @@ import { AdminGuard } from './admin.guard.js';
   controllers: [AdminIngestController, AdminDigestsController, AdminSubscribersController, AdminTopicsController, AdminStatsController, AdminPageController],
   // CsrfTokens is stateless (an HMAC under SECRET_KEY), so this module's instance agrees with the public pages'.
   providers: [AdminGuard, AdminAuditInterceptor, AdminSessions, AdminSessionGuard, AdminStatsService, CsrfTokens, CsrfGuard],
-  exports: [AdminStatsService],
 })
 export class AdminModule {}

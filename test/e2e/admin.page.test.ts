@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { PinoLogger } from '../../src/common/pino.logger.js';
 import { startApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
 import { addConfirmed, clearPapers, ingestDay } from '../support/digest.js';
 import { SmtpSink } from '../support/smtp-sink.js';
@@ -156,6 +157,18 @@ describe('the admin dashboard', () => {
     const direct = await v.submit(retry.location!, `${runPath}/retry`, {});
     expect(direct.status).toBe(400);
     expect(direct.html).toContain('no failed deliveries left to retry');
+  });
+
+  it('logs page actions with the session\'s token id and without the CSRF field', async () => {
+    const info = jest.spyOn(PinoLogger.prototype, 'log');
+    try {
+      await v.submit('/admin', '/admin/send', { email: 'page.reader@example.org', dryRun: 'yes' });
+      const line = info.mock.calls.map((c) => c[0] as Record<string, unknown>).find((m) => m.msg === 'admin action' && m.action === 'POST /admin/send');
+      expect(line).toMatchObject({ who: expect.stringMatching(/^[0-9a-f]{8}$/), via: 'session', fields: { email: 'page.reader@example.org', dryRun: 'yes' }, status: 200 });
+      expect(JSON.stringify(info.mock.calls)).not.toMatch(/_csrf|test-admin-token/);
+    } finally {
+      info.mockRestore();
+    }
   });
 
   it('shows bad input on the dashboard, with the form as it was typed', async () => {

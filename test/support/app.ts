@@ -32,7 +32,7 @@ export type StartApp = (env?: Record<string, string>) => Promise<TestApp>;
 export async function startApp(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-test-'));
   const port = await freePort();
-  const pg = (options.database ?? process.env.TMP_PG_ALL) === 'postgres' ? await createTestDatabase() : null;
+  const pg = options.database === 'postgres' ? await createTestDatabase() : null;
   const databaseUrl = pg?.url ?? `sqlite:${join(dir, 'var', 'paperboy.sqlite')}`;
   const config = loadConfig({
     NODE_ENV: 'test',

@@ -90,15 +90,13 @@ describe('arXiv metadata snapshot (JSON Lines) parser', () => {
     expect((await rejectionOf(parseAll(parser, textSource(gzip), 'snapshot.json.gz'))).reason).toMatch(/^binary file/);
   });
 
-  it('parses well over 50,000 lines a second', async () => {
+  // Its speed is measured by `npm run bench -- ingest`, never asserted here.
+  it('reads every line of a 60,000-line file split into 1 MB chunks', async () => {
     const lines = snapshot.trimEnd().split('\n');
     const count = 60_000;
     const body = Array.from({ length: count }, (_, i) => lines[i % lines.length]).join('\n') + '\n';
-    const started = process.hrtime.bigint();
-    const { papers } = await parseAll(parser, chunked(body, 1 << 20));
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const { papers, skips } = await parseAll(parser, chunked(body, 1 << 20));
     expect(papers).toHaveLength(count);
-    // The bound is loose so a slow CI machine passes; it catches per-line work gone quadratic.
-    expect(count / seconds).toBeGreaterThan(20_000);
+    expect(skips).toEqual([]);
   });
 });

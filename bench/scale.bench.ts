@@ -1,0 +1,130 @@
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { fromRoot } from '../src/common/paths.js';
+import { runChild, table } from './child.js';
+
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://paperboy:paperboy@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/9';
+const SLICE = Number(process.env.BENCH_SLICE ?? 100_000);
+const TOPICS = ['["agents"]', '["llm","reasoning-rl"]', '["multimodal","video"]', '["image-generation"]', '["agents","benchmarks-datasets"]'];
+
+async function sql(url: string, text: string, params: unknown[] = []): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query(text, params);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh database with one day of papers and `count` confirmed subscribers (generate_series: seconds, not minutes). */
+async function database(name: string, count: number, env: Record<string, string>): Promise<string> {
+  await sql(ADMIN_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await sql(ADMIN_URL, `CREATE DATABASE ${name}`);
+  const url = Object.assign(new URL(ADMIN_URL), { pathname: `/${name}` }).toString();
+  await cli(['ingest', fromRoot('test/fixtures/digest/2026-07-16.json'), fromRoot('test/fixtures/digest/2026-07-17.json')], { ...env, DATABASE_URL: url });
+  const topics = `(ARRAY[${TOPICS.map((t) => `'${t}'`).join(', ')}])[1 + g % ${TOPICS.length}]`;
+  await sql(url, `INSERT INTO subscribers (email, status, topics, keywords, frequency, timezone, delivery_hour, paused, link_key, subscribed_at, confirmed_at, created_at, updated_at)
+    SELECT 'reader' || g || '@example.org', 'confirmed', ${topics}, NULL, 'daily', 'Etc/UTC', 0, false, md5(g::text), now(), now(), now(), now() FROM generate_series(1, ${count}) g`);
+  await sql(url, 'ANALYZE');
+  return url;
+}
+
+function cli(args: string[], env: Record<string, string>): Promise<void> {
+  const child = spawn(process.execPath, [fromRoot('bin/paperboy.js'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return once(child, 'exit').then(([code]) => {
+    if (code !== 0) throw new Error(`paperboy ${args[0]} exited ${code}`);
+  });
+}
+
+interface Sink {
+  sink: ChildProcess;
+  port: number;
+  count: () => Promise<number>;
+  sample: () => Promise<string>;
+}
+
+async function startSink(): Promise<Sink> {
+  const sink = fork(fileURLToPath(new URL('./smtp-sink.child.js', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const [{ port }] = (await once(sink, 'message')) as [{ port: number }];
+  const count = async () => {
+    sink.send({ cmd: 'count' });
+    return ((await once(sink, 'message')) as [{ received: number }])[0].received;
+  };
+  const sample = async () => {
+    sink.send({ cmd: 'sample' });
+    return ((await once(sink, 'message')) as [{ sample: string }])[0].sample;
+  };
+  return { sink, port, count, sample };
+}
+
+/** Peak RSS of a live process, from the kernel (the process may be killed next, so it cannot report itself). */
+function peakRss(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM'))!;
+  return Math.round(Number(line.replace(/\D+/g, '')) / 1024);
+}
+
+/** `workers` processes deliver the next SLICE messages from the queue; returns messages/s and their peak RSS. */
+async function deliverSlice(workers: number, env: Record<string, string>, count: () => Promise<number>): Promise<{ perSecond: number; rss: number[] }> {
+  const start = await count();
+  const procs = Array.from({ length: workers }, () => spawn(process.execPath, [fromRoot('bin/paperboy.js'), 'worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] }));
+  let first = 0;
+  let firstAt = 0;
+  for (;;) {
+    await sleep(200);
+    const n = (await count()) - start;
+    if (!firstAt && n > 0) [first, firstAt] = [n, performance.now()];
+    if (n >= SLICE) {
+      const perSecond = (n - first) / ((performance.now() - firstAt) / 1000);
+      const rss = procs.map((p) => peakRss(p.pid!));
+      for (const p of procs) p.kill('SIGTERM');
+      await Promise.all(procs.map((p) => once(p, 'exit')));
+      return { perSecond, rss };
+    }
+  }
+}
+
+/**
+ * 1,000,000 subscribers in PostgreSQL: time to select and enqueue all of them, then delivered
+ * messages/s with 1, 2 and 4 workers over SLICE messages each, next to raw nodemailer into the same sink.
+ */
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-scale-'));
+  const { sink, port, count, sample } = await startSink();
+  const redis = new Redis(REDIS_URL);
+  const env = { LOG_LEVEL: 'warn', VAR_DIR: join(dir, 'var'), MAIL_TRANSPORT: `smtp://127.0.0.1:${port}`, REDIS_URL, NODE_ENV: 'test' };
+  try {
+    const rows: Record<string, string | number>[] = [];
+    for (const size of [100_000, 1_000_000]) {
+      await redis.flushdb();
+      const url = await database(`paperboy_bench_${size}`, size, env);
+      const plan = await runChild('./scale.child.js', [url, REDIS_URL, join(dir, 'var')]);
+      rows.push({ step: `select + enqueue ${size.toLocaleString('en-US')}`, 'per second': Math.round(Number(plan.perSecond)), seconds: Number(plan.seconds).toFixed(1), ratio: '', 'peak RSS MB': plan.peakRssMb });
+      if (size < 1_000_000) continue;
+      const slices: [number, { perSecond: number; rss: number[] }][] = [];
+      for (const workers of [1, 2, 4]) slices.push([workers, await deliverSlice(workers, { ...env, DATABASE_URL: url }, count)]);
+      // The baseline sends, as is, the first digest the workers sent: the same bytes, no Paperboy.
+      const file = join(dir, 'sample.json');
+      writeFileSync(file, JSON.stringify({ raw: await sample() }));
+      const raw = await runChild('./raw-send.child.js', [String(port), String(SLICE), '10', file]);
+      rows.push({ step: `raw nodemailer, ${SLICE.toLocaleString('en-US')} messages`, 'per second': Math.round(Number(raw.perSecond)), seconds: Number(raw.seconds).toFixed(1), ratio: '1.00', 'peak RSS MB': raw.peakRssMb });
+      for (const [workers, r] of slices) {
+        rows.push({ step: `${workers} worker${workers > 1 ? 's' : ''}, ${SLICE.toLocaleString('en-US')} messages`, 'per second': Math.round(r.perSecond), seconds: (SLICE / r.perSecond).toFixed(1), ratio: (r.perSecond / Number(raw.perSecond)).toFixed(2), 'peak RSS MB': r.rss.join(' / ') });
+      }
+      await sql(ADMIN_URL, `DROP DATABASE IF EXISTS paperboy_bench_${size} WITH (FORCE)`);
+    }
+    table(rows);
+  } finally {
+    redis.disconnect();
+    sink.disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
