@@ -16,8 +16,15 @@ import type { DigestContext } from './digest.renderer.js';
 import type { CandidatePool } from './digest.selection.js';
 import { QueuedDeliveryRepository } from './queued-delivery.repository.js';
 
-const COLUMN: Record<DeliveryOutcome, 'sent' | 'skipped_empty' | 'failed'> = { sent: 'sent', skipped: 'skipped_empty', failed: 'failed', bounced: 'failed' };
+const COUNTER: Record<DeliveryOutcome, keyof Outcomes> = { sent: 'sent', skipped: 'skippedEmpty', failed: 'failed', bounced: 'failed' };
 const HEARTBEAT_MS = 5000;
+const FLUSH_MS = 1000;
+
+interface Outcomes {
+  sent: number;
+  skippedEmpty: number;
+  failed: number;
+}
 
 /**
  * `paperboy worker`: takes delivery jobs from BullMQ and sends them with the same DeliveryService
@@ -31,6 +38,9 @@ export class DeliveryWorker implements OnApplicationShutdown {
   private readonly contexts = new Map<number, Promise<{ pool: CandidatePool; ctx: DigestContext }>>();
   private worker: Worker<DeliveryJobData> | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
+  private flusher: NodeJS.Timeout | null = null;
+  /** Outcomes not yet added to their runs' counts (the ledger rows themselves are already written). */
+  private unflushed = new Map<number, Outcomes>();
   processed = 0;
 
   constructor(
@@ -56,6 +66,7 @@ export class DeliveryWorker implements OnApplicationShutdown {
     });
     this.worker.on('failed', (job, err) => this.log.warn({ msg: 'job failed', jobId: job?.id, error: err.message }));
     this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    this.flusher = setInterval(() => void this.flush().catch((err) => this.log.warn({ msg: 'counts not flushed', error: String(err) })), FLUSH_MS);
     this.log.log({ msg: 'worker started', id: this.claimant.id, concurrency: this.config.digest.concurrency });
   }
 
@@ -72,7 +83,9 @@ export class DeliveryWorker implements OnApplicationShutdown {
     } else {
       outcome = await this.deliveries.deliver({ delivery: claim.delivery, subscriber, ...(await this.runContext(runId)) });
     }
-    await this.queued.countOutcome(runId, COLUMN[outcome]);
+    const counts = this.unflushed.get(runId) ?? { sent: 0, skippedEmpty: 0, failed: 0 };
+    counts[COUNTER[outcome]]++;
+    this.unflushed.set(runId, counts);
     this.processed++;
     return outcome;
   }
@@ -100,10 +113,17 @@ export class DeliveryWorker implements OnApplicationShutdown {
     await this.queue.heartbeat(this.claimant.id, this.processed);
   }
 
+  private async flush(): Promise<void> {
+    const batch = this.unflushed;
+    this.unflushed = new Map();
+    for (const [runId, counts] of batch) await this.queued.addOutcomes(runId, counts);
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const timer of [this.heartbeat, this.flusher]) if (timer) clearInterval(timer);
     // close() lets active jobs finish; jobs not started stay in the queue for the other workers.
     await this.worker?.close();
+    await this.flush();
     this.claimant.done();
   }
 }

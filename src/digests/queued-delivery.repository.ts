@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { dialectOf, execute, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
+import { dialectOf, execute, param, returning, sqlTimestamp, type DialectName } from '../database/dialect.js';
 import { parseTimestamp } from './candidate.loader.js';
 import { claimIsLive } from './delivery.claims.js';
 import type { ClaimedDelivery } from './digest-ledger.repository.js';
@@ -19,6 +19,10 @@ interface Row {
   claimed_by: string | null;
   window_start: string | Date;
   updated_at: string | Date;
+}
+
+function toClaimed(row: Pick<Row, 'id' | 'subscriber_id' | 'period' | 'resend' | 'attempts' | 'window_start'>): ClaimedDelivery {
+  return { id: Number(row.id), subscriberId: Number(row.subscriber_id), period: row.period, resend: Number(row.resend), attempts: Number(row.attempts), windowStart: parseTimestamp(row.window_start) };
 }
 
 /** Rows handed to the queue are claimed by `queue:<runId>` until a worker takes them over. */
@@ -39,6 +43,24 @@ export class QueuedDeliveryRepository {
   }
 
   async claim(id: number, claimant: string, now = new Date()): Promise<QueuedClaim> {
+    return (await this.claimQueued(id, claimant, now)) ?? this.takeOver(id, claimant, now);
+  }
+
+  /** The common case in one round trip: a row the planner handed to the queue, not yet taken by any worker. */
+  private async claimQueued(id: number, claimant: string, now: Date): Promise<QueuedClaim | null> {
+    const p = (n: number) => param(this.d, n);
+    const [row] = await returning<Row>(
+      this.dataSource,
+      `UPDATE digest_deliveries SET claimed_by = ${p(1)}, updated_at = ${p(2)}
+       WHERE id = ${p(3)} AND status IN ('pending', 'failed') AND (claimed_by IS NULL OR claimed_by LIKE 'queue:%')
+       RETURNING id, subscriber_id, period, resend, attempts, window_start`,
+      [claimant, sqlTimestamp(this.d, now), id],
+    );
+    return row ? { kind: 'claimed', delivery: toClaimed(row) } : null;
+  }
+
+  /** A row some worker holds: taken over only if that worker is dead (a redelivered stalled job). */
+  private async takeOver(id: number, claimant: string, now: Date): Promise<QueuedClaim> {
     const p = (n: number) => param(this.d, n);
     const [row]: Row[] = await this.dataSource.query(
       `SELECT id, subscriber_id, period, resend, status, attempts, claimed_by, window_start, updated_at FROM digest_deliveries WHERE id = ${p(1)}`,
@@ -54,24 +76,35 @@ export class QueuedDeliveryRepository {
       [claimant, sqlTimestamp(this.d, now), id, ...(holder === null ? [] : [holder])],
     );
     if (changed !== 1) return { kind: 'busy', holder: 'another worker' };
-    return {
-      kind: 'claimed',
-      delivery: { id: Number(row.id), subscriberId: Number(row.subscriber_id), period: row.period, resend: Number(row.resend), attempts: Number(row.attempts), windowStart: parseTimestamp(row.window_start) },
-    };
+    return { kind: 'claimed', delivery: toClaimed(row) };
   }
 
-  /** Counts one outcome on its run, and closes the run when every delivery it planned is accounted for. */
-  async countOutcome(runId: number, column: 'sent' | 'skipped_empty' | 'failed'): Promise<void> {
-    await this.dataSource.query(`UPDATE digest_runs SET ${column} = ${column} + 1 WHERE id = ${param(this.d, 1)}`, [runId]);
+  /**
+   * Adds outcomes to a run's counts and closes the run once every planned delivery is counted.
+   * Workers batch these (a second's worth) so they do not all queue on the run's one row.
+   */
+  async addOutcomes(runId: number, n: { sent: number; skippedEmpty: number; failed: number }): Promise<void> {
+    const p = (k: number) => param(this.d, k);
+    await this.dataSource.query(
+      `UPDATE digest_runs SET sent = sent + ${p(1)}, skipped_empty = skipped_empty + ${p(2)}, failed = failed + ${p(3)} WHERE id = ${p(4)}`,
+      [n.sent, n.skippedEmpty, n.failed, runId],
+    );
     await this.closeIfDone(runId);
   }
 
-  /** A queued run is finished once its planning is over (status queued) and every delivery is counted. */
+  /**
+   * A queued run is finished once its planning is over (status queued) and none of its rows is
+   * pending. Its final counts come from the ledger, so outcomes a killed worker never flushed are
+   * counted all the same.
+   */
   async closeIfDone(runId: number): Promise<void> {
     const p = (n: number) => param(this.d, n);
+    const count = (statuses: string) => `(SELECT count(*) FROM digest_deliveries d WHERE d.run_id = digest_runs.id AND d.status IN (${statuses}))`;
     await this.dataSource.query(
-      `UPDATE digest_runs SET status = 'finished', finished_at = ${p(1)}
-       WHERE id = ${p(2)} AND status = 'queued' AND sent + skipped_empty + failed >= selected`,
+      `UPDATE digest_runs SET status = 'finished', finished_at = ${p(1)},
+         sent = ${count("'sent'")}, skipped_empty = ${count("'skipped'")}, failed = ${count("'failed', 'bounced'")}
+       WHERE id = ${p(2)} AND status = 'queued'
+         AND NOT EXISTS (SELECT 1 FROM digest_deliveries d WHERE d.run_id = digest_runs.id AND d.status = 'pending')`,
       [sqlTimestamp(this.d, new Date()), runId],
     );
   }

@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
 import { InvalidInputError } from '../common/errors.js';
-import { TopicsService, type PaperTagger } from '../topics/topics.service.js';
-import { PaperTopicRepository } from '../topics/paper-topic.repository.js';
+import { takeWriterTurn } from '../database/dialect.js';
+import type { BatchTagger } from '../topics/threaded.tagger.js';
+import { TopicsService } from '../topics/topics.service.js';
+import { PAPER_WRITERS, PaperTopicRepository } from '../topics/paper-topic.repository.js';
 import { openFileSource, type DumpSource } from './dump-source.js';
 import { paperKeyOf } from './paper-key.js';
 import { PaperRepository, type PaperRow, type StoredPaperState } from './paper.repository.js';
@@ -68,6 +70,7 @@ export class IngestService {
     await runner.connect();
     await runner.startTransaction();
     try {
+      await takeWriterTurn(runner, PAPER_WRITERS);
       await this.readAll(runner, source, format, options, report, tagger);
       await runner.commitTransaction();
     } catch (err) {
@@ -80,12 +83,36 @@ export class IngestService {
     return report;
   }
 
-  private async readAll(runner: QueryRunner, source: DumpSource, format: DumpFormat, options: IngestOptions, report: IngestReport, tagger: PaperTagger): Promise<void> {
+  /**
+   * Parses and writes batch after batch; a batch's topic tags are computed (on the tagger's thread)
+   * while the next batch is parsed, and written before the transaction ends, whatever happens.
+   */
+  private async readAll(runner: QueryRunner, source: DumpSource, format: DumpFormat, options: IngestOptions, report: IngestReport, tagger: BatchTagger): Promise<void> {
+    const tagging: Promise<void>[] = [];
+    try {
+      await this.readRecords(runner, source, format, options, report, tagger, tagging);
+      await Promise.all(tagging);
+    } finally {
+      await Promise.allSettled(tagging); // never leave a tag write running past commit or rollback
+    }
+  }
+
+  private async readRecords(
+    runner: QueryRunner,
+    source: DumpSource,
+    format: DumpFormat,
+    options: IngestOptions,
+    report: IngestReport,
+    tagger: BatchTagger,
+    tagging: Promise<void>[],
+  ): Promise<void> {
     const pending = new Map<string, PaperRow>();
     const now = new Date();
     const flush = async () => {
-      await this.writeBatch(runner, [...pending.values()], now, options, report, tagger);
+      const batch = this.writeBatch(runner, [...pending.values()], now, options, report, tagger);
       pending.clear();
+      tagging.push((await batch).tags);
+      if (tagging.length > 2) await tagging[tagging.length - 3];
       options.onProgress?.({ file: source.name, bytesRead: source.bytesRead(), totalBytes: source.totalBytes, papers: report.read });
     };
     for await (const event of getParser(format).parse(source.chunks, source.name, { date: options.date })) {
@@ -107,8 +134,9 @@ export class IngestService {
     }
   }
 
-  private async writeBatch(runner: QueryRunner, rows: PaperRow[], now: Date, options: IngestOptions, report: IngestReport, tagger: PaperTagger): Promise<void> {
-    if (rows.length === 0) return;
+  /** Writes the papers now; returns the (still running) work of tagging them, wrapped so awaiting this does not wait for it. */
+  private async writeBatch(runner: QueryRunner, rows: PaperRow[], now: Date, options: IngestOptions, report: IngestReport, tagger: BatchTagger): Promise<{ tags: Promise<void> }> {
+    if (rows.length === 0) return { tags: Promise.resolve() };
     const states = await this.papers.findStates(runner, rows.map((r) => r.paperKey));
     const ids = await this.papers.upsert(runner, rows, now, !options.backfill);
     const toTag: { paperId: number; doc: TagDoc; replace: boolean }[] = [];
@@ -119,7 +147,10 @@ export class IngestService {
       if (change === 'unchanged' || (state && !textGrew(state, row))) continue;
       toTag.push({ paperId: ids.get(row.paperKey)!, doc: mergedDoc(state, row), replace: state !== undefined });
     }
-    await this.paperTopics.writeTags(runner, toTag.map((t) => ({ paperId: t.paperId, replace: t.replace, tags: tagger.tag(t.doc) })));
+    const tagged = tagger.tagMany(toTag.map((t) => t.doc));
+    const written = tagged.then((tags) => this.paperTopics.writeTags(runner, toTag.map((t, i) => ({ paperId: t.paperId, replace: t.replace, tags: tags[i] }))));
+    written.catch(() => undefined); // awaited by readAll; this only keeps an early failure from being "unhandled"
+    return { tags: written };
   }
 }
 

@@ -17,6 +17,9 @@ export interface PaperTags {
 
 const CHUNK = 300;
 
+/** Ingests and re-tags write papers and their tags: they take turns on this name (see takeWriterTurn). */
+export const PAPER_WRITERS = 'paperboy:paper-writers';
+
 /** Writes papers' topic tags in batches, inside the caller's transaction. */
 @Injectable()
 export class PaperTopicRepository {

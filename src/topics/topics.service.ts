@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { InvalidInputError } from '../common/errors.js';
 import { fromRoot } from '../common/paths.js';
+import { takeWriterTurn } from '../database/dialect.js';
 import { Meta } from '../database/meta.entity.js';
-import { PaperTopicRepository, type TopicTag } from './paper-topic.repository.js';
+import { PAPER_WRITERS, PaperTopicRepository } from './paper-topic.repository.js';
+import { createBatchTagger, type BatchTagger } from './threaded.tagger.js';
 import { Topic } from './topic.entity.js';
 import { TopicTagger } from './topic.tagger.js';
 import { parseQuery, QuerySyntaxError, TOPIC_QUERY_LIMITS } from './query.parser.js';
@@ -24,17 +26,14 @@ export interface TaggableText {
   aiKeywords: string[];
 }
 
-export interface PaperTagger {
-  tag(doc: TaggableText): TopicTag[];
-}
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const RETAG_BATCH = 500;
 
 @Injectable()
-export class TopicsService implements OnApplicationBootstrap {
+export class TopicsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('Topics');
-  private cached: Promise<PaperTagger> | null = null;
+  private cached: Promise<BatchTagger> | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -45,10 +44,20 @@ export class TopicsService implements OnApplicationBootstrap {
     return this.dataSource.getRepository(Topic).find({ order: { name: 'ASC' } });
   }
 
-  /** One compiled tagger for all topics, rebuilt only when topics change. */
-  tagger(): Promise<PaperTagger> {
-    this.cached ??= this.list().then((topics) => new TopicTagger(topics.map((t) => ({ slug: t.slug, query: t.query }))));
+  /** One compiled tagger for all topics (on a worker thread when built), rebuilt only when topics change. */
+  tagger(): Promise<BatchTagger> {
+    this.cached ??= this.list().then((topics) => createBatchTagger(topics.map((t) => ({ slug: t.slug, query: t.query }))));
     return this.cached;
+  }
+
+  private async dropTagger(): Promise<void> {
+    const old = this.cached;
+    this.cached = null;
+    await (await old)?.close();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.dropTagger();
   }
 
   /** Every process (server or CLI) starts with a taxonomy, so papers are tagged from the first ingest. */
@@ -73,7 +82,7 @@ export class TopicsService implements OnApplicationBootstrap {
     const now = new Date();
     // upsert, not save: several instances starting at once all seed the default taxonomy.
     await repo.upsert(inputs.map((t) => ({ slug: t.slug, name: t.name, description: t.description, query: t.query ?? defaultQuery(t), updatedAt: now })), ['slug']);
-    this.cached = null;
+    await this.dropTagger();
     if (options.retag !== false) await this.retag(inputs.map((t) => t.slug));
     const created = inputs.filter((t) => !existing.has(t.slug)).length;
     return { created, updated: inputs.length - created };
@@ -87,6 +96,7 @@ export class TopicsService implements OnApplicationBootstrap {
     let tags = 0;
     await this.dataSource.transaction(async (em) => {
       const runner = em.queryRunner!;
+      await takeWriterTurn(runner, PAPER_WRITERS); // an ingest running meanwhile would tag its papers with the old queries
       for (const t of topics) await this.paperTopics.clearTopic(runner, t.slug);
       for (let after = 0; ; ) {
         const rows: { id: number; title: string; abstract: string | null; ai_keywords: string }[] = await runner.query(

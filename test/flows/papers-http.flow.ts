@@ -30,6 +30,14 @@ export function describeFirstStart(start: StartApp): void {
       expect(new Set(papers.map((p) => p.title)).size).toBe(80);
     });
 
+    it('pages through papers with their topics, in the same order as the whole list', async () => {
+      type Listed = { id: number; topics: { slug: string; matched: string[] }[] };
+      const all = (await (await fetch(`${t.url}/api/papers?limit=1000`)).json()) as Listed[];
+      const page = (await (await fetch(`${t.url}/api/papers?limit=7&offset=5`)).json()) as Listed[];
+      expect(page).toEqual(all.slice(5, 12));
+      expect(all.some((p) => p.topics.length > 0 && p.topics.every((topic) => topic.matched.length > 0))).toBe(true);
+    });
+
     it('serves the default taxonomy', async () => {
       const topics = (await (await fetch(`${t.url}/api/topics`)).json()) as { slug: string }[];
       expect(topics).toHaveLength(28);

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { LockService } from '../../src/digests/lock.service.js';
+import { openBufferSource, type DumpSource } from '../../src/papers/dump-source.js';
+import { IngestService } from '../../src/papers/ingest.service.js';
 import { describeCrashResume } from '../flows/digest-crash.flow.js';
 import { describeDeliveryFaults } from '../flows/digest-faults.flow.js';
 import { describeDailyDigest } from '../flows/digest.flow.js';
@@ -57,7 +59,35 @@ describe('PostgreSQL: the daily digest', () => describeDailyDigest(startAppOnPos
 describe('PostgreSQL: delivery faults', () => describeDeliveryFaults(startAppOnPostgres));
 describe('PostgreSQL: a crashed run resumed', () => describeCrashResume(startAppOnPostgres));
 
-describe('PostgreSQL: the scheduler lease', () => {
+/** A dump whose reading stops after `first` until resume(); `stopped` resolves when it does. */
+function pausingSource(name: string, first: string, rest: string) {
+  let resume!: () => void;
+  let reached!: () => void;
+  const resumed = new Promise<void>((r) => (resume = r));
+  const stopped = new Promise<void>((r) => (reached = r));
+  async function* chunks() {
+    yield Buffer.from(first);
+    reached();
+    await resumed;
+    yield Buffer.from(rest);
+  }
+  const source: DumpSource = { name, head: Buffer.from(first.slice(0, 16_384)), totalBytes: null, bytesRead: () => 0, chunks: chunks() };
+  return { source, stopped, resume };
+}
+
+/** Resolves once a session of this database waits on a lock: the second writer has reached the first one. */
+async function someSessionWaitsOnLock(dataSource: DataSource): Promise<void> {
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
+    const [row] = await dataSource.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+    if (Number(row.n) > 0) return;
+  }
+  throw new Error('no session ever waited on a lock');
+}
+
+const jsonlPaper = (id: string) =>
+  JSON.stringify({ id, title: `Paper ${id}`, abstract: 'About things.', authors: 'A. One', categories: 'cs.LG', versions: [{ version: 'v1', created: 'Mon, 5 Jan 2026 10:00:00 GMT' }] }) + '\n';
+
+describe('PostgreSQL: several writers at once', () => {
   let t: TestApp;
   let dataSource: DataSource;
   /** Separate LockService instances stand for separate processes: each has its own holder name. */
@@ -105,5 +135,22 @@ describe('PostgreSQL: the scheduler lease', () => {
     expect(await crashed.tryAcquire('expiring', -1_000)).toBe(true); // a lease whose holder died an instant ago
     expect(await next.tryAcquire('expiring', 60_000)).toBe(true);
     expect(await crashed.tryAcquire('expiring', 60_000)).toBe(false);
+  });
+
+  it('runs two ingests of the same papers one after the other, as SQLite does: the second finds them stored', async () => {
+    const ingest = t.app.get(IngestService);
+    const lines = Array.from({ length: 600 }, (_, i) => jsonlPaper(`2603.${30_000 + i}`));
+    // The first dump stops after one write batch (500 papers), its transaction open with them written.
+    const one = pausingSource('one.jsonl', lines.slice(0, 550).join(''), lines.slice(550).join(''));
+    const first = ingest.ingest(one.source, { format: 'arxiv-jsonl' });
+    await Promise.race([one.stopped, first]);
+    const second = ingest.ingest(await openBufferSource('two.jsonl', Buffer.from(lines.join(''))), { format: 'arxiv-jsonl' });
+    await someSessionWaitsOnLock(dataSource);
+    one.resume();
+    const [a, b] = await Promise.all([first, second]);
+    expect(a).toMatchObject({ read: 600, new: 600 });
+    expect(b).toMatchObject({ read: 600, new: 0, unchanged: 600 });
+    const [{ n }] = await dataSource.query(`SELECT count(*) AS n FROM papers WHERE paper_key LIKE '2603.3%'`);
+    expect(Number(n)).toBe(600);
   });
 });
