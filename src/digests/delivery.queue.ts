@@ -88,7 +88,8 @@ export class DeliveryQueue implements OnApplicationShutdown {
           attempts: 5,
           backoff: { type: 'exponential', delay: 2000 },
           removeOnComplete: true,
-          removeOnFail: 1000,
+          // Gone once done either way: a job id left behind would turn a later enqueue of the same delivery into a no-op.
+          removeOnFail: true,
         },
       })),
     );
