@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { DataSource } from 'typeorm';
 import { DeliveryQueue } from '../digests/delivery.queue.js';
-import { DigestRun } from '../digests/digest-run.entity.js';
+import { DigestRunsService } from '../digests/digest-runs.service.js';
 import { DigestViewService } from '../digests/digest-view.service.js';
 import { DigestService, type SendOptions } from '../digests/digest.service.js';
 import { withContext } from './cli.context.js';
@@ -62,7 +61,7 @@ export function registerDigestCommands(program: Command): void {
     .action(
       action(async (flags: { limit: number; json?: boolean }) =>
         withContext(async (app) => {
-          const runs = await app.get(DataSource).getRepository(DigestRun).find({ order: { id: 'DESC' }, take: flags.limit });
+          const runs = await app.get(DigestRunsService).list(flags.limit);
           if (flags.json) return printJson(runs);
           for (const r of runs) {
             process.stdout.write(`${String(r.id).padStart(5)}  ${r.startedAt.toISOString()}  ${r.trigger.padEnd(8)} ${r.status.padEnd(8)} selected ${r.selected}, sent ${r.sent}, skipped ${r.skippedEmpty}, failed ${r.failed}\n`);

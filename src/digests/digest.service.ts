@@ -204,9 +204,7 @@ export class DigestService {
   }
 
   private async claim(runId: number, claimant: string, page: Subscriber[], options: SendOptions, now: Date): Promise<ClaimedDelivery[]> {
-    const targeted = options.all || options.email !== undefined || options.topic !== undefined;
-    const due = page.filter((s) => targeted || isDue(schedule(s), now));
-    const plan = await this.plan(due, now);
+    const plan = await this.plan(dueIn(page, options, now), now);
     if (!options.force) return this.ledger.claim(runId, claimant, plan, now);
     const claimed: ClaimedDelivery[] = [];
     for (const item of plan) claimed.push(await this.ledger.claimResend(runId, claimant, item, now));
@@ -226,8 +224,7 @@ export class DigestService {
   private async dryRun(options: SendOptions, where: FindOptionsWhere<Subscriber>, { pool, ctx }: RunContext): Promise<RunSummary> {
     const summary: RunSummary = { runId: null, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, dryRun: true, recipients: [] };
     for await (const page of this.pages(where)) {
-      const targeted = options.all || options.email !== undefined || options.topic !== undefined;
-      let plan = await this.plan(page.filter((s) => targeted || isDue(schedule(s), ctx.now)), ctx.now);
+      let plan = await this.plan(dueIn(page, options, ctx.now), ctx.now);
       // A forced copy re-covers the period's original window (see DigestLedger.claimResend): report what it would send.
       if (options.force) plan = await this.ledger.withOriginalWindows(plan);
       const done = options.force ? new Set<number>() : await this.ledger.finishedIn(plan);
@@ -242,6 +239,12 @@ export class DigestService {
     }
     return summary;
   }
+}
+
+/** A run names its audience (--email, --topic, --all) or, by default, takes whoever is due now. */
+function dueIn(page: Subscriber[], options: SendOptions, now: Date): Subscriber[] {
+  const targeted = options.all || options.email !== undefined || options.topic !== undefined;
+  return targeted ? page : page.filter((s) => isDue(schedule(s), now));
 }
 
 export function schedule(s: Subscriber) {
