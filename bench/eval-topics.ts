@@ -1,29 +1,18 @@
 /**
- * Precision, recall and F1 of the default topic queries against hand-labelled papers.
+ * Precision, recall and F1 of the topic tagger (default queries + the learned topic model) against
+ * hand-labelled papers.
  *
- *   npm run eval:topics -- [--set tune|holdout|all] [--errors]
+ *   npm run eval:topics -- [--set tune|holdout|all] [--queries-only] [--errors]
  *
- * The fixtures were labelled by reading each paper, before any query was written. Queries were
- * tuned looking only at the tune set; the holdout set measures how well they generalise.
- * `--errors` lists the false positives and negatives of the chosen set(s).
+ * The model is fitted to the tune set only (`npm run train:topics`); the holdout set was labelled
+ * before anything was fitted to it and measures how well the tagger generalises (see
+ * test/fixtures/topic-eval/labelling/README.md). `--queries-only` scores the queries without
+ * the model; `--errors` lists the false positives and negatives of the chosen set(s).
  */
 import { readFileSync } from 'node:fs';
 import { fromRoot } from '../src/common/paths.js';
-import { TopicTagger, type TopicTag } from '../src/topics/topic.tagger.js';
-
-interface LabelledPaper {
-  id: string;
-  title: string;
-  abstract: string;
-  aiKeywords: string[];
-  labels: string[];
-}
-
-interface Counts {
-  tp: number;
-  fp: number;
-  fn: number;
-}
+import { countErrors, f1, microTotal, type Counts, type LabelledPaper } from '../src/topics/topic-model.trainer.js';
+import { TopicTagger } from '../src/topics/topic.tagger.js';
 
 const SETS = ['holdout', 'tune'] as const;
 type SetName = (typeof SETS)[number];
@@ -32,48 +21,30 @@ function readJson<T>(...path: string[]): T {
   return JSON.parse(readFileSync(fromRoot(...path), 'utf8')) as T;
 }
 
-function parseArgs(argv: string[]): { sets: SetName[]; errors: boolean } {
+function parseArgs(argv: string[]): { sets: SetName[]; errors: boolean; queriesOnly: boolean } {
   const i = argv.indexOf('--set');
   const value = i >= 0 ? argv[i + 1] : 'all';
   if (value !== 'all' && !SETS.includes(value as SetName)) {
     console.error(`--set must be tune, holdout or all (got ${value ?? 'nothing'})`);
     process.exit(2);
   }
-  return { sets: value === 'all' ? [...SETS] : [value as SetName], errors: argv.includes('--errors') };
+  const sets = value === 'all' ? [...SETS] : [value as SetName];
+  return { sets, errors: argv.includes('--errors'), queriesOnly: argv.includes('--queries-only') };
 }
 
-function f1(c: Counts): { p: number; r: number; f: number } {
-  const p = c.tp + c.fp === 0 ? 1 : c.tp / (c.tp + c.fp);
-  const r = c.tp + c.fn === 0 ? 1 : c.tp / (c.tp + c.fn);
-  return { p, r, f: p + r === 0 ? 0 : (2 * p * r) / (p + r) };
-}
-
-function evaluate(tagger: TopicTagger, papers: LabelledPaper[], slugs: string[], showErrors: boolean): Map<string, Counts> {
-  const counts = new Map(slugs.map((s) => [s, { tp: 0, fp: 0, fn: 0 }]));
+function printErrors(tagger: TopicTagger, papers: LabelledPaper[]): void {
   for (const paper of papers) {
     const tags = tagger.tag(paper);
-    const predicted = new Set(tags.map((t) => t.slug));
     const truth = new Set(paper.labels);
-    for (const slug of slugs) {
-      const c = counts.get(slug) as Counts;
-      if (predicted.has(slug) && truth.has(slug)) c.tp++;
-      else if (predicted.has(slug)) c.fp++;
-      else if (truth.has(slug)) c.fn++;
+    const fp = tags.filter((t) => !truth.has(t.slug));
+    const fn = [...truth].filter((s) => !tags.some((t) => t.slug === s));
+    if (fp.length === 0 && fn.length === 0) continue;
+    console.log(`\n${paper.id} ${paper.title.slice(0, 90)}`);
+    for (const t of fp) console.log(`  FP ${t.slug} ${t.score} [${t.matched.join(', ')}]`);
+    for (const s of fn) {
+      const near = tagger.explain(paper, s);
+      console.log(`  FN ${s}${near ? ` ${near.score} [${near.matched.join(', ')}]` : ''}`);
     }
-    if (showErrors) printErrors(paper, tags, truth, tagger);
-  }
-  return counts;
-}
-
-function printErrors(paper: LabelledPaper, tags: TopicTag[], truth: Set<string>, tagger: TopicTagger): void {
-  const fp = tags.filter((t) => !truth.has(t.slug));
-  const fn = [...truth].filter((s) => !tags.some((t) => t.slug === s));
-  if (fp.length === 0 && fn.length === 0) return;
-  console.log(`\n${paper.id} ${paper.title.slice(0, 90)}`);
-  for (const t of fp) console.log(`  FP ${t.slug} ${t.score} [${t.matched.join(', ')}]`);
-  for (const s of fn) {
-    const near = tagger.explain(paper, s);
-    console.log(`  FN ${s}${near ? ` ${near.score} [${near.matched.join(', ')}]` : ''}`);
   }
 }
 
@@ -82,19 +53,16 @@ function pct(x: number): string {
 }
 
 function report(name: string, papers: LabelledPaper[], counts: Map<string, Counts>): void {
-  const total: Counts = { tp: 0, fp: 0, fn: 0 };
   const rows: { slug: string; c: Counts; f: number }[] = [];
   console.log(`\n== ${name} set: ${papers.length} papers, ${papers.reduce((n, p) => n + p.labels.length, 0)} labels ==`);
   console.log(`${'topic'.padEnd(26)} support   P      R      F1    (tp fp fn)`);
   for (const [slug, c] of counts) {
-    total.tp += c.tp;
-    total.fp += c.fp;
-    total.fn += c.fn;
     const m = f1(c);
     rows.push({ slug, c, f: m.f });
     const support = String(c.tp + c.fn).padStart(4);
     console.log(`${slug.padEnd(26)} ${support}   ${pct(m.p)}  ${pct(m.r)}  ${pct(m.f)}  (${c.tp} ${c.fp} ${c.fn})`);
   }
+  const total = microTotal(counts);
   const micro = f1(total);
   console.log(`${'MICRO'.padEnd(26)} ${String(total.tp + total.fn).padStart(4)}   ${pct(micro.p)}  ${pct(micro.r)}  ${pct(micro.f)}  (${total.tp} ${total.fp} ${total.fn})`);
   // With one or two labels a topic's F1 is all-or-nothing, so also name the worst with real support.
@@ -109,14 +77,16 @@ function report(name: string, papers: LabelledPaper[], counts: Map<string, Count
 const MIN_SUPPORT = 5;
 
 function main(): void {
-  const { sets, errors } = parseArgs(process.argv.slice(2));
+  const { sets, errors, queriesOnly } = parseArgs(process.argv.slice(2));
   const topics = readJson<{ slug: string; query: string }[]>('src', 'topics', 'default-topics.json');
-  const tagger = new TopicTagger(topics);
+  const tagger = queriesOnly ? new TopicTagger(topics, { model: null }) : new TopicTagger(topics);
   const slugs = topics.map((t) => t.slug);
+  console.log(queriesOnly ? 'tagger: the default queries alone' : 'tagger: the default queries + the learned topic model');
   for (const set of sets) {
     const papers = readJson<LabelledPaper[]>('test', 'fixtures', 'topic-eval', `${set}.json`);
-    const counts = evaluate(tagger, papers, slugs, errors);
-    report(set === 'holdout' ? 'HOLDOUT (not tuned on)' : 'TUNE (queries tuned on this set)', papers, counts);
+    if (errors) printErrors(tagger, papers);
+    const title = set === 'holdout' ? 'HOLDOUT (never fitted or tuned on)' : 'TUNE (queries and model fitted on this set)';
+    report(title, papers, countErrors(tagger, papers, slugs));
   }
 }
 

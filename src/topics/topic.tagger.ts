@@ -12,6 +12,7 @@ import {
   type PreparedDocument,
   type ScoringOptions,
 } from './matcher.js';
+import { bundledTopicModel, type TopicModel, type TopicScorer } from './topic.model.js';
 
 export interface TopicQuery {
   slug: string;
@@ -26,11 +27,17 @@ export interface TopicTag {
 
 export interface TaggerOptions {
   /**
-   * Minimum score for a tag. 0.5 needs more than a passing mention: a title hit, or several
-   * abstract mentions of the topic's terms (one mention scores 0.28, two distinct terms ~0.49).
+   * Minimum query score for a tag of a topic the model does not cover. 0.5 needs more than a
+   * passing mention: a title hit, or several abstract mentions of the topic's terms (one mention
+   * scores 0.28, two distinct terms ~0.49).
    */
   threshold: number;
   scoring: ScoringOptions;
+  /**
+   * The learned model that decides, among the topics whose query matches, which the paper is
+   * about (see topic.model.ts); null scores every topic by its query alone.
+   */
+  model: TopicModel | null;
 }
 
 export const DEFAULT_TAG_THRESHOLD = 0.5;
@@ -54,31 +61,61 @@ export class TopicTagger {
   private readonly topics: readonly { slug: string; query: CompiledQuery }[];
   private readonly options: TaggerOptions;
   private readonly candidates: CandidateIndex;
+  private readonly scorer: TopicScorer | null;
 
   constructor(topics: readonly TopicQuery[], options: Partial<TaggerOptions> = {}) {
-    this.options = { threshold: DEFAULT_TAG_THRESHOLD, scoring: DEFAULT_SCORING, ...options };
+    this.options = { threshold: DEFAULT_TAG_THRESHOLD, scoring: DEFAULT_SCORING, model: null, ...options };
+    if (!('model' in options)) this.options.model = bundledTopicModel();
     this.topics = topics.map((t) => ({ slug: t.slug, query: compileTopic(t) }));
     this.candidates = new CandidateIndex(this.topics.flatMap((t) => t.query.leaves));
+    this.scorer = this.options.model?.scorer(topics) ?? null;
   }
 
   /** Topics above the threshold, best first. Accepts a prepared document to share its index. */
   tag(paper: PaperText | PreparedDocument): TopicTag[] {
     const doc = isPreparedDocument(paper) ? paper : prepareDocument(paper);
     const filter = this.candidates.filterFor(doc);
+    const matches = this.topics.map(({ query }) => matchQuery(query, doc, this.options.scoring, filter));
+    const probabilities = this.scorer?.probabilities(doc, matches.map((m) => m?.score ?? 0));
     const tags: TopicTag[] = [];
-    for (const { slug, query } of this.topics) {
-      const m = matchQuery(query, doc, this.options.scoring, filter);
-      if (m && m.score >= this.options.threshold) tags.push({ slug, score: m.score, matched: m.matched });
-    }
+    this.topics.forEach(({ slug }, i) => {
+      const tag = this.decide(i, doc, matches[i], probabilities);
+      if (tag && tag.score >= this.thresholdOf(i)) tags.push({ slug, ...tag });
+    });
     return tags.sort((a, b) => b.score - a.score || a.slug.localeCompare(b.slug));
   }
 
-  /** The raw match of one topic, even below the threshold: why a paper is, or is not, tagged. */
-  explain(paper: PaperText | PreparedDocument, slug: string): MatchResult | null {
-    const topic = this.topics.find((t) => t.slug === slug);
-    if (!topic) return null;
-    return matchQuery(topic.query, isPreparedDocument(paper) ? paper : prepareDocument(paper), this.options.scoring);
+  /**
+   * One topic's score and matched terms, even below the threshold: why a paper is, or is not,
+   * tagged. The score is the model's when it covers the topic, as in tag(); null when the topic
+   * is unknown, or neither its query nor the model has anything to say.
+   */
+  explain(paper: PaperText | PreparedDocument, slug: string): (MatchResult & { queryScore: number }) | null {
+    const i = this.topics.findIndex((t) => t.slug === slug);
+    if (i < 0) return null;
+    const doc = isPreparedDocument(paper) ? paper : prepareDocument(paper);
+    const matches = this.topics.map(({ query }) => matchQuery(query, doc, this.options.scoring));
+    const probabilities = this.scorer?.probabilities(doc, matches.map((m) => m?.score ?? 0));
+    const tag = this.decide(i, doc, matches[i], probabilities);
+    return tag && { ...tag, queryScore: matches[i]?.score ?? 0 };
   }
+
+  private thresholdOf(topic: number): number {
+    return this.scorer?.covers(topic) ? this.scorer.threshold : this.options.threshold;
+  }
+
+  // The topic's score and its explanation: the query's terms, or the model's words when the
+  // query did not match at all.
+  private decide(topic: number, doc: PreparedDocument, m: MatchResult | null, probabilities?: Float64Array): MatchResult | null {
+    if (!this.scorer?.covers(topic)) return m;
+    const score = round((probabilities as Float64Array)[topic]);
+    const matched = m ? m.matched : this.scorer.explainWords(topic, doc);
+    return matched.length > 0 ? { score, matched } : null;
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }
 
 /**

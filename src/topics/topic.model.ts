@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import { fromRoot } from '../common/paths.js';
+import { fieldOf, type PreparedDocument } from './document.index.js';
+import { stem } from './text.tokenizer.js';
+
+/**
+ * A topic model learned from hand-labelled papers (`npm run train:topics`), one small logistic
+ * regression per topic on top of the queries:
+ *
+ *   p(topic) = σ(bias + queryScale × (queryWeight × own query score + Σ topics[other] × its query score)
+ *                + Σ words[stem] × x(stem))
+ *
+ * The query stays the main evidence and the explanation (its matched terms are what a tag shows);
+ * the learned part weighs that evidence against the rest of the paper's words, which no
+ * hand-written query can enumerate (an "efficient" that is about inference cost, a "benchmark"
+ * that is the contribution rather than a baseline), and against the other topics' queries (a
+ * vision-language paper that also says "language model" is rarely what an `llm` subscriber wants).
+ * A paper the query misses can still be tagged on its words alone; its tag then shows those words.
+ *
+ * A topic's weights were fitted to one query; once an operator changes that query (or adds a
+ * topic) the topic is scored by its query alone, as before any model existed.
+ */
+export interface TopicModelFile {
+  version: 1;
+  /** What the model was fitted on, for people reading the file. */
+  trainedOn: string;
+  /** Tag when p ≥ threshold. */
+  threshold: number;
+  queryScale: number;
+  fieldWeights: FeatureWeights;
+  topics: Record<string, TopicWeights>;
+}
+
+export interface TopicWeights {
+  /** The query these weights were fitted with; a different query means they no longer apply. */
+  query: string;
+  bias: number;
+  queryWeight: number;
+  /** Weights of the other topics' query scores, by slug. */
+  topics: Record<string, number>;
+  words: Record<string, number>;
+}
+
+/** How a word's occurrences become its feature value x(stem). */
+export interface FeatureWeights {
+  title: number;
+  abstract: number;
+  keywords: number;
+}
+
+export const DEFAULT_FEATURE_WEIGHTS: FeatureWeights = { title: 1, abstract: 0.5, keywords: 0.3 };
+
+/**
+ * x(stem) = title × [in title] + abstract × log2(1 + mentions in abstract) + keywords × [in AI
+ * keywords]: the same shape as the query scoring, a title word weighs most and repetition less
+ * and less. (Pairs of adjacent words were tried as features too and added nothing.)
+ */
+export function wordFeatures(doc: PreparedDocument, weights: FeatureWeights): Map<string, number> {
+  const features = new Map<string, number>();
+  for (const [stem, occurrences] of doc.stems) {
+    const inField = [0, 0, 0];
+    for (let i = 0; i < occurrences.length; i += 2) inField[fieldOf(occurrences[i])]++;
+    const [title, abstract, keywords] = inField;
+    const x =
+      (title > 0 ? weights.title : 0) +
+      (abstract > 0 ? weights.abstract * Math.log2(1 + abstract) : 0) +
+      (keywords > 0 ? weights.keywords : 0);
+    features.set(stem, x);
+  }
+  return features;
+}
+
+// The paper's own spelling of a stem (its first word with that stem).
+function spelling(doc: PreparedDocument, stemmed: string): string {
+  for (const word of doc.words.keys()) if (stem(word) === stemmed) return word;
+  return stemmed;
+}
+
+export function sigmoid(z: number): number {
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** A loaded model, indexed for scoring many documents against a fixed list of topics. */
+export class TopicModel {
+  constructor(readonly file: TopicModelFile) {}
+
+  /** Scores documents for these topics; a topic whose query differs from the fitted one is not covered. */
+  scorer(topics: readonly { slug: string; query: string }[]): TopicScorer {
+    return new TopicScorer(this.file, topics);
+  }
+}
+
+/**
+ * Per document, one pass over its words sums every topic's word evidence at once: each stem maps
+ * to the (topic, weight) pairs that use it.
+ */
+export class TopicScorer {
+  private readonly weights: (TopicWeights | null)[];
+  /** Per covered topic: (index of another topic, weight of its query score). */
+  private readonly cross: { topic: number; weight: number }[][];
+  private readonly byStem = new Map<string, { topic: number; weight: number }[]>();
+
+  constructor(
+    private readonly file: TopicModelFile,
+    topics: readonly { slug: string; query: string }[],
+  ) {
+    this.weights = topics.map((t) => {
+      const w = file.topics[t.slug];
+      return w && w.query.trim() === t.query.trim() ? w : null;
+    });
+    const index = new Map(topics.map((t, i) => [t.slug, i]));
+    // Another topic's score means what it meant in training only while its query is unchanged.
+    this.cross = this.weights.map((w) =>
+      Object.entries(w?.topics ?? {})
+        .map(([slug, weight]) => ({ topic: index.get(slug) ?? -1, weight }))
+        .filter((c) => c.topic >= 0 && this.weights[c.topic] !== null),
+    );
+    this.weights.forEach((w, topic) => {
+      for (const [stem, weight] of Object.entries(w?.words ?? {})) {
+        const list = this.byStem.get(stem);
+        if (list) list.push({ topic, weight });
+        else this.byStem.set(stem, [{ topic, weight }]);
+      }
+    });
+  }
+
+  get threshold(): number {
+    return this.file.threshold;
+  }
+
+  /** Whether topic i is scored by the model (else by its query alone). */
+  covers(topic: number): boolean {
+    return this.weights[topic] !== null;
+  }
+
+  /** p(topic) for every covered topic (NaN for the others), given every topic's query score. */
+  probabilities(doc: PreparedDocument, queryScores: ArrayLike<number>): Float64Array {
+    const z = new Float64Array(this.weights.length);
+    for (const [stem, x] of wordFeatures(doc, this.file.fieldWeights)) {
+      const uses = this.byStem.get(stem);
+      if (uses) for (const u of uses) z[u.topic] += u.weight * x;
+    }
+    const scale = this.file.queryScale;
+    this.weights.forEach((w, t) => {
+      if (!w) return void (z[t] = NaN);
+      let query = w.queryWeight * queryScores[t];
+      for (const c of this.cross[t]) query += c.weight * queryScores[c.topic];
+      z[t] = sigmoid(w.bias + scale * query + z[t]);
+    });
+    return z;
+  }
+
+  /** The paper's words that weigh most for a topic, as written in the paper: why it was tagged. */
+  explainWords(topic: number, doc: PreparedDocument, limit = 3): string[] {
+    const w = this.weights[topic]?.words ?? {};
+    const best = [...wordFeatures(doc, this.file.fieldWeights)]
+      .map(([stem, x]) => ({ stem, c: (w[stem] ?? 0) * x }))
+      .filter((e) => e.c > 0)
+      .sort((a, b) => b.c - a.c);
+    return best.slice(0, limit).map((e) => spelling(doc, e.stem));
+  }
+}
+
+export const DEFAULT_MODEL_PATH = ['src', 'topics', 'topic-model.json'];
+
+let bundled: TopicModel | undefined;
+
+/** The model shipped with Paperboy, fitted to the default topics' queries; read once. */
+export function bundledTopicModel(): TopicModel {
+  bundled ??= new TopicModel(JSON.parse(readFileSync(fromRoot(...DEFAULT_MODEL_PATH), 'utf8')) as TopicModelFile);
+  return bundled;
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from '@jest/globals';
+import { prepareDocument } from '../../../src/topics/document.index.js';
+import { fitLogistic, type SparseRow } from '../../../src/topics/logistic.fit.js';
+import { DEFAULT_FEATURE_WEIGHTS, TopicModel, wordFeatures, type TopicModelFile } from '../../../src/topics/topic.model.js';
+import { crossValidate, DEFAULT_TRAINING, trainTopicModel, type LabelledPaper } from '../../../src/topics/topic-model.trainer.js';
+import { TopicTagger } from '../../../src/topics/topic.tagger.js';
+
+function row(pairs: [number, number][]): SparseRow {
+  return { index: Int32Array.from(pairs.map((p) => p[0])), value: Float64Array.from(pairs.map((p) => p[1])) };
+}
+
+describe('fitLogistic', () => {
+  // Feature 0 decides the label; feature 1 comes as often with either label.
+  const rows = [row([[0, 1], [1, 1]]), row([[0, 1]]), row([[1, 1]]), row([]), row([[0, 1], [1, 1]]), row([[1, 1]])];
+  const labels = [1, 1, 0, 0, 1, 0];
+
+  it('puts its weight on the feature that predicts the label', () => {
+    const fit = fitLogistic(rows, labels, { l2: Float64Array.from([1e-3, 1e-3]) });
+    expect(fit.weights[0]).toBeGreaterThan(3);
+    expect(Math.abs(fit.weights[1])).toBeLessThan(0.1);
+    expect(fit.bias).toBeLessThan(0);
+  });
+
+  it('shrinks weights as the L2 strength grows, and gives the same answer every time', () => {
+    const loose = fitLogistic(rows, labels, { l2: Float64Array.from([1e-3, 1e-3]) });
+    const tight = fitLogistic(rows, labels, { l2: Float64Array.from([1, 1]) });
+    expect(tight.weights[0]).toBeLessThan(loose.weights[0]);
+    expect(fitLogistic(rows, labels, { l2: Float64Array.from([1e-3, 1e-3]) })).toEqual(loose);
+  });
+});
+
+describe('wordFeatures', () => {
+  it('weighs a title word over one abstract mention, and repeated mentions less and less', () => {
+    const doc = prepareDocument({ title: 'Pruning networks', abstract: 'We prune. Pruning helps. Graphs are fine.', aiKeywords: ['graph'] });
+    const x = wordFeatures(doc, DEFAULT_FEATURE_WEIGHTS);
+    expect(x.get('prune')).toBeCloseTo(1 + 0.5 * Math.log2(3));
+    expect(x.get('graph')).toBeCloseTo(0.5 + 0.3);
+    expect(x.get('network')).toBe(1);
+  });
+});
+
+const topics = [
+  { slug: 'pruning', query: 'prun*' },
+  { slug: 'graphs', query: '"graph neural network"' },
+];
+
+function model(overrides: Partial<TopicModelFile['topics'][string]> = {}): TopicModelFile {
+  return {
+    version: 1,
+    trainedOn: 'test',
+    threshold: 0.5,
+    queryScale: 4,
+    fieldWeights: DEFAULT_FEATURE_WEIGHTS,
+    topics: {
+      pruning: { query: 'prun*', bias: -2, queryWeight: 1, topics: { graphs: -1 }, words: { sparsiti: 2 }, ...overrides },
+      graphs: { query: '"graph neural network"', bias: -2, queryWeight: 1, topics: {}, words: {} },
+    },
+  };
+}
+
+describe('TopicTagger with a learned model', () => {
+  const passing = { title: 'Graph Neural Networks at Scale', abstract: 'Unlike pruning, we scale graph neural networks.' };
+
+  it('scores the topics it covers with the model, the others with their query', () => {
+    const tagger = new TopicTagger(topics, { model: new TopicModel(model()) });
+    const doc = { title: 'Pruning for speed', abstract: 'We prune weights.' };
+    const tag = tagger.tag(doc).find((t) => t.slug === 'pruning');
+    // σ(−2 + 4 × query score): the query alone would score the paper 0.78.
+    const query = new TopicTagger(topics, { model: null }).explain(doc, 'pruning')?.score as number;
+    expect(tag).toEqual({ slug: 'pruning', score: Math.round(1000 / (1 + Math.exp(2 - 4 * query))) / 1000, matched: ['prun*'] });
+    expect(tagger.tag(passing).map((t) => t.slug)).toEqual(['graphs']);
+  });
+
+  it('weighs the other topics: a paper that is about graphs is less about pruning', () => {
+    const doc = { title: 'Pruning graph neural networks', abstract: 'We prune graph neural networks.' };
+    const without = new TopicTagger(topics, { model: new TopicModel(model({ topics: {} })) }).explain(doc, 'pruning');
+    const withCross = new TopicTagger(topics, { model: new TopicModel(model()) }).explain(doc, 'pruning');
+    expect(withCross?.score).toBeLessThan(without?.score as number);
+    expect(withCross?.queryScore).toBe(without?.queryScore);
+  });
+
+  it('tags a paper its query misses on learned words alone, and shows those words as written', () => {
+    const tagger = new TopicTagger(topics, { model: new TopicModel(model({ words: { sparsiti: 3 } })) });
+    const doc = { title: 'Sparsity at scale', abstract: 'Structured sparsity makes models smaller.' };
+    const tag = tagger.tag(doc).find((t) => t.slug === 'pruning');
+    expect(tag?.matched).toEqual(['sparsity']);
+    expect(tag?.score).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('falls back to the query alone for a topic whose query changed since the model was fitted', () => {
+    const changed = [{ slug: 'pruning', query: 'prun* OR sparse' }, topics[1]];
+    const tagger = new TopicTagger(changed, { model: new TopicModel(model()) });
+    const doc = { title: 'Pruning for speed', abstract: 'We prune weights.' };
+    expect(tagger.tag(doc)).toEqual(new TopicTagger(changed, { model: null }).tag(doc));
+  });
+});
+
+describe('trainTopicModel', () => {
+  // "sparsity" is never in the query, yet every labelled pruning paper says it.
+  const papers: LabelledPaper[] = Array.from({ length: 40 }, (_, i) => ({
+    id: String(i),
+    title: i % 2 === 0 ? `Structured sparsity study ${i}` : `Graph neural network study ${i}`,
+    abstract: i % 2 === 0 ? 'Sparsity reduces cost. Some weights prune away.' : 'A graph neural network for molecules; no pruning.',
+    labels: i % 2 === 0 ? ['pruning'] : ['graphs'],
+  }));
+
+  it('learns words the query lacks and records the query it was fitted to', () => {
+    const file = trainTopicModel(papers, topics, DEFAULT_TRAINING, 'synthetic');
+    expect(file.topics.pruning.query).toBe('prun*');
+    expect(file.topics.pruning.words.sparsiti).toBeGreaterThan(0);
+    expect(file.topics.graphs.topics.pruning).toBeDefined();
+    const tagger = new TopicTagger(topics, { model: new TopicModel(file) });
+    expect(tagger.tag({ title: 'Sparsity everywhere', abstract: 'Sparsity helps.' }).map((t) => t.slug)).toEqual(['pruning']);
+  });
+
+  it('cross-validates on folds it was not fitted on, counting every label once', () => {
+    const c = crossValidate(papers, topics, DEFAULT_TRAINING, 4);
+    expect(c.tp + c.fn).toBe(40);
+    expect(c.tp).toBeGreaterThanOrEqual(36);
+  });
+});
