@@ -9,7 +9,7 @@ import { action } from './run-command.js';
 export function registerTopicTools(topics: Command): void {
   topics
     .command('test')
-    .description('which stored papers a query matches, with the score and the words that matched (a topic tags papers scoring 0.5 or more)')
+    .description('which stored papers a query matches, with the score and the words that matched (a new or changed topic tags papers scoring 0.5 or more)')
     .argument('<query>', 'a query in the topic query language, e.g. \'"speculative decoding" OR title:draft*\'')
     .option('--limit <n>', 'show the best n papers', (v) => Number(v), 20)
     .option('--json', 'print JSON')

@@ -7,7 +7,7 @@
  *   trend = min(1, ln(1 + upvotes) / ln(1 + 100))
  *
  * Upvotes are log-damped: 0 → 0, 6 (the median on Hugging Face Daily Papers) → 0.42, 29 (top
- * 10%) → 0.74, 100 or more (top 1%) → 1: a paper at the tag threshold with 250 upvotes (0.65)
+ * 10%) → 0.74, 100 or more (top 1%) → 1: a borderline match (0.5) with 250 upvotes (0.65)
  * ranks below a near-perfect match with 3 (0.76), but among comparable matches the trending wins.
  * Papers without upvote data (arXiv dumps) get the trend of a median paper (0.42) instead of 0:
  * missing data is not evidence of disinterest.
@@ -29,8 +29,9 @@ export interface RankingOptions {
   priorUpvotes: number;
 }
 
-// Match scores of tagged papers lie between the tag threshold (0.5) and 1, a narrower spread than
-// the trend's 0..1, hence the larger weight: otherwise a viral borderline match would outrank a
+// Match scores of tagged papers lie between a tag threshold (0.35 for the topic model's
+// probability, 0.5 for a query alone, 0.25 for keywords) and 1, a narrower spread than the
+// trend's 0..1, hence the larger weight: otherwise a viral borderline match would outrank a
 // near-perfect one.
 export const DEFAULT_RANKING: RankingOptions = { matchWeight: 0.7, saturationUpvotes: 100, priorUpvotes: 6 };
 

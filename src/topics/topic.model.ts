@@ -57,17 +57,28 @@ export const DEFAULT_FEATURE_WEIGHTS: FeatureWeights = { title: 1, abstract: 0.5
  */
 export function wordFeatures(doc: PreparedDocument, weights: FeatureWeights): Map<string, number> {
   const features = new Map<string, number>();
+  forEachWordFeature(doc, weights, (stem, x) => features.set(stem, x));
+  return features;
+}
+
+/** wordFeatures without building the map: tagging calls this once per paper. */
+export function forEachWordFeature(doc: PreparedDocument, weights: FeatureWeights, visit: (stem: string, x: number) => void): void {
   for (const [stem, occurrences] of doc.stems) {
-    const inField = [0, 0, 0];
-    for (let i = 0; i < occurrences.length; i += 2) inField[fieldOf(occurrences[i])]++;
-    const [title, abstract, keywords] = inField;
+    let title = 0;
+    let abstract = 0;
+    let keywords = 0;
+    for (let i = 0; i < occurrences.length; i += 2) {
+      const field = fieldOf(occurrences[i]);
+      if (field === 0) title++;
+      else if (field === 1) abstract++;
+      else keywords++;
+    }
     const x =
       (title > 0 ? weights.title : 0) +
       (abstract > 0 ? weights.abstract * Math.log2(1 + abstract) : 0) +
       (keywords > 0 ? weights.keywords : 0);
-    features.set(stem, x);
+    visit(stem, x);
   }
-  return features;
 }
 
 // The paper's own spelling of a stem (its first word with that stem).
@@ -98,7 +109,8 @@ export class TopicScorer {
   private readonly weights: (TopicWeights | null)[];
   /** Per covered topic: (index of another topic, weight of its query score). */
   private readonly cross: { topic: number; weight: number }[][];
-  private readonly byStem = new Map<string, { topic: number; weight: number }[]>();
+  /** Stem → the topics that weigh it and their weights, side by side. */
+  private readonly byStem = new Map<string, { topics: Int32Array; weights: Float64Array }>();
 
   constructor(
     private readonly file: TopicModelFile,
@@ -115,13 +127,17 @@ export class TopicScorer {
         .map(([slug, weight]) => ({ topic: index.get(slug) ?? -1, weight }))
         .filter((c) => c.topic >= 0 && this.weights[c.topic] !== null),
     );
+    const lists = new Map<string, { topic: number; weight: number }[]>();
     this.weights.forEach((w, topic) => {
       for (const [stem, weight] of Object.entries(w?.words ?? {})) {
-        const list = this.byStem.get(stem);
+        const list = lists.get(stem);
         if (list) list.push({ topic, weight });
-        else this.byStem.set(stem, [{ topic, weight }]);
+        else lists.set(stem, [{ topic, weight }]);
       }
     });
+    for (const [stem, list] of lists) {
+      this.byStem.set(stem, { topics: Int32Array.from(list, (u) => u.topic), weights: Float64Array.from(list, (u) => u.weight) });
+    }
   }
 
   get threshold(): number {
@@ -136,10 +152,10 @@ export class TopicScorer {
   /** p(topic) for every covered topic (NaN for the others), given every topic's query score. */
   probabilities(doc: PreparedDocument, queryScores: ArrayLike<number>): Float64Array {
     const z = new Float64Array(this.weights.length);
-    for (const [stem, x] of wordFeatures(doc, this.file.fieldWeights)) {
+    forEachWordFeature(doc, this.file.fieldWeights, (stem, x) => {
       const uses = this.byStem.get(stem);
-      if (uses) for (const u of uses) z[u.topic] += u.weight * x;
-    }
+      if (uses) for (let k = 0; k < uses.topics.length; k++) z[uses.topics[k]] += uses.weights[k] * x;
+    });
     const scale = this.file.queryScale;
     this.weights.forEach((w, t) => {
       if (!w) return void (z[t] = NaN);

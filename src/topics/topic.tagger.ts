@@ -79,8 +79,8 @@ export class TopicTagger {
     const probabilities = this.scorer?.probabilities(doc, matches.map((m) => m?.score ?? 0));
     const tags: TopicTag[] = [];
     this.topics.forEach(({ slug }, i) => {
-      const tag = this.decide(i, doc, matches[i], probabilities);
-      if (tag && tag.score >= this.thresholdOf(i)) tags.push({ slug, ...tag });
+      const tag = this.decide(i, doc, matches[i], probabilities, this.thresholdOf(i));
+      if (tag) tags.push({ slug, ...tag });
     });
     return tags.sort((a, b) => b.score - a.score || a.slug.localeCompare(b.slug));
   }
@@ -96,7 +96,7 @@ export class TopicTagger {
     const doc = isPreparedDocument(paper) ? paper : prepareDocument(paper);
     const matches = this.topics.map(({ query }) => matchQuery(query, doc, this.options.scoring));
     const probabilities = this.scorer?.probabilities(doc, matches.map((m) => m?.score ?? 0));
-    const tag = this.decide(i, doc, matches[i], probabilities);
+    const tag = this.decide(i, doc, matches[i], probabilities, -Infinity);
     return tag && { ...tag, queryScore: matches[i]?.score ?? 0 };
   }
 
@@ -104,11 +104,12 @@ export class TopicTagger {
     return this.scorer?.covers(topic) ? this.scorer.threshold : this.options.threshold;
   }
 
-  // The topic's score and its explanation: the query's terms, or the model's words when the
-  // query did not match at all.
-  private decide(topic: number, doc: PreparedDocument, m: MatchResult | null, probabilities?: Float64Array): MatchResult | null {
-    if (!this.scorer?.covers(topic)) return m;
+  // The topic's score and its explanation (the query's terms, or the model's words when the
+  // query did not match at all); null below `threshold`.
+  private decide(topic: number, doc: PreparedDocument, m: MatchResult | null, probabilities: Float64Array | undefined, threshold: number): MatchResult | null {
+    if (!this.scorer?.covers(topic)) return m && m.score >= threshold ? m : null;
     const score = round((probabilities as Float64Array)[topic]);
+    if (score < threshold) return null;
     const matched = m ? m.matched : this.scorer.explainWords(topic, doc);
     return matched.length > 0 ? { score, matched } : null;
   }
