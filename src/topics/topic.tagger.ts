@@ -34,8 +34,8 @@ export interface TaggerOptions {
   threshold: number;
   scoring: ScoringOptions;
   /**
-   * The learned model that decides, among the topics whose query matches, which the paper is
-   * about (see topic.model.ts); null scores every topic by its query alone.
+   * The learned model that decides which of the topics it covers a paper is about (see
+   * topic.model.ts); by default the bundled one. null scores every topic by its query alone.
    */
   model: TopicModel | null;
 }
