@@ -20,6 +20,8 @@ export interface TrainingOptions {
   /** Words seen in fewer labelled papers than this get no weight (too rare to learn from). */
   minDocumentFrequency: number;
   threshold: number;
+  /** See TopicModelFile.minPositives: below it the model was worse than the query in cross-validation. */
+  minPositives: number;
   queryScale: number;
   fieldWeights: FeatureWeights;
   /** Word weights smaller than this are dropped from the file; they change no decision. */
@@ -33,6 +35,7 @@ export const DEFAULT_TRAINING: TrainingOptions = {
   l2Words: 3e-3,
   minDocumentFrequency: 3,
   threshold: 0.35,
+  minPositives: 30,
   queryScale: 4,
   fieldWeights: DEFAULT_FEATURE_WEIGHTS,
   pruneBelow: 0.03,
@@ -58,20 +61,34 @@ export function trainTopicModel(
   l2.fill(options.l2Topics, 1, topics.length);
   l2[0] = options.l2Query;
   const model: Record<string, TopicWeights> = {};
-  topics.forEach((topic, t) => {
-    const others = topics.map((_, i) => i).filter((i) => i !== t);
-    const rows = examples.map((e) => toRow(e, t, others, vocabulary, options.queryScale));
-    const fit = fitLogistic(rows, examples.map((e) => (e.labels.has(topic.slug) ? 1 : 0)), { l2 });
-    model[topic.slug] = {
-      query: topic.query,
-      bias: round(fit.bias),
-      queryWeight: round(fit.weights[0]),
-      topics: Object.fromEntries(others.map((i, k) => [topics[i].slug, round(fit.weights[1 + k])])),
-      words: keptWords(vocabulary, fit.weights, options.pruneBelow),
-    };
-  });
-  const { threshold, queryScale, fieldWeights } = options;
-  return { version: 1, trainedOn, threshold, queryScale, fieldWeights, topics: model };
+  topics.forEach((topic, t) => (model[topic.slug] = fitTopic(examples, topics, t, vocabulary, l2, options)));
+  const { threshold, minPositives, queryScale, fieldWeights } = options;
+  return { version: 1, trainedOn, threshold, minPositives, queryScale, fieldWeights, topics: model };
+}
+
+function fitTopic(
+  examples: readonly Example[],
+  topics: readonly TopicQuery[],
+  t: number,
+  vocabulary: Map<string, number>,
+  l2: Float64Array,
+  options: TrainingOptions,
+): TopicWeights {
+  const { slug, query } = topics[t];
+  const labels = examples.map((e) => (e.labels.has(slug) ? 1 : 0));
+  const positives = labels.reduce((n: number, y) => n + y, 0);
+  // Left to its query; recorded so the other topics can still weigh its score.
+  if (positives < options.minPositives) return { query, positives, bias: 0, queryWeight: 0, topics: {}, words: {} };
+  const others = topics.map((_, i) => i).filter((i) => i !== t);
+  const fit = fitLogistic(examples.map((e) => toRow(e, t, others, vocabulary, options.queryScale)), labels, { l2 });
+  return {
+    query,
+    positives,
+    bias: round(fit.bias),
+    queryWeight: round(fit.weights[0]),
+    topics: Object.fromEntries(others.map((i, k) => [topics[i].slug, round(fit.weights[1 + k])])),
+    words: keptWords(vocabulary, fit.weights, options.pruneBelow),
+  };
 }
 
 function toExamples(papers: readonly LabelledPaper[], topics: readonly TopicQuery[], options: TrainingOptions): Example[] {

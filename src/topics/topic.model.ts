@@ -26,6 +26,11 @@ export interface TopicModelFile {
   trainedOn: string;
   /** Tag when p ≥ threshold. */
   threshold: number;
+  /**
+   * The model decides a topic only when it learned from at least this many papers labelled with
+   * it; rarer topics (a handful of NAS or metric-learning papers) are left to their query.
+   */
+  minPositives: number;
   queryScale: number;
   fieldWeights: FeatureWeights;
   topics: Record<string, TopicWeights>;
@@ -34,6 +39,8 @@ export interface TopicModelFile {
 export interface TopicWeights {
   /** The query these weights were fitted with; a different query means they no longer apply. */
   query: string;
+  /** How many training papers were labelled with the topic. */
+  positives: number;
   bias: number;
   queryWeight: number;
   /** Weights of the other topics' query scores, by slug. */
@@ -106,6 +113,7 @@ export class TopicModel {
  * to the (topic, weight) pairs that use it.
  */
 export class TopicScorer {
+  /** Per topic, its weights when the model decides it, else null. */
   private readonly weights: (TopicWeights | null)[];
   /** Per covered topic: (index of another topic, weight of its query score). */
   private readonly cross: { topic: number; weight: number }[][];
@@ -116,16 +124,17 @@ export class TopicScorer {
     private readonly file: TopicModelFile,
     topics: readonly { slug: string; query: string }[],
   ) {
-    this.weights = topics.map((t) => {
+    // A topic's score means what it meant in training only while its query is unchanged.
+    const unchanged = topics.map((t) => file.topics[t.slug]?.query.trim() === t.query.trim());
+    this.weights = topics.map((t, i) => {
       const w = file.topics[t.slug];
-      return w && w.query.trim() === t.query.trim() ? w : null;
+      return unchanged[i] && w.positives >= file.minPositives ? w : null;
     });
     const index = new Map(topics.map((t, i) => [t.slug, i]));
-    // Another topic's score means what it meant in training only while its query is unchanged.
     this.cross = this.weights.map((w) =>
       Object.entries(w?.topics ?? {})
         .map(([slug, weight]) => ({ topic: index.get(slug) ?? -1, weight }))
-        .filter((c) => c.topic >= 0 && this.weights[c.topic] !== null),
+        .filter((c) => c.topic >= 0 && unchanged[c.topic]),
     );
     const lists = new Map<string, { topic: number; weight: number }[]>();
     this.weights.forEach((w, topic) => {

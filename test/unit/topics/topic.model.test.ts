@@ -49,11 +49,12 @@ function model(overrides: Partial<TopicModelFile['topics'][string]> = {}): Topic
     version: 1,
     trainedOn: 'test',
     threshold: 0.5,
+    minPositives: 30,
     queryScale: 4,
     fieldWeights: DEFAULT_FEATURE_WEIGHTS,
     topics: {
-      pruning: { query: 'prun*', bias: -2, queryWeight: 1, topics: { graphs: -1 }, words: { sparsiti: 2 }, ...overrides },
-      graphs: { query: '"graph neural network"', bias: -2, queryWeight: 1, topics: {}, words: {} },
+      pruning: { query: 'prun*', positives: 50, bias: -2, queryWeight: 1, topics: { graphs: -1 }, words: { sparsiti: 2 }, ...overrides },
+      graphs: { query: '"graph neural network"', positives: 50, bias: -2, queryWeight: 1, topics: {}, words: {} },
     },
   };
 }
@@ -104,8 +105,10 @@ describe('trainTopicModel', () => {
     labels: i % 2 === 0 ? ['pruning'] : ['graphs'],
   }));
 
+  const options = { ...DEFAULT_TRAINING, minPositives: 5 };
+
   it('learns words the query lacks and records the query it was fitted to', () => {
-    const file = trainTopicModel(papers, topics, DEFAULT_TRAINING, 'synthetic');
+    const file = trainTopicModel(papers, topics, options, 'synthetic');
     expect(file.topics.pruning.query).toBe('prun*');
     expect(file.topics.pruning.words.sparsiti).toBeGreaterThan(0);
     expect(file.topics.graphs.topics.pruning).toBeDefined();
@@ -113,8 +116,15 @@ describe('trainTopicModel', () => {
     expect(tagger.tag({ title: 'Sparsity everywhere', abstract: 'Sparsity helps.' }).map((t) => t.slug)).toEqual(['pruning']);
   });
 
+  it('leaves a topic with too few labelled papers to its query', () => {
+    const file = trainTopicModel(papers, topics, { ...options, minPositives: 21 });
+    expect(file.topics.pruning).toEqual({ query: 'prun*', positives: 20, bias: 0, queryWeight: 0, topics: {}, words: {} });
+    const doc = { title: 'Sparsity everywhere', abstract: 'Sparsity helps.' };
+    expect(new TopicTagger(topics, { model: new TopicModel(file) }).tag(doc)).toEqual([]);
+  });
+
   it('cross-validates on folds it was not fitted on, counting every label once', () => {
-    const c = crossValidate(papers, topics, DEFAULT_TRAINING, 4);
+    const c = crossValidate(papers, topics, options, 4);
     expect(c.tp + c.fn).toBe(40);
     expect(c.tp).toBeGreaterThanOrEqual(36);
   });
