@@ -1,16 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { fromRoot } from '../../src/common/paths.js';
+import type { Browser, Page } from 'playwright-core';
 import { startApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
 import { addConfirmed, clearPapers, ingestDay } from '../support/digest.js';
+import { ARTIFACTS, launchChromium, NARROW, openPage, WIDE } from '../support/browser.js';
 import { SmtpSink } from '../support/smtp-sink.js';
 
 jest.setTimeout(120_000);
-
-const ARTIFACTS = fromRoot('test/artifacts');
-const WIDE = { width: 1280, height: 900 };
-const NARROW = { width: 390, height: 844 };
 
 let t: TestApp;
 let sink: SmtpSink;
@@ -18,14 +14,12 @@ let browser: Browser;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync('/usr/bin/chromium')) throw new Error('Chromium is not installed at /usr/bin/chromium (apt install chromium)');
-  mkdirSync(ARTIFACTS, { recursive: true });
   sink = await new SmtpSink().start();
   t = await startApp({ MAIL_TRANSPORT: sink.url });
   await clearPapers(t.app);
   await ingestDay(t.app, '2026-07-16');
   for (const email of ['ada@example.org', 'grace@example.org', 'alan@example.org']) await addConfirmed(t.app, email, { topics: ['agents', 'llm'] });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -33,14 +27,8 @@ afterAll(async () => {
   await sink?.stop();
 });
 
-/** A page that records console errors (CSP violations show up there), script errors and failed requests. */
 async function open(viewport: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext({ viewport, javaScriptEnabled: true, locale: 'en-GB' });
-  const page = await context.newPage();
-  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
-  return page;
+  return (await openPage(browser, { viewport, javaScriptEnabled: true, locale: 'en-GB' }, problems)).page;
 }
 
 const count = (page: Page, label: string) => page.locator('.counts li', { hasText: label }).locator('.count-value').textContent();

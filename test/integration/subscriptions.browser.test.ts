@@ -1,41 +1,31 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { fromRoot } from '../../src/common/paths.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SubscriberMailer } from '../../src/subscribers/subscriber.mailer.js';
 import { SubscriberRepository } from '../../src/subscribers/subscriber.repository.js';
 import { startApp, type TestApp } from '../support/app.js';
+import { ARTIFACTS, launchChromium, NARROW, openPage, WIDE } from '../support/browser.js';
 import { onTestServer } from '../support/web.js';
 
 jest.setTimeout(120_000);
-
-const ARTIFACTS = fromRoot('test/artifacts');
-const NARROW = { width: 390, height: 844 };
-const WIDE = { width: 1280, height: 900 };
 
 let t: TestApp;
 let browser: Browser;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync('/usr/bin/chromium')) throw new Error('Chromium is not installed at /usr/bin/chromium (apt install chromium)');
-  mkdirSync(ARTIFACTS, { recursive: true });
   t = await startApp(); // file transport: the outbox is the mailbox
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
   await t?.close();
 });
 
-/** A browser context that records console errors (CSP violations show up there) and failed pages. */
+// Chromium also logs a failed response to the console; the response listener already reports it.
 async function open(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport, timezoneId: 'Europe/Berlin', locale: 'en-GB' });
-  const page = await context.newPage();
-  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(m.text()));
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
-  return { context, page };
+  const options = { viewport, timezoneId: 'Europe/Berlin', locale: 'en-GB' };
+  return openPage(browser, options, problems, (text) => text.startsWith('Failed to load resource'));
 }
 
 async function shoot(path: string, name: string): Promise<void> {
