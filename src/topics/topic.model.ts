@@ -158,6 +158,15 @@ export class TopicScorer {
     return this.weights[topic] !== null;
   }
 
+  /** The covered topics whose score weighs any of these topics' query scores (their indexes). */
+  dependentsOf(slugs: readonly string[]): number[] {
+    const out: number[] = [];
+    this.weights.forEach((w, t) => {
+      if (w && slugs.some((slug) => (w.topics[slug] ?? 0) !== 0)) out.push(t);
+    });
+    return out;
+  }
+
   /** p(topic) for every covered topic (NaN for the others), given every topic's query score. */
   probabilities(doc: PreparedDocument, queryScores: ArrayLike<number>): Float64Array {
     const z = new Float64Array(this.weights.length);

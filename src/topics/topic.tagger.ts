@@ -100,6 +100,15 @@ export class TopicTagger {
     return tag && { ...tag, queryScore: matches[i]?.score ?? 0 };
   }
 
+  /**
+   * The topics whose tags change when these topics' queries change: themselves, and the topics
+   * the model scores partly by their query scores.
+   */
+  affectedBy(slugs: readonly string[]): string[] {
+    const dependents = this.scorer?.dependentsOf(slugs) ?? [];
+    return [...new Set([...slugs, ...dependents.map((i) => this.topics[i].slug)])];
+  }
+
   private thresholdOf(topic: number): number {
     return this.scorer?.covers(topic) ? this.scorer.threshold : this.options.threshold;
   }

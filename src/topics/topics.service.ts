@@ -83,15 +83,22 @@ export class TopicsService implements OnApplicationBootstrap, OnApplicationShutd
     // upsert, not save: several instances starting at once all seed the default taxonomy.
     await repo.upsert(inputs.map((t) => ({ slug: t.slug, name: t.name, description: t.description, query: t.query ?? defaultQuery(t), updatedAt: now })), ['slug']);
     await this.dropTagger();
-    if (options.retag !== false) await this.retag(inputs.map((t) => t.slug));
+    if (options.retag !== false) await this.retag(inputs.map((t) => t.slug), { dependents: true });
     const created = inputs.filter((t) => !existing.has(t.slug)).length;
     return { created, updated: inputs.length - created };
   }
 
-  /** Re-tags every stored paper for the given topics (all when none given), in batches. */
-  async retag(slugs?: string[]): Promise<{ papers: number; tags: number }> {
-    const topics = (await this.list()).filter((t) => !slugs || slugs.includes(t.slug));
-    const tagger = new TopicTagger(topics.map((t) => ({ slug: t.slug, query: t.query })));
+  /**
+   * Re-tags every stored paper for the given topics (all when none given), in batches. The tagger
+   * always holds every topic, because the model weighs each topic's score against the others'
+   * queries; with `dependents` (after queries changed) the topics whose scores depend on the
+   * given ones are re-tagged too.
+   */
+  async retag(slugs?: string[], options: { dependents?: boolean } = {}): Promise<{ papers: number; tags: number }> {
+    const all = await this.list();
+    const tagger = new TopicTagger(all.map((t) => ({ slug: t.slug, query: t.query })));
+    const wanted = new Set(!slugs ? all.map((t) => t.slug) : options.dependents ? tagger.affectedBy(slugs) : slugs);
+    const topics = all.filter((t) => wanted.has(t.slug));
     let papers = 0;
     let tags = 0;
     await this.dataSource.transaction(async (em) => {
@@ -103,7 +110,10 @@ export class TopicsService implements OnApplicationBootstrap, OnApplicationShutd
           `SELECT id, title, abstract, ai_keywords FROM papers WHERE id > ${after} ORDER BY id LIMIT ${RETAG_BATCH}`,
         );
         if (rows.length === 0) break;
-        const items = rows.map((r) => ({ paperId: Number(r.id), replace: false, tags: tagger.tag({ title: r.title, abstract: r.abstract, aiKeywords: JSON.parse(r.ai_keywords) }) }));
+        const items = rows.map((r) => {
+          const tags = tagger.tag({ title: r.title, abstract: r.abstract, aiKeywords: JSON.parse(r.ai_keywords) });
+          return { paperId: Number(r.id), replace: false, tags: tags.filter((t) => wanted.has(t.slug)) };
+        });
         await this.paperTopics.writeTags(runner, items);
         papers += rows.length;
         tags += items.reduce((n, i) => n + i.tags.length, 0);

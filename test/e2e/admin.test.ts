@@ -303,6 +303,18 @@ describe('topics', () => {
     expect(all.tags).toBeGreaterThan(one.tags);
     await expectBadInput(await call('POST', '/api/admin/topics/retag', { body: JSON.stringify({ slugs: ['agents', 'astrology'] }), type: 'application/json' }), /unknown topic "astrology"/);
   });
+
+  it('re-tagging one topic gives it the tags a full pass gives: the model weighs the other topics too', async () => {
+    const llmTags = async () => {
+      const papers = (await (await fetch(`${t.url}/api/papers?topic=llm&limit=1000`)).json()) as { id: number; topics: Json[] }[];
+      return papers.map((p) => ({ id: p.id, tag: p.topics.find((x) => x.slug === 'llm') })).sort((a, b) => a.id - b.id);
+    };
+    await json('POST', '/api/admin/topics/retag');
+    const full = await llmTags();
+    expect(full.length).toBeGreaterThan(3);
+    await json('POST', '/api/admin/topics/retag', { slugs: ['llm'] });
+    expect(await llmTags()).toEqual(full);
+  });
 });
 
 describe('GET /api/admin/stats', () => {

@@ -88,6 +88,13 @@ describe('TopicTagger with a learned model', () => {
     expect(tag?.score).toBeGreaterThanOrEqual(0.5);
   });
 
+  it('names the topics whose tags change with a query: itself and the topics that weigh its score', () => {
+    const tagger = new TopicTagger(topics, { model: new TopicModel(model()) });
+    expect(tagger.affectedBy(['graphs'])).toEqual(['graphs', 'pruning']);
+    expect(tagger.affectedBy(['pruning'])).toEqual(['pruning']);
+    expect(new TopicTagger(topics, { model: null }).affectedBy(['graphs'])).toEqual(['graphs']);
+  });
+
   it('falls back to the query alone for a topic whose query changed since the model was fitted', () => {
     const changed = [{ slug: 'pruning', query: 'prun* OR sparse' }, topics[1]];
     const tagger = new TopicTagger(changed, { model: new TopicModel(model()) });
