@@ -62,7 +62,7 @@ function report(name: string, papers: LabelledPaper[], counts: Map<string, Count
     const support = String(c.tp + c.fn).padStart(4);
     console.log(`${slug.padEnd(26)} ${support}   ${pct(m.p)}  ${pct(m.r)}  ${pct(m.f)}  (${c.tp} ${c.fp} ${c.fn})`);
   }
-  const total = microTotal(counts);
+  const total = microTotal(counts.values());
   const micro = f1(total);
   console.log(`${'MICRO'.padEnd(26)} ${String(total.tp + total.fn).padStart(4)}   ${pct(micro.p)}  ${pct(micro.r)}  ${pct(micro.f)}  (${total.tp} ${total.fp} ${total.fn})`);
   // With one or two labels a topic's F1 is all-or-nothing, so also name the worst with real support.

@@ -43,7 +43,7 @@ function main(): void {
   console.log(`tune set: ${papers.length} papers, ${papers.reduce((n, p) => n + p.labels.length, 0)} labels`);
   if (args.includes('--cv')) {
     const queries = new TopicTagger(topics, { model: null });
-    console.log(line('queries alone', microTotal(countErrors(queries, papers, topics.map((t) => t.slug)))));
+    console.log(line('queries alone', microTotal(countErrors(queries, papers, topics.map((t) => t.slug)).values())));
     console.log(line('queries + model, 5-CV', crossValidate(papers, topics, DEFAULT_TRAINING)));
   }
   const model = trainTopicModel(papers, topics, DEFAULT_TRAINING, `${TUNE_SET.join('/')} (${papers.length} papers)`);

@@ -168,9 +168,9 @@ export function f1(c: Counts): { p: number; r: number; f: number } {
   return { p, r, f: p + r === 0 ? 0 : (2 * p * r) / (p + r) };
 }
 
-export function microTotal(counts: Map<string, Counts>): Counts {
+export function microTotal(counts: Iterable<Counts>): Counts {
   const total = { tp: 0, fp: 0, fn: 0 };
-  for (const c of counts.values()) (total.tp += c.tp), (total.fp += c.fp), (total.fn += c.fn);
+  for (const c of counts) (total.tp += c.tp), (total.fp += c.fp), (total.fn += c.fn);
   return total;
 }
 
@@ -186,16 +186,14 @@ export function crossValidate(
   seed = 1,
 ): Counts {
   const order = shuffled(papers.length, seed);
-  const total = { tp: 0, fp: 0, fn: 0 };
-  for (let k = 0; k < folds; k++) {
+  const perFold = Array.from({ length: folds }, (_, k) => {
     const held = new Set(order.filter((_, i) => i % folds === k));
     const train = papers.filter((_, i) => !held.has(i));
     const test = papers.filter((_, i) => held.has(i));
     const tagger = new TopicTagger(topics, { model: new TopicModel(trainTopicModel(train, topics, options)) });
-    const c = microTotal(countErrors(tagger, test, topics.map((t) => t.slug)));
-    (total.tp += c.tp), (total.fp += c.fp), (total.fn += c.fn);
-  }
-  return total;
+    return microTotal(countErrors(tagger, test, topics.map((t) => t.slug)).values());
+  });
+  return microTotal(perFold);
 }
 
 // Indices 0..n−1 in an order fixed by the seed (mulberry32).

@@ -64,8 +64,8 @@ export class TopicTagger {
   private readonly scorer: TopicScorer | null;
 
   constructor(topics: readonly TopicQuery[], options: Partial<TaggerOptions> = {}) {
-    this.options = { threshold: DEFAULT_TAG_THRESHOLD, scoring: DEFAULT_SCORING, model: null, ...options };
-    if (!('model' in options)) this.options.model = bundledTopicModel();
+    const model = options.model === undefined ? bundledTopicModel() : options.model;
+    this.options = { threshold: DEFAULT_TAG_THRESHOLD, scoring: DEFAULT_SCORING, ...options, model };
     this.topics = topics.map((t) => ({ slug: t.slug, query: compileTopic(t) }));
     this.candidates = new CandidateIndex(this.topics.flatMap((t) => t.query.leaves));
     this.scorer = this.options.model?.scorer(topics) ?? null;
