@@ -1,11 +1,14 @@
-import { Injectable, Logger } from '@nestjs/common';
-import type { QueryRunner } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InvalidInputError } from '../common/errors.js';
-import { takeWriterTurn } from '../database/dialect.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { type DialectName, param } from '../database/dialect.js';
+import { dialectOfSource, writeSession, type BatchWrite, type WriteSteps } from '../database/write-steps.js';
 import type { BatchTagger } from '../topics/threaded.tagger.js';
 import { TopicsService } from '../topics/topics.service.js';
-import { PAPER_WRITERS, PaperTopicRepository } from '../topics/paper-topic.repository.js';
+import { PAPER_WRITERS, PaperTopicRepository, type TopicTag } from '../topics/paper-topic.repository.js';
 import { openFileSource, type DumpSource } from './dump-source.js';
+import { DumpStaging } from './dump-staging.js';
 import { paperKeyOf } from './paper-key.js';
 import { PaperRepository, type PaperRow, type StoredPaperState } from './paper.repository.js';
 import { DumpRejectedError, type DumpFormat, type ParsedPaper } from './paper.types.js';
@@ -24,6 +27,9 @@ export interface IngestOptions {
 
 export interface IngestProgress {
   file: string;
+  /** Reading the file into staging, then merging the staged papers into the database. */
+  phase: 'reading' | 'merging';
+  merged?: number;
   bytesRead: number;
   totalBytes: number | null;
   papers: number;
@@ -44,7 +50,23 @@ export interface IngestReport {
 const BATCH = 500;
 const KEPT_SKIPS = 50;
 
-/** Reads one dump into the database as one transaction: a rejected file stores nothing. */
+type Counts = Pick<IngestReport, 'new' | 'updated' | 'unchanged'>;
+interface Prepared {
+  rows: PaperRow[];
+  lastSeq: number;
+  counts: Counts;
+  toTag: { paperKey: string; replace: boolean }[];
+  tags: Promise<TopicTag[][]>;
+}
+
+/**
+ * Reads one dump in two phases. First every record is parsed and validated into a private staging
+ * file: a rejected file (`--strict`, or no readable paper) stops there and never touched the
+ * database. Then the staged papers are merged batch by batch (see writeSession): on SQLite each
+ * batch is one short transaction, with the position reached saved in the same transaction, so
+ * web writes are never held up for long and a killed ingest resumes where it stopped when the
+ * same file is ingested again; on PostgreSQL the merge is one transaction, as before.
+ */
 @Injectable()
 export class IngestService {
   private readonly log = new Logger('Ingest');
@@ -53,6 +75,7 @@ export class IngestService {
     private readonly papers: PaperRepository,
     private readonly paperTopics: PaperTopicRepository,
     private readonly topics: TopicsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async ingestFile(path: string, options: IngestOptions = {}): Promise<IngestReport> {
@@ -66,56 +89,29 @@ export class IngestService {
     const format = !options.format || options.format === 'auto' ? detectFormat(source.head.toString('utf8'), source.name) : options.format;
     const report: IngestReport = { file: source.name, format, read: 0, new: 0, updated: 0, unchanged: 0, skipped: 0, skips: [] };
     const tagger = await this.topics.tagger();
-    const runner = this.papers.dataSource.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction();
+    const staging = DumpStaging.open(this.config.varDir);
     try {
-      await takeWriterTurn(runner, PAPER_WRITERS);
-      await this.readAll(runner, source, format, options, report, tagger);
-      await runner.commitTransaction();
-    } catch (err) {
-      await runner.rollbackTransaction();
-      throw err;
+      const digest = await this.stage(staging, source, format, options, report);
+      const key = `ingest:${digest}`.slice(0, 64);
+      await writeSession(this.papers.dataSource, PAPER_WRITERS, (write) => this.merge(write, staging, key, report, tagger, options));
     } finally {
-      await runner.release();
+      staging.close();
     }
     this.log.log({ msg: 'ingested', ...report, skips: report.skips.slice(0, 5) });
     return report;
   }
 
-  /**
-   * Parses and writes batch after batch; a batch's topic tags are computed (on the tagger's thread)
-   * while the next batch is parsed, and written before the transaction ends, whatever happens.
-   */
-  private async readAll(runner: QueryRunner, source: DumpSource, format: DumpFormat, options: IngestOptions, report: IngestReport, tagger: BatchTagger): Promise<void> {
-    const tagging: Promise<void>[] = [];
-    try {
-      await this.readRecords(runner, source, format, options, report, tagger, tagging);
-      await Promise.all(tagging);
-    } finally {
-      await Promise.allSettled(tagging); // never leave a tag write running past commit or rollback
-    }
-  }
-
-  private async readRecords(
-    runner: QueryRunner,
-    source: DumpSource,
-    format: DumpFormat,
-    options: IngestOptions,
-    report: IngestReport,
-    tagger: BatchTagger,
-    tagging: Promise<void>[],
-  ): Promise<void> {
-    const pending = new Map<string, PaperRow>();
-    const now = new Date();
-    const flush = async () => {
-      const batch = this.writeBatch(runner, [...pending.values()], now, options, report, tagger);
-      pending.clear();
-      tagging.push((await batch).tags);
-      if (tagging.length > 2) await tagging[tagging.length - 3];
-      options.onProgress?.({ file: source.name, bytesRead: source.bytesRead(), totalBytes: source.totalBytes, papers: report.read });
-    };
-    for await (const event of getParser(format).parse(source.chunks, source.name, { date: options.date })) {
+  /** Phase 1: parses the whole file into staging; returns a digest of its bytes and options (the resume key). */
+  private async stage(staging: DumpStaging, source: DumpSource, format: DumpFormat, options: IngestOptions, report: IngestReport): Promise<string> {
+    const hash = createHash('sha256').update(JSON.stringify([format, options.date ?? null, !!options.backfill]));
+    const chunks = (async function* () {
+      for await (const chunk of source.chunks) {
+        hash.update(chunk);
+        yield chunk;
+      }
+    })();
+    let sinceProgress = 0;
+    for await (const event of getParser(format).parse(chunks, source.name, { date: options.date })) {
       if (event.kind === 'skip') {
         if (options.strict) throw new DumpRejectedError(source.name, event.line, `${event.reason} (--strict)`);
         report.skipped++;
@@ -123,35 +119,92 @@ export class IngestService {
         continue;
       }
       report.read++;
-      const row: PaperRow = { ...event.paper, paperKey: paperKeyOf(event.paper), source: format };
-      pending.set(row.paperKey, mergeRows(pending.get(row.paperKey), row));
-      if (pending.size >= BATCH) await flush();
+      staging.add({ ...event.paper, paperKey: paperKeyOf(event.paper), source: format }, mergeRows);
+      if (++sinceProgress >= BATCH) {
+        sinceProgress = 0;
+        options.onProgress?.({ file: source.name, phase: 'reading', bytesRead: source.bytesRead(), totalBytes: source.totalBytes, papers: report.read });
+      }
     }
-    await flush();
+    staging.flush();
     if (report.read === 0 && report.skipped > 0) {
       const first = report.skips[0];
       throw new DumpRejectedError(source.name, first.line, `no readable paper: ${report.skipped} record(s) skipped, first: ${first.reason}`);
     }
+    return hash.digest('hex').slice(0, 40);
   }
 
-  /** Writes the papers now; returns the (still running) work of tagging them, wrapped so awaiting this does not wait for it. */
-  private async writeBatch(runner: QueryRunner, rows: PaperRow[], now: Date, options: IngestOptions, report: IngestReport, tagger: BatchTagger): Promise<{ tags: Promise<void> }> {
-    if (rows.length === 0) return { tags: Promise.resolve() };
-    const states = await this.papers.findStates(runner, rows.map((r) => r.paperKey));
-    const ids = await this.papers.upsert(runner, rows, now, !options.backfill);
-    const toTag: { paperId: number; doc: TagDoc; replace: boolean }[] = [];
+  /** Phase 2: batch after batch; a batch's tags are computed on the tagger's thread while the previous one is written. */
+  private async merge(write: BatchWrite, staging: DumpStaging, key: string, report: IngestReport, tagger: BatchTagger, options: IngestOptions): Promise<void> {
+    const d = dialectOfSource(this.papers.dataSource);
+    const resumed = await write(() => readProgress(d, key));
+    if (resumed) Object.assign(report, resumed.counts);
+    const now = new Date();
+    let after = resumed?.seq ?? 0;
+    let pending: Prepared | null = null;
+    for (;;) {
+      const batch = staging.batch(after, BATCH);
+      const next = batch.length ? await this.prepare(write, d, batch, tagger) : null;
+      if (pending) await this.commit(write, d, pending, key, report, now, options);
+      if (!next) break;
+      pending = next;
+      after = next.lastSeq;
+    }
+    await write(() => clearProgress(d, key));
+  }
+
+  private async prepare(write: BatchWrite, d: DialectName, batch: { seq: number; row: PaperRow }[], tagger: BatchTagger): Promise<Prepared> {
+    const rows = batch.map((b) => b.row);
+    const states = await write(() => this.papers.findStates(d, rows.map((r) => r.paperKey)));
+    const counts: Counts = { new: 0, updated: 0, unchanged: 0 };
+    const toTag: Prepared['toTag'] = [];
+    const docs: TagDoc[] = [];
     for (const row of rows) {
       const state = states.get(row.paperKey);
       const change = classify(state, row);
-      report[change]++;
+      counts[change]++;
       if (change === 'unchanged' || (state && !textGrew(state, row))) continue;
-      toTag.push({ paperId: ids.get(row.paperKey)!, doc: mergedDoc(state, row), replace: state !== undefined });
+      toTag.push({ paperKey: row.paperKey, replace: state !== undefined });
+      docs.push(mergedDoc(state, row));
     }
-    const tagged = tagger.tagMany(toTag.map((t) => t.doc));
-    const written = tagged.then((tags) => this.paperTopics.writeTags(runner, toTag.map((t, i) => ({ paperId: t.paperId, replace: t.replace, tags: tags[i] }))));
-    written.catch(() => undefined); // awaited by readAll; this only keeps an early failure from being "unhandled"
-    return { tags: written };
+    const tags = tagger.tagMany(docs);
+    tags.catch(() => undefined); // awaited by commit; this only keeps an early failure from being "unhandled"
+    return { rows, lastSeq: batch[batch.length - 1].seq, counts, toTag, tags };
   }
+
+  private async commit(write: BatchWrite, d: DialectName, p: Prepared, key: string, report: IngestReport, now: Date, options: IngestOptions): Promise<void> {
+    const tags = await p.tags;
+    const counts: Counts = { new: report.new + p.counts.new, updated: report.updated + p.counts.updated, unchanged: report.unchanged + p.counts.unchanged };
+    const papers = this.papers;
+    const paperTopics = this.paperTopics;
+    await write(function* () {
+      const ids = yield* papers.upsert(d, p.rows, now, !options.backfill);
+      yield* paperTopics.writeTags(d, p.toTag.map((t, i) => ({ paperId: ids.get(t.paperKey)!, replace: t.replace, tags: tags[i] })));
+      yield* saveProgress(d, key, { seq: p.lastSeq, counts });
+    });
+    Object.assign(report, counts);
+    options.onProgress?.({ file: report.file, phase: 'merging', bytesRead: 0, totalBytes: null, papers: report.read, merged: counts.new + counts.updated + counts.unchanged });
+  }
+}
+
+interface Progress {
+  seq: number;
+  counts: Counts;
+}
+
+function* readProgress(d: DialectName, key: string): WriteSteps<Progress | null> {
+  const rows = yield { sql: `SELECT value FROM meta WHERE key = ${param(d, 1)}`, params: [key] };
+  return rows.length ? (JSON.parse(String(rows[0].value)) as Progress) : null;
+}
+
+function* saveProgress(d: DialectName, key: string, progress: Progress): WriteSteps<void> {
+  yield {
+    sql: `INSERT INTO meta (key, value) VALUES (${param(d, 1)}, ${param(d, 2)}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    params: [key, JSON.stringify(progress)],
+  };
+}
+
+function* clearProgress(d: DialectName, key: string): WriteSteps<void> {
+  yield { sql: `DELETE FROM meta WHERE key = ${param(d, 1)}`, params: [key] };
 }
 
 type TagDoc = { title: string; abstract: string | null; aiKeywords: string[] };

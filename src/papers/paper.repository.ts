@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, QueryRunner } from 'typeorm';
-import { DialectName, dialectOf, greatest, param, sqlTimestamp } from '../database/dialect.js';
+import type { DataSource } from 'typeorm';
+import { type DialectName, greatest, param, sqlTimestamp } from '../database/dialect.js';
+import type { WriteSteps } from '../database/write-steps.js';
 import type { ParsedPaper } from './paper.types.js';
 
 /** A parsed paper with its key, ready to be written. */
@@ -32,26 +33,27 @@ const COLUMNS = [
 /** Fields filled from a later dump when the stored paper lacks them. */
 export const FILLABLE = ['abstract', 'published_at', 'arxiv_url', 'pdf_url', 'code_url', 'project_url', 'ai_summary'] as const;
 
-/** Batched writes of papers; every statement runs on the caller's runner so a file is one transaction. */
+/**
+ * Batched writes of papers as write steps (see database/write-steps.ts): the ingest runs them in
+ * short transactions on SQLite and inside its one transaction on PostgreSQL.
+ */
 @Injectable()
 export class PaperRepository {
   constructor(@InjectDataSource() readonly dataSource: DataSource) {}
 
-  async findStates(runner: QueryRunner, keys: string[]): Promise<Map<string, StoredPaperState>> {
+  *findStates(d: DialectName, keys: string[]): WriteSteps<Map<string, StoredPaperState>> {
     if (keys.length === 0) return new Map();
-    const d = dialectOf(runner);
-    const rows: Record<string, unknown>[] = await runner.query(
-      `SELECT id, paper_key, title, upvotes, trending_date, ai_keywords, ${FILLABLE.join(', ')}
+    const rows = yield {
+      sql: `SELECT id, paper_key, title, upvotes, trending_date, ai_keywords, ${FILLABLE.join(', ')}
        FROM papers WHERE paper_key IN (${keys.map((_, i) => param(d, i + 1)).join(', ')})`,
-      keys,
-    );
+      params: keys,
+    };
     return new Map(rows.map((r) => [String(r.paper_key), toState(r)]));
   }
 
   /** Inserts or merges a batch (keys unique within it); returns the ids by key. */
-  async upsert(runner: QueryRunner, rows: PaperRow[], now: Date, available: boolean): Promise<Map<string, number>> {
+  *upsert(d: DialectName, rows: PaperRow[], now: Date, available: boolean): WriteSteps<Map<string, number>> {
     if (rows.length === 0) return new Map();
-    const d = dialectOf(runner);
     const values: unknown[] = [];
     const stamp = sqlTimestamp(d, now);
     const tuples = rows.map((row) => {
@@ -61,8 +63,8 @@ export class PaperRepository {
     });
     const sql = `INSERT INTO papers (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}
       ON CONFLICT (paper_key) DO UPDATE SET ${mergeClause(d)} RETURNING id, paper_key`;
-    const result: { id: number; paper_key: string }[] = await runner.query(sql, values);
-    return new Map(result.map((r) => [r.paper_key, Number(r.id)]));
+    const result = yield { sql, params: values };
+    return new Map(result.map((r) => [String(r.paper_key), Number(r.id)]));
   }
 }
 

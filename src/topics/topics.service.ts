@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { InvalidInputError } from '../common/errors.js';
 import { fromRoot } from '../common/paths.js';
-import { takeWriterTurn } from '../database/dialect.js';
+import { dialectOfSource, writeSession, type WriteSteps } from '../database/write-steps.js';
 import { Meta } from '../database/meta.entity.js';
 import { PAPER_WRITERS, PaperTopicRepository } from './paper-topic.repository.js';
 import { createBatchTagger, type BatchTagger } from './threaded.tagger.js';
@@ -101,20 +101,17 @@ export class TopicsService implements OnApplicationBootstrap, OnApplicationShutd
     const topics = all.filter((t) => wanted.has(t.slug));
     let papers = 0;
     let tags = 0;
-    await this.dataSource.transaction(async (em) => {
-      const runner = em.queryRunner!;
-      await takeWriterTurn(runner, PAPER_WRITERS); // an ingest running meanwhile would tag its papers with the old queries
-      for (const t of topics) await this.paperTopics.clearTopic(runner, t.slug);
-      for (let after = 0; ; ) {
-        const rows: { id: number; title: string; abstract: string | null; ai_keywords: string }[] = await runner.query(
-          `SELECT id, title, abstract, ai_keywords FROM papers WHERE id > ${after} ORDER BY id LIMIT ${RETAG_BATCH}`,
-        );
+    const only = [...wanted];
+    // Each batch replaces its papers' tags of these topics: on SQLite in its own short transaction.
+    await writeSession(this.dataSource, PAPER_WRITERS, async (write) => {
+      for (let after = 0; only.length > 0; ) {
+        const rows = await write(() => selectBatch(after));
         if (rows.length === 0) break;
         const items = rows.map((r) => {
           const tags = tagger.tag({ title: r.title, abstract: r.abstract, aiKeywords: JSON.parse(r.ai_keywords) });
-          return { paperId: Number(r.id), replace: false, tags: tags.filter((t) => wanted.has(t.slug)) };
+          return { paperId: Number(r.id), replace: true, tags: tags.filter((t) => wanted.has(t.slug)) };
         });
-        await this.paperTopics.writeTags(runner, items);
+        await write(() => this.paperTopics.writeTags(dialectOfSource(this.dataSource), items, only));
         papers += rows.length;
         tags += items.reduce((n, i) => n + i.tags.length, 0);
         after = Number(rows[rows.length - 1].id);
@@ -158,4 +155,10 @@ function topicProblems(item: unknown, i: number): string[] {
 /** A topic imported without a query matches its name as a phrase. */
 function defaultQuery(t: TopicInput): string {
   return `"${t.name.replace(/"/g, '')}"`;
+}
+
+type RetagRow = { id: number; title: string; abstract: string | null; ai_keywords: string };
+
+function* selectBatch(after: number): WriteSteps<RetagRow[]> {
+  return (yield { sql: `SELECT id, title, abstract, ai_keywords FROM papers WHERE id > ${after} ORDER BY id LIMIT ${RETAG_BATCH}`, params: [] }) as RetagRow[];
 }

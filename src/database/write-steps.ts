@@ -1,0 +1,92 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { DialectName } from './dialect.js';
+
+/** One SQL statement with its positional parameters. */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * A write transaction written once for both databases: it yields each statement and receives
+ * that statement's rows. On SQLite it is driven synchronously, so it runs in one tick and nothing
+ * else in the process can slip a query into it; on PostgreSQL it is awaited on a runner.
+ */
+export type WriteSteps<R> = Generator<Statement, R, Row[]>;
+
+/** Minimal view of better-sqlite3's connection: TypeORM exposes it as `driver.databaseConnection`. */
+interface SqliteConnection {
+  inTransaction: boolean;
+  prepare(sql: string): { reader: boolean; all(params: unknown[]): Row[]; run(params: unknown[]): unknown };
+  transaction<T>(fn: () => T): { immediate: () => T };
+}
+
+export function dialectOfSource(source: DataSource): DialectName {
+  return source.options.type === 'postgres' ? 'postgres' : 'sqlite';
+}
+
+/** Drives steps on PostgreSQL (or inside an already open transaction) through a query runner. */
+export async function runStepsOn<R>(runner: QueryRunner, steps: WriteSteps<R>): Promise<R> {
+  let next = steps.next();
+  while (!next.done) next = steps.next(await runner.query(next.value.sql, next.value.params));
+  return next.value;
+}
+
+/**
+ * Runs steps as one short write transaction. On SQLite: `BEGIN IMMEDIATE` on the app's one
+ * connection, all statements, `COMMIT`, in a single synchronous call. It waits for any async
+ * TypeORM transaction of a web request to end first (it would otherwise join it), and another
+ * process's writer is waited out by the busy timeout. On PostgreSQL a pooled transaction.
+ */
+export async function runWrite<R>(source: DataSource, steps: () => WriteSteps<R>): Promise<R> {
+  if (dialectOfSource(source) === 'postgres') return source.transaction((em) => runStepsOn(em.queryRunner!, steps()));
+  const db = sqliteConnection(source);
+  while (db.inTransaction) await sleep(2);
+  return db.transaction(() => driveSync(db, steps())).immediate();
+}
+
+/** Reads (or writes, outside any transaction) synchronously on SQLite, awaited on PostgreSQL. */
+export async function runRead<R>(source: DataSource, steps: () => WriteSteps<R>): Promise<R> {
+  if (dialectOfSource(source) === 'postgres') {
+    const runner = source.createQueryRunner();
+    try {
+      return await runStepsOn(runner, steps());
+    } finally {
+      await runner.release();
+    }
+  }
+  return driveSync(sqliteConnection(source), steps());
+}
+
+function driveSync<R>(db: SqliteConnection, steps: WriteSteps<R>): R {
+  let next = steps.next();
+  while (!next.done) {
+    const stmt = db.prepare(next.value.sql);
+    next = steps.next(stmt.reader ? stmt.all(next.value.params) : (stmt.run(next.value.params), []));
+  }
+  return next.value;
+}
+
+function sqliteConnection(source: DataSource): SqliteConnection {
+  return (source.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection;
+}
+
+/** Writes one batch of a long job; how it commits depends on the database (see writeSession). */
+export type BatchWrite = <R>(steps: () => WriteSteps<R>) => Promise<R>;
+
+/**
+ * A long job's writes (ingest merge, re-tag). SQLite: each batch is its own short transaction, so
+ * web writes get the writer between batches. PostgreSQL keeps one transaction holding the named
+ * advisory lock, since its writers never wait on each other: the job is atomic there.
+ */
+export async function writeSession<T>(source: DataSource, lockName: string, work: (write: BatchWrite) => Promise<T>): Promise<T> {
+  if (dialectOfSource(source) === 'sqlite') return work((steps) => runWrite(source, steps));
+  return source.transaction(async (em) => {
+    const runner = em.queryRunner!;
+    await runner.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockName]);
+    return work((steps) => runStepsOn(runner, steps()));
+  });
+}
