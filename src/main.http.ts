@@ -8,6 +8,7 @@ import { PinoLogger } from './common/pino.logger.js';
 import type { AppConfig } from './config/app-config.js';
 import { FirstStartService } from './papers/first-start.service.js';
 import { securityHeaders } from './web/security-headers.js';
+import { carriesAdminToken } from './admin/admin.guard.js';
 
 /** Builds the HTTP app (not listening yet), so tests run exactly what `paperboy serve` runs. */
 export async function createHttpApp(config: AppConfig, mode: AppMode = 'serve'): Promise<NestExpressApplication> {
@@ -18,11 +19,10 @@ export async function createHttpApp(config: AppConfig, mode: AppMode = 'serve'):
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders(config));
   app.use(cookieParser());
-  // A dump is the raw body of the admin ingest route, a CSV that of the subscriber import; everything else is small JSON or a form.
-  app.use('/api/admin/ingest', express.raw({ type: () => true, limit: '256mb' }));
-  app.use('/api/admin/subscribers/import', express.text({ type: () => true, limit: '50mb' }));
-  app.use(express.json({ limit: '100kb' }));
-  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  // Dumps and CSVs are streamed to a file by their admin handlers, after the guard (admin-upload.ts);
+  // everything else is small JSON or a form, and an admin API body is not read without the token.
+  const parsers = [express.json({ limit: '100kb' }), express.urlencoded({ extended: false, limit: '100kb' })];
+  for (const parse of parsers) app.use((req: express.Request, res: express.Response, next: express.NextFunction) => (adminBodyUnread(req, config) ? next() : parse(req, res, next)));
   app.useGlobalFilters(new DomainErrorFilter());
   app.disable('x-powered-by');
   app.enableShutdownHooks();
@@ -32,4 +32,10 @@ export async function createHttpApp(config: AppConfig, mode: AppMode = 'serve'):
 /** What `paperboy serve` does before listening: the first-start defaults, once per database. */
 export async function prepareServe(app: NestExpressApplication): Promise<void> {
   await app.get(FirstStartService).run();
+}
+
+/** An admin API request without the token (answered 401 by the guard), or an upload its handler streams. */
+function adminBodyUnread(req: express.Request, config: AppConfig): boolean {
+  if (!req.path.startsWith('/api/admin/')) return false;
+  return /^\/api\/admin\/(ingest|subscribers\/import)\/?$/.test(req.path) || !carriesAdminToken(req.headers.authorization, config.adminToken);
 }

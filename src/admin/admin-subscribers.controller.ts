@@ -1,17 +1,25 @@
 import { once } from 'node:events';
-import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
+import { readFile } from 'node:fs/promises';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { InvalidInputError } from '../common/errors.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MAX_PAGE_SIZE, SubscriberDirectory, type ImportReport, type SubscriberPage } from '../subscribers/subscriber-directory.service.js';
 import { intParam } from './admin-api.input.js';
 import { AdminAuditInterceptor } from './admin-audit.interceptor.js';
+import { AdminJobs, type JobView } from './admin-jobs.service.js';
+import { receiveBody } from './admin-upload.js';
 import { AdminGuard } from './admin.guard.js';
 
 @Controller('api/admin/subscribers')
 @UseGuards(AdminGuard)
 @UseInterceptors(AdminAuditInterceptor)
 export class AdminSubscribersController {
-  constructor(private readonly directory: SubscriberDirectory) {}
+  constructor(
+    private readonly directory: SubscriberDirectory,
+    private readonly jobs: AdminJobs,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /** `?q=` (part of the address), `?status=`, `?limit=` (≤ 500), `?offset=`. */
   @Get()
@@ -29,14 +37,21 @@ export class AdminSubscribersController {
     res.end();
   }
 
-  /** The CSV file is the request body; `?confirmed=true` adds them confirmed. Answers the report of rejected rows. */
+  /**
+   * The CSV file is the request body (streamed to a file); `?confirmed=true` adds them confirmed.
+   * Answers the report of rejected rows, or with `?async=true` 202 and the job to poll.
+   */
   @Post('import')
   @HttpCode(200)
-  import(@Req() req: Request, @Query('confirmed') confirmed: string | undefined): Promise<ImportReport> {
+  async import(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('confirmed') confirmed: string | undefined, @Query('async') async: string | undefined): Promise<ImportReport | JobView> {
     if (confirmed !== undefined && confirmed !== 'true' && confirmed !== 'false') throw new InvalidInputError(`confirmed must be true or false, got "${confirmed.slice(0, 20)}"`);
-    const body: unknown = req.body;
-    if (typeof body !== 'string' || body.trim() === '') throw new InvalidInputError('the request body must be the CSV file itself, and it is empty');
-    return this.directory.importCsv(body, { confirmed: confirmed === 'true' });
+    const upload = await receiveBody(req, this.config.varDir, this.config.adminUploadMaxBytes);
+    const body = await readFile(upload.path, 'utf8').finally(() => upload.remove());
+    if (body.trim() === '') throw new InvalidInputError('the request body must be the CSV file itself, and it is empty');
+    const job = this.jobs.start('import', 'subscribers CSV', (progress) => this.directory.importCsv(body, { confirmed: confirmed === 'true', onProgress: progress }));
+    if (async !== 'true') return job.done;
+    res.status(202);
+    return job.view;
   }
 
   @Delete(':email')

@@ -1,9 +1,10 @@
-import { Controller, HttpCode, Post, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Controller, HttpCode, Post, Query, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { TopicWorkbench } from '../topics/topic-workbench.service.js';
 import type { TopicInput } from '../topics/topics.service.js';
 import { jsonBodyOf, retagSlugsOf, topicPatchOf } from './admin-api.input.js';
 import { AdminAuditInterceptor } from './admin-audit.interceptor.js';
+import { AdminJobs, type JobView } from './admin-jobs.service.js';
 import { AdminGuard } from './admin.guard.js';
 
 /** Editing the taxonomy: one topic at a time, and re-tagging. */
@@ -11,7 +12,10 @@ import { AdminGuard } from './admin.guard.js';
 @UseGuards(AdminGuard)
 @UseInterceptors(AdminAuditInterceptor)
 export class AdminTopicsController {
-  constructor(private readonly workbench: TopicWorkbench) {}
+  constructor(
+    private readonly workbench: TopicWorkbench,
+    private readonly jobs: AdminJobs,
+  ) {}
 
   /** JSON `{slug, name?, description?, query?}`: creates (201) or edits (200) one topic, then re-tags for it. */
   @Post('topics')
@@ -21,10 +25,14 @@ export class AdminTopicsController {
     return result;
   }
 
-  /** JSON `{slugs?: [...]}`: re-tags the stored papers for these topics, or all. */
+  /** JSON `{slugs?: [...]}`: re-tags the stored papers for these topics, or all; `?async=true` answers 202 and the job. */
   @Post('topics/retag')
   @HttpCode(200)
-  retag(@Req() req: Request): Promise<{ papers: number; tags: number }> {
-    return this.workbench.retag(retagSlugsOf(jsonBodyOf(req)));
+  async retag(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('async') async: string | undefined): Promise<{ papers: number; tags: number } | JobView> {
+    const slugs = retagSlugsOf(jsonBodyOf(req));
+    const job = this.jobs.start('retag', slugs?.join(', ') || 'all topics', () => this.workbench.retag(slugs));
+    if (async !== 'true') return job.done;
+    res.status(202);
+    return job.view;
   }
 }

@@ -31,3 +31,9 @@ export class AdminGuard implements CanActivate {
 function digest(s: string): Buffer {
   return createHash('sha256').update(s).digest();
 }
+
+/** True when the request carries ADMIN_TOKEN; lets the body parsers leave an anonymous admin body unread. */
+export function carriesAdminToken(authorization: string | undefined, adminToken: string): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
+  return !!match && timingSafeEqual(digest(match[1].trim()), digest(adminToken));
+}

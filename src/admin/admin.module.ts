@@ -8,6 +8,8 @@ import { WebModule } from '../web/web.module.js';
 import { AdminAuditInterceptor } from './admin-audit.interceptor.js';
 import { AdminDigestsController } from './admin-digests.controller.js';
 import { AdminIngestController } from './admin-ingest.controller.js';
+import { AdminJobsController } from './admin-jobs.controller.js';
+import { AdminJobs } from './admin-jobs.service.js';
 import { AdminPageController } from './admin-page.controller.js';
 import { AdminSessionGuard, AdminSessions } from './admin-session.js';
 import { AdminStatsController } from './admin-stats.controller.js';
@@ -19,8 +21,8 @@ import { AdminGuard } from './admin.guard.js';
 /** The admin API (bearer token) and the admin page (session cookie); see PRODUCT.md, "HTTP". */
 @Module({
   imports: [PapersModule, DigestsModule, SubscribersModule, TopicsModule, WebModule],
-  controllers: [AdminIngestController, AdminDigestsController, AdminSubscribersController, AdminTopicsController, AdminStatsController, AdminPageController],
+  controllers: [AdminIngestController, AdminDigestsController, AdminSubscribersController, AdminTopicsController, AdminStatsController, AdminPageController, AdminJobsController],
   // CsrfTokens is stateless (an HMAC under SECRET_KEY), so this module's instance agrees with the public pages'.
-  providers: [AdminGuard, AdminAuditInterceptor, AdminSessions, AdminSessionGuard, AdminStatsService, CsrfTokens, CsrfGuard],
+  providers: [AdminJobs, AdminGuard, AdminAuditInterceptor, AdminSessions, AdminSessionGuard, AdminStatsService, CsrfTokens, CsrfGuard],
 })
 export class AdminModule {}

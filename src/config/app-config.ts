@@ -16,6 +16,8 @@ export interface AppConfig {
   varDir: string;
   ingestDir: string;
   ingestPollSeconds: number;
+  /** Largest admin request body (a dump or a CSV), in bytes: streamed to VAR_DIR/uploads, 413 past it. */
+  adminUploadMaxBytes: number;
   digest: {
     defaultHour: number;
     maxPapers: number;

@@ -13,12 +13,13 @@ export interface DumpSource {
   chunks: AsyncIterable<Buffer>;
 }
 
-export async function openFileSource(path: string): Promise<DumpSource> {
+/** `name` is what reports call the file (an upload's temporary path means nothing to its sender). */
+export async function openFileSource(path: string, name = path): Promise<DumpSource> {
   const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
-    throw new DumpRejectedError(path, null, err.code === 'ENOENT' ? 'file does not exist' : `cannot read file: ${err.message}`);
+    throw new DumpRejectedError(name, null, err.code === 'ENOENT' ? 'file does not exist' : `cannot read file: ${err.message}`);
   });
-  if (!info.isFile()) throw new DumpRejectedError(path, null, 'not a regular file');
-  return fromChunks(path, createReadStream(path, { highWaterMark: 1024 * 1024 }), info.size);
+  if (!info.isFile()) throw new DumpRejectedError(name, null, 'not a regular file');
+  return fromChunks(name, createReadStream(path, { highWaterMark: 1024 * 1024 }), info.size);
 }
 
 export async function openBufferSource(name: string, body: Buffer): Promise<DumpSource> {

@@ -110,14 +110,16 @@ export class SubscriberDirectory {
    * Imports every row it can and reports the others with their line and reason. A file that is
    * not readable as CSV, or lacks the required columns, is rejected whole before anything is stored.
    */
-  async importCsv(text: string, options: { confirmed: boolean }): Promise<ImportReport> {
+  async importCsv(text: string, options: { confirmed: boolean; onProgress?: (p: { rows: number; done: number }) => void }): Promise<ImportReport> {
     const rows = parseSubscriberCsv(text);
     const report: ImportReport = { rows: rows.length, created: 0, updated: 0, rejected: [] };
     const seen = new Map<string, number>();
+    let done = 0;
     for (const row of rows) {
       const outcome = await this.importRow(row, seen, options);
       if (outcome === 'created' || outcome === 'updated') report[outcome]++;
       else report.rejected.push({ line: row.line, email: row.fields.email ?? '', reason: outcome.reason });
+      if (++done % 500 === 0) options.onProgress?.({ rows: rows.length, done });
     }
     return report;
   }
