@@ -83,7 +83,7 @@ export class InboxWatcher implements OnApplicationBootstrap, OnModuleDestroy {
       if (this.seen.get(entry.name) === signature) ready.push(join(dir, entry.name));
       else this.seen.set(entry.name, signature);
     }
-    return ready;
+    return ready.sort(); // in name order, so an operator can sequence dumps
   }
 
   private skip(name: string, reason: string): void {
