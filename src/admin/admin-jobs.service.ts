@@ -57,6 +57,12 @@ export class AdminJobs {
   }
 }
 
+/** A job as a row of the admin page. */
+export function jobRow(j: JobView): Record<string, string> {
+  const shown = j.state === 'failed' ? j.error?.message : JSON.stringify(j.state === 'done' ? j.result : j.progress);
+  return { kind: j.kind, label: j.label, started: j.startedAt.slice(0, 19).replace('T', ' '), state: j.state, summary: (shown ?? '').slice(0, 300) };
+}
+
 function errorOf(err: unknown): { status: number; message: string } {
   if (err instanceof DomainError) return { status: err.status, message: err.message };
   if (err instanceof Error && err.name === 'DumpRejectedError') return { status: 400, message: `rejected: ${err.message}` };

@@ -1,3 +1,4 @@
+import { AdminJobs, jobRow } from './admin-jobs.service.js';
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { InvalidInputError } from '../common/errors.js';
@@ -39,6 +40,7 @@ export class AdminPageController {
     private readonly runs: DigestRunsService,
     private readonly directory: SubscriberDirectory,
     private readonly topics: TopicsService,
+    private readonly jobs: AdminJobs,
   ) {}
 
   @Get()
@@ -162,6 +164,7 @@ export class AdminPageController {
       csrf: this.csrf.issue(req, res),
       errors: errors.length ? { messages: errors } : undefined,
       runs: (await this.runs.list(20)).map(runRow),
+      jobs: this.jobs.list().map(jobRow),
       form,
       topics: topicChoices(await this.topics.list(), form.topic),
       ...dashboardSearch(query, page),
