@@ -3,11 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { freePort, TEST_ADMIN_TOKEN } from '../support/app.js';
 import { arxivLine } from '../support/arxiv-dump.js';
 import { ServerProcess } from '../support/server-process.js';
+
+jest.setTimeout(900_000);
 
 /**
  * Issue 11, "Must show 2", against a real `paperboy serve` process whose memory is read from

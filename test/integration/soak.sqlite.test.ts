@@ -1,13 +1,15 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import Database from 'better-sqlite3';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { SubscriberLinks } from '../../src/subscribers/subscriber-links.service.js';
 import { freePort, TEST_ADMIN_TOKEN } from '../support/app.js';
 import { arxivLine, brokenLine, writeLines } from '../support/arxiv-dump.js';
 import { ServerProcess } from '../support/server-process.js';
+
+jest.setTimeout(900_000);
 
 /**
  * Issue 11, "Must show 1": on SQLite, web writes made while the inbox ingests a 200,000-line
