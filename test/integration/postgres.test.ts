@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { LockService } from '../../src/digests/lock.service.js';
-import { openBufferSource, type DumpSource } from '../../src/papers/dump-source.js';
+import { openBufferSource } from '../../src/papers/dump-source.js';
 import { IngestService } from '../../src/papers/ingest.service.js';
+import { PAPER_WRITERS } from '../../src/topics/paper-topic.repository.js';
 import { describeCrashResume } from '../flows/digest-crash.flow.js';
 import { describeDeliveryFaults } from '../flows/digest-faults.flow.js';
 import { describeDailyDigest } from '../flows/digest.flow.js';
@@ -59,27 +60,11 @@ describe('PostgreSQL: the daily digest', () => describeDailyDigest(startAppOnPos
 describe('PostgreSQL: delivery faults', () => describeDeliveryFaults(startAppOnPostgres));
 describe('PostgreSQL: a crashed run resumed', () => describeCrashResume(startAppOnPostgres));
 
-/** A dump whose reading stops after `first` until resume(); `stopped` resolves when it does. */
-function pausingSource(name: string, first: string, rest: string) {
-  let resume!: () => void;
-  let reached!: () => void;
-  const resumed = new Promise<void>((r) => (resume = r));
-  const stopped = new Promise<void>((r) => (reached = r));
-  async function* chunks() {
-    yield Buffer.from(first);
-    reached();
-    await resumed;
-    yield Buffer.from(rest);
-  }
-  const source: DumpSource = { name, head: Buffer.from(first.slice(0, 16_384)), totalBytes: null, bytesRead: () => 0, chunks: chunks() };
-  return { source, stopped, resume };
-}
-
-/** Resolves once a session of this database waits on a lock: the second writer has reached the first one. */
-async function someSessionWaitsOnLock(dataSource: DataSource): Promise<void> {
+/** Resolves once `sessions` sessions of this database wait on a lock: the writers have reached the one holding it. */
+async function someSessionWaitsOnLock(dataSource: DataSource, sessions = 1): Promise<void> {
   for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
     const [row] = await dataSource.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-    if (Number(row.n) > 0) return;
+    if (Number(row.n) >= sessions) return;
   }
   throw new Error('no session ever waited on a lock');
 }
@@ -140,16 +125,21 @@ describe('PostgreSQL: several writers at once', () => {
   it('runs two ingests of the same papers one after the other, as SQLite does: the second finds them stored', async () => {
     const ingest = t.app.get(IngestService);
     const lines = Array.from({ length: 600 }, (_, i) => jsonlPaper(`2603.${30_000 + i}`));
-    // The first dump stops after one write batch (500 papers), its transaction open with them written.
-    const one = pausingSource('one.jsonl', lines.slice(0, 550).join(''), lines.slice(550).join(''));
-    const first = ingest.ingest(one.source, { format: 'arxiv-jsonl' });
-    await Promise.race([one.stopped, first]);
+    // A third writer holds the paper writers' lock (as an ingest mid-merge does): both dumps are
+    // read and staged, then wait for it, and merge one after the other once it is released.
+    const holder = dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query('SELECT pg_advisory_xact_lock(hashtext($1))', [PAPER_WRITERS]);
+    const first = ingest.ingest(await openBufferSource('one.jsonl', Buffer.from(lines.join(''))), { format: 'arxiv-jsonl' });
     const second = ingest.ingest(await openBufferSource('two.jsonl', Buffer.from(lines.join(''))), { format: 'arxiv-jsonl' });
-    await someSessionWaitsOnLock(dataSource);
-    one.resume();
-    const [a, b] = await Promise.all([first, second]);
-    expect(a).toMatchObject({ read: 600, new: 600 });
-    expect(b).toMatchObject({ read: 600, new: 0, unchanged: 600 });
+    await someSessionWaitsOnLock(dataSource, 2);
+    await holder.commitTransaction();
+    await holder.release();
+    const reports = await Promise.all([first, second]);
+    expect(reports.map((r) => r.read)).toEqual([600, 600]);
+    expect(reports.map((r) => r.new).sort((x, y) => x - y)).toEqual([0, 600]);
+    expect(reports.map((r) => r.unchanged).sort((x, y) => x - y)).toEqual([0, 600]);
     const [{ n }] = await dataSource.query(`SELECT count(*) AS n FROM papers WHERE paper_key LIKE '2603.3%'`);
     expect(Number(n)).toBe(600);
   });
