@@ -7,6 +7,7 @@ import type { AppConfig } from '../../src/config/app-config.js';
 import { SubscriberLinks } from '../../src/subscribers/subscriber-links.service.js';
 import { freePort, TEST_ADMIN_TOKEN } from '../support/app.js';
 import { arxivLine, brokenLine, writeLines } from '../support/arxiv-dump.js';
+import { runCli } from '../support/cli.js';
 import { ServerProcess } from '../support/server-process.js';
 
 jest.setTimeout(900_000);
@@ -194,5 +195,19 @@ describe('SQLite under load: no acknowledged web write is lost', () => {
     expect(soakCount(s)).toBe(VALID_LINES);
     expect(db(s, "SELECT key FROM meta WHERE key LIKE 'ingest:%'")).toEqual([]);
     expect(existsSync(join(s.dir, 'var', 'staging')) && readdirSync(join(s.dir, 'var', 'staging')).length).toBeLessThanOrEqual(0);
+  });
+
+  it('lets two `paperboy ingest` runs on one database both finish, their merges taking turns', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-soak-cli-'));
+    dirs.push(dir);
+    await writeLines(join(dir, 'a.jsonl'), 60_000, (i) => arxivLine(i));
+    await writeLines(join(dir, 'b.jsonl'), 60_000, (i) => arxivLine(60_000 + i));
+    const env = { DATABASE_URL: `sqlite:${join(dir, 'var', 'paperboy.sqlite')}`, VAR_DIR: join(dir, 'var') };
+    expect((await runCli(['migrate'], env)).code).toBe(0);
+    const [a, b] = await Promise.all([runCli(['ingest', '--json', join(dir, 'a.jsonl')], env), runCli(['ingest', '--json', join(dir, 'b.jsonl')], env)]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(a.stderr + b.stderr).not.toMatch(/locked|error/i);
+    expect(JSON.parse(a.stdout)[0]).toMatchObject({ read: 60_000, new: 60_000 });
+    expect(JSON.parse(b.stdout)[0]).toMatchObject({ read: 60_000, new: 60_000 });
   });
 });
