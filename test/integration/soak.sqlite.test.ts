@@ -88,7 +88,7 @@ async function drop(s: Site, name: string, lines: number, line: (i: number) => s
 }
 
 const inProcessing = (s: Site, name: string) => readdirSync(join(s.inbox, 'processing')).some((f) => f.endsWith(`--${name}`));
-const finished = (s: Site, name: string) => ['done', 'failed'].flatMap((f) => readdirSync(join(s.inbox, f)).filter((n) => n.endsWith(name)).map((n) => `${f}/${n}`));
+const finished = (s: Site, name: string) => ['done', 'failed'].flatMap((f) => readdirSync(join(s.inbox, f)).filter((n) => n.includes(`-${name}`)).map((n) => `${f}/${n}`));
 
 async function until(what: string, condition: () => boolean, timeoutMs = 600_000): Promise<void> {
   const end = Date.now() + timeoutMs;
