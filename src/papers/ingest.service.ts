@@ -48,7 +48,8 @@ export interface IngestReport {
 }
 
 const BATCH = 500;
-const KEPT_SKIPS = 50;
+/** Records parsed between two turns of the event loop (and progress reports). */
+const YIELD_EVERY = 200;const KEPT_SKIPS = 50;
 
 type Counts = Pick<IngestReport, 'new' | 'updated' | 'unchanged'>;
 interface Prepared {
@@ -120,8 +121,9 @@ export class IngestService {
       }
       report.read++;
       staging.add({ ...event.paper, paperKey: paperKeyOf(event.paper), source: format }, mergeRows);
-      if (++sinceProgress >= BATCH) {
+      if (++sinceProgress >= YIELD_EVERY) {
         sinceProgress = 0;
+        await new Promise((resolve) => setImmediate(resolve)); // parsing a chunk is synchronous: let waiting requests in
         options.onProgress?.({ file: source.name, phase: 'reading', bytesRead: source.bytesRead(), totalBytes: source.totalBytes, papers: report.read });
       }
     }
