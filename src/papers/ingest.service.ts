@@ -49,7 +49,8 @@ export interface IngestReport {
 
 const BATCH = 500;
 /** Records parsed between two turns of the event loop (and progress reports). */
-const YIELD_EVERY = 200;const KEPT_SKIPS = 50;
+const YIELD_EVERY = 200;
+const KEPT_SKIPS = 50;
 
 type Counts = Pick<IngestReport, 'new' | 'updated' | 'unchanged'>;
 interface Prepared {
