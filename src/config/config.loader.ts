@@ -27,11 +27,13 @@ export interface LoadOptions {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): AppConfig {
+  refuseBlankSecrets(env);
   const e = parseEnv(env);
   const varDir = resolve(e.VAR_DIR);
   return {
     env: e.NODE_ENV,
     port: e.PORT,
+    host: e.HOST,
     publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
     database: databaseOf(e.DATABASE_URL),
     redisUrl: e.REDIS_URL ?? null,
@@ -42,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): A
       dkim: dkimOf(e),
     },
     adminToken: adminTokenOf(e, varDir, options),
+    metricsToken: e.METRICS_TOKEN ?? null,
     secretKey: e.SECRET_KEY ?? persistedSecret(resolve(varDir, 'secret-key')).value,
     varDir,
     ingestDir: resolve(e.INGEST_DIR),
@@ -60,6 +63,24 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): A
     subscribe: { perIpPerHour: e.SUBSCRIBE_LIMIT_PER_IP, perAddressPerHour: e.SUBSCRIBE_LIMIT_PER_ADDRESS },
     trustProxy: trustProxyOf(e.TRUST_PROXY),
   };
+}
+
+const SECRETS = ['ADMIN_TOKEN', 'SECRET_KEY', 'METRICS_TOKEN'] as const;
+
+/**
+ * A secret set to blanks (`ADMIN_TOKEN=` or `ADMIN_TOKEN="  "` in a .env) is a mistake, not a
+ * wish for the default: refused with its name rather than read as unset or as a token nobody can
+ * type. Spaces at either end are refused too, since an Authorization header never carries them.
+ */
+function refuseBlankSecrets(env: NodeJS.ProcessEnv): void {
+  const problems: string[] = [];
+  for (const name of SECRETS) {
+    const value = env[name];
+    if (value === undefined) continue;
+    if (value.trim() === '') problems.push(`${name}: is set but blank; set a real value${name === 'METRICS_TOKEN' ? '' : ', or remove the line to have one generated into VAR_DIR (not in production)'}`);
+    else if (value !== value.trim()) problems.push(`${name}: starts or ends with whitespace; remove it (a pasted newline or space would make it impossible to present)`);
+  }
+  if (problems.length) throw new ConfigError(problems);
 }
 
 function databaseOf(url: string): AppConfig['database'] {

@@ -43,3 +43,35 @@ describe('the admin token in production', () => {
     expect(generated).toEqual([first.adminToken]);
   });
 });
+
+describe('blank secrets', () => {
+  it('refuses a blank or whitespace ADMIN_TOKEN, SECRET_KEY or METRICS_TOKEN with a message naming it, in every environment', () => {
+    for (const value of ['', '   ', '\t\n']) {
+      expect(problemsOf(production({ ADMIN_TOKEN: value }))).toEqual([expect.stringMatching(/^ADMIN_TOKEN: is set but blank/)]);
+      expect(problemsOf({ NODE_ENV: 'development', VAR_DIR: join(dir, 'blank'), ADMIN_TOKEN: value })).toEqual([expect.stringMatching(/^ADMIN_TOKEN: is set but blank/)]);
+      expect(problemsOf({ NODE_ENV: 'development', VAR_DIR: join(dir, 'blank'), SECRET_KEY: value })).toEqual([expect.stringMatching(/^SECRET_KEY: is set but blank/)]);
+      expect(problemsOf({ NODE_ENV: 'development', VAR_DIR: join(dir, 'blank'), METRICS_TOKEN: value })).toEqual([expect.stringMatching(/^METRICS_TOKEN: is set but blank/)]);
+    }
+    expect(existsSync(join(dir, 'blank', 'admin-token'))).toBe(false);
+  });
+
+  it('refuses a token padded with whitespace (a header can never carry it)', () => {
+    expect(problemsOf(production({ ADMIN_TOKEN: ` ${'a'.repeat(32)}\n` }))).toEqual([expect.stringMatching(/^ADMIN_TOKEN: starts or ends with whitespace/)]);
+  });
+});
+
+describe('HOST and METRICS_TOKEN', () => {
+  const dev = (extra: Record<string, string> = {}) => loadConfig({ NODE_ENV: 'development', VAR_DIR: join(dir, 'dev'), SECRET_KEY: 's'.repeat(32), ...extra });
+
+  it('listens on the loopback interface unless told otherwise', () => {
+    expect(dev().host).toBe('127.0.0.1');
+    expect(dev({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(problemsOf({ VAR_DIR: join(dir, 'dev'), HOST: 'a host' })).toEqual([expect.stringMatching(/^HOST: must be an IP address or a host name/)]);
+  });
+
+  it('keeps METRICS_TOKEN, refusing a short one', () => {
+    expect(dev().metricsToken).toBeNull();
+    expect(dev({ METRICS_TOKEN: 'm'.repeat(16) }).metricsToken).toBe('m'.repeat(16));
+    expect(problemsOf({ VAR_DIR: join(dir, 'dev'), METRICS_TOKEN: 'short' })).toEqual(['METRICS_TOKEN: must be at least 16 characters']);
+  });
+});
