@@ -26,6 +26,20 @@ export interface SubscriberExport {
   lastDigestAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Every digest planned for them: what it held, whether and when it went, and why not. */
+  deliveries: DeliveryExport[];
+}
+
+export interface DeliveryExport {
+  period: string;
+  resend: number;
+  status: string;
+  attempts: number;
+  sentAt: string | null;
+  error: string | null;
+  papers: { arxivId: string | null; title: string }[];
+  moreCount: number;
+  createdAt: string;
 }
 
 const RESUMABLE: Subscriber['status'][] = ['pending', 'unsubscribed', 'bounced'];
@@ -116,6 +130,17 @@ export class PreferencesService {
       lastDigestAt: iso(s.lastDigestAt),
       createdAt: iso(s.createdAt)!,
       updatedAt: iso(s.updatedAt)!,
+      deliveries: (await this.repo.deliveriesOf(s.id)).map(({ delivery: d, papers }) => ({
+        period: d.period,
+        resend: d.resend,
+        status: d.status,
+        attempts: d.attempts,
+        sentAt: iso(d.sentAt),
+        error: d.error,
+        papers: papers.map((p) => ({ arxivId: p.arxivId?.startsWith('t:') ? null : p.arxivId, title: p.title })),
+        moreCount: d.moreCount,
+        createdAt: iso(d.createdAt)!,
+      })),
     };
   }
 
@@ -123,7 +148,7 @@ export class PreferencesService {
   async deleteMe(token: string, options: { neverAgain: boolean }): Promise<void> {
     const s = await this.view(token);
     if (options.neverAgain) await this.repo.deleteAndSuppress(s, 'deleted');
-    else await this.repo.delete(s.id);
+    else await this.repo.delete(s);
   }
 }
 

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ParsedMail } from 'mailparser';
-import { SubscriberRepository } from '../../src/subscribers/subscriber.repository.js';
-import { startApp, type TestApp } from '../support/app.js';
+import { DataSource } from 'typeorm';
+import { suppressionHash } from '../../src/subscribers/email-address.js';
+import { DELETED_ADDRESS, SubscriberRepository } from '../../src/subscribers/subscriber.repository.js';
+import { adminHeaders, startApp, type TestApp } from '../support/app.js';
+import { clearPapers, ingestDay } from '../support/digest.js';
 import { SmtpSink } from '../support/smtp-sink.js';
 import { linkIn, listUnsubscribeUrl, onTestServer, openForm, postForm, postJson } from '../support/web.js';
 
@@ -13,6 +16,8 @@ beforeAll(async () => {
   sink = await new SmtpSink().start();
   t = await startApp({ MAIL_TRANSPORT: sink.url, SUBSCRIBE_LIMIT_PER_IP: '1000', SUBSCRIBE_LIMIT_PER_ADDRESS: '20' });
   repo = t.app.get(SubscriberRepository);
+  await clearPapers(t.app);
+  await ingestDay(t.app, '2026-07-16');
 });
 afterAll(async () => {
   await t?.close();
@@ -75,5 +80,82 @@ describe('an old preferences link after a one-click unsubscribe', () => {
     expect(await status(email)).toBe('confirmed');
     expect((await act('pause')).status).toBe(303);
     expect((await repo.findByEmail(email))?.paused).toBe(true);
+  });
+});
+
+/** Every row of every table, as lowercased JSON: what "no trace" is checked against. */
+async function everything(): Promise<string> {
+  const db = t.app.get(DataSource);
+  const tables = (await db.query(`SELECT name FROM sqlite_master WHERE type = 'table'`)) as { name: string }[];
+  const dump: Record<string, unknown> = {};
+  for (const { name } of tables) dump[name] = await db.query(`SELECT * FROM "${name}"`);
+  return JSON.stringify(dump).toLowerCase();
+}
+
+async function sendTo(email: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${t.url}/api/admin/send`, { method: 'POST', headers: { ...adminHeaders, 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+  expect(res.status).toBe(200);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+describe("a person's data", () => {
+  it('a sent digest writes lastDigestAt, shown to the admin; "export my data" includes the delivery history', async () => {
+    const email = 'history@example.org';
+    const welcome = await confirmed(email, { topics: ['agents', 'llm'] });
+    expect((await repo.findByEmail(email))?.lastDigestAt).toBeNull();
+    const before = Date.now();
+    expect(await sendTo(email)).toMatchObject({ selected: 1, sent: 1 });
+    const last = (await repo.findByEmail(email))?.lastDigestAt;
+    expect(last).not.toBeNull();
+    expect(new Date(last!).getTime()).toBeGreaterThanOrEqual(before - 1000);
+    const listed = (await (await fetch(`${t.url}/api/admin/subscribers?q=history`, { headers: adminHeaders })).json()) as { items: { lastDigestAt: string | null }[] };
+    expect(listed.items[0].lastDigestAt).not.toBeNull();
+
+    const prefsUrl = onTestServer(t.url, linkIn(welcome, '/preferences/'));
+    const page = await openForm(prefsUrl);
+    const exported = await postForm(prefsUrl, { _csrf: page.csrf, action: 'export' }, page.cookie);
+    expect(exported.status).toBe(200);
+    const data = (await exported.json()) as { lastDigestAt: string | null; deliveries: { status: string; sentAt: string | null; papers: { title: string }[] }[] };
+    expect(data.lastDigestAt).toBe(new Date(last!).toISOString());
+    expect(data.deliveries).toHaveLength(1);
+    expect(data.deliveries[0]).toMatchObject({ status: 'sent', sentAt: expect.any(String), resend: 0, attempts: 1 });
+    expect(data.deliveries[0].papers.length).toBeGreaterThan(0);
+    expect(data.deliveries[0].papers[0].title).toEqual(expect.any(String));
+  });
+
+  it('"delete me" leaves no trace of the address in any table, even where a run targeted it by a differently spelled address', async () => {
+    const email = 'trace.me@example.org';
+    const welcome = await confirmed(email, { topics: ['agents', 'llm'] });
+    expect(await sendTo('Trace.Me@EXAMPLE.org')).toMatchObject({ sent: 1 });
+    expect(await everything()).toContain(email);
+    const prefsUrl = onTestServer(t.url, linkIn(welcome, '/preferences/'));
+    const page = await openForm(prefsUrl);
+    const deleted = await postForm(prefsUrl, { _csrf: page.csrf, action: 'delete', confirm: 'yes' }, page.cookie);
+    expect(deleted.status).toBe(200);
+    const after = await everything();
+    expect(after).not.toContain('trace.me');
+    expect(after).not.toContain(suppressionHash(email));
+    expect(after).toContain(DELETED_ADDRESS.toLowerCase());
+  });
+
+  it('"delete me, never again" keeps only a one-way hash of the address, as the page says', async () => {
+    const email = 'never.again@example.org';
+    const welcome = await confirmed(email, { topics: ['agents'] });
+    const prefsUrl = onTestServer(t.url, linkIn(welcome, '/preferences/'));
+    const page = await openForm(prefsUrl);
+    expect((await postForm(prefsUrl, { _csrf: page.csrf, action: 'delete', confirm: 'yes', neverAgain: 'yes' }, page.cookie)).status).toBe(200);
+    const after = await everything();
+    expect(after).not.toContain('never.again');
+    expect(after).toContain(suppressionHash(email));
+    expect(await repo.isSuppressed(email)).toBe(true);
+  });
+
+  it('an operator removal (DELETE /api/admin/subscribers/:email) erases the address the same way', async () => {
+    const email = 'removed.by.admin@example.org';
+    await confirmed(email, { topics: ['agents'] });
+    expect(await sendTo(email)).toMatchObject({ sent: 1 });
+    const res = await fetch(`${t.url}/api/admin/subscribers/${encodeURIComponent(email)}`, { method: 'DELETE', headers: adminHeaders });
+    expect(res.status).toBe(200);
+    expect(await everything()).not.toContain('removed.by.admin');
   });
 });
