@@ -159,3 +159,17 @@ describe("a person's data", () => {
     expect(await everything()).not.toContain('removed.by.admin');
   });
 });
+
+describe('links in digests', () => {
+  it('never prints a link other than http(s), even one stored before dumps were filtered', async () => {
+    const db = t.app.get(DataSource);
+    const email = 'links@example.org';
+    await confirmed(email, { topics: ['agents', 'llm'] });
+    await db.query(`UPDATE papers SET code_url = 'javascript:alert(document.cookie)'`);
+    const digest = await mailTo(email, () => sendTo(email));
+    expect(digest.subject).toMatch(/^Paperboy: /);
+    expect(digest.text).not.toMatch(/javascript:/i);
+    expect(String(digest.html)).not.toMatch(/javascript:/i);
+    for (const link of digest.text!.match(/\b[a-z][a-z0-9+.-]*:\/?\/?\S+/gi) ?? []) expect(link).toMatch(/^(https?:\/\/|mailto:)/);
+  });
+});

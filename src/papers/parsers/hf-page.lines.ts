@@ -47,7 +47,8 @@ const IGNORED_META = [
 /** Labels of a paper's links (`[PDF](…)`, `[Code](…)`), as opposed to a title written as a link. */
 const LINK_LABELS = /^(?:pdf|code|github|project(?: page)?|arxiv|abs|abstract|paper(?: page)?|page|website|demo|hf|hugging ?face|models?|datasets?|spaces?)$/i;
 const IMAGE = /^!\[[^\]]*\]\(([^)]*)\)$/;
-const LINK_LINE = /^\[([^\]]+)\](?:\(\s*<?([^)\s>]+)>?[^)]*\)|\[([^\]]*)\])$/;
+// A link target may hold balanced parentheses (`https://x/a_(b)`, `javascript:alert(1)`).
+const LINK_LINE = /^\[([^\]]+)\](?:\(\s*<?((?:[^()\s<>]|\([^()\s]*\))+)>?(?:\s+[^)]*)?\)|\[([^\]]*)\])$/;
 const LINK_REF_DEF = /^\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+["'(].*)?$/;
 const URL_LINE = /^<?(https?:\/\/\S+?)>?$/;
 const HEADING = /^#{1,6}\s+(.*?)(?:\s+#+)?$/;
@@ -133,7 +134,7 @@ function unwrapEmphasis(text: string): string {
 
 /** Markdown inline links and autolinks reduced to their text. */
 function inlineText(text: string): string {
-  return normalizeWhitespace(text.replace(/\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])/g, '$1').replace(/<(https?:[^>]+)>/g, '$1'));
+  return normalizeWhitespace(text.replace(/\[([^\]]+)\](?:\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\])/g, '$1').replace(/<(https?:[^>]+)>/g, '$1'));
 }
 
 /** A line that is only a date: `Mar 11`, `March 11, 2024`, `11 Mar 2024`, `Daily Papers (2024-03-11)`. */
