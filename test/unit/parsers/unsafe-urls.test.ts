@@ -30,7 +30,7 @@ describe('only http(s) links are kept from dumps', () => {
   });
 
   it('HF page capture: a javascript: link is neither a code link nor part of a title', async () => {
-    const text = '## [A Paper About Agents](javascript:alert(1))\n\n[Code](javascript:alert(2))\n\nAn abstract long enough to be one. It has two sentences, too.\n';
+    const text = '## [A Paper About Agents](javascript:alert(1))\n\n[Code](javascript:alert(2))\n\nAn abstract long enough to be one, about agents that plan. It has two sentences, and it says so.\n';
     const { papers } = await parseAll(new HfPageParser(), textSource(text), 'page.md');
     expect(papers).toHaveLength(1);
     expect(papers[0]).toMatchObject({ title: 'A Paper About Agents', codeUrl: null, projectUrl: null, arxivUrl: null });
