@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { AppConfig } from './app-config.js';
 import { Env, envSchema } from './config.schema.js';
@@ -128,8 +129,25 @@ function persistedSecret(file: string): { value: string; created: boolean } {
   return { value, created: true };
 }
 
-/** `true`/`false`, a hop count, or Express's list of trusted addresses and subnets. */
+/**
+ * What Express's "trust proxy" accepts: `true`/`false`, a hop count (the number of proxies in
+ * front, e.g. 1 for one nginx), or a comma-separated list of addresses, subnets (`10.0.0.0/8`,
+ * `10.0.0.0/255.0.0.0`) and the names loopback, linklocal and uniquelocal. Anything else would
+ * only fail at the first request, so it is refused at start.
+ */
 function trustProxyOf(value: string): boolean | number | string {
   if (value === 'true' || value === 'false') return value === 'true';
-  return /^\d+$/.test(value) ? Number(value) : value;
+  if (/^\d+$/.test(value)) return Number(value);
+  const bad = value.split(',').map((v) => v.trim()).filter((v) => !isTrustedProxyItem(v));
+  if (bad.length) throw new ConfigError([`TRUST_PROXY: "${bad[0].slice(0, 60)}" is not true, false, a hop count, an address, a subnet or one of loopback, linklocal, uniquelocal`]);
+  return value;
+}
+
+function isTrustedProxyItem(item: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(item)) return true;
+  const [ip, range, ...rest] = item.split('/');
+  if (rest.length || !isIP(ip)) return false;
+  if (range === undefined) return true;
+  if (/^\d+$/.test(range)) return Number(range) <= (isIP(ip) === 4 ? 32 : 128);
+  return isIP(range) === isIP(ip);
 }

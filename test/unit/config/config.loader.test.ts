@@ -75,3 +75,21 @@ describe('HOST and METRICS_TOKEN', () => {
     expect(problemsOf({ VAR_DIR: join(dir, 'dev'), METRICS_TOKEN: 'short' })).toEqual(['METRICS_TOKEN: must be at least 16 characters']);
   });
 });
+
+describe('TRUST_PROXY', () => {
+  const trust = (value: string) => loadConfig({ VAR_DIR: join(dir, 'dev'), SECRET_KEY: 's'.repeat(32), TRUST_PROXY: value }).trustProxy;
+
+  it('takes what Express accepts: a boolean, a hop count, addresses, subnets and named ranges', () => {
+    expect(trust('false')).toBe(false);
+    expect(trust('true')).toBe(true);
+    expect(trust('1')).toBe(1);
+    expect(trust('2')).toBe(2);
+    expect(trust('loopback, 10.0.0.0/8, fd00::/8, 192.168.0.0/255.255.0.0, 203.0.113.7')).toBe('loopback, 10.0.0.0/8, fd00::/8, 192.168.0.0/255.255.0.0, 203.0.113.7');
+  });
+
+  it('refuses anything else at start, naming the setting', () => {
+    for (const bad of ['yes', '10.0.0.0/33', 'loopback, proxy.example.org', '-1']) {
+      expect(problemsOf({ VAR_DIR: join(dir, 'dev'), TRUST_PROXY: bad })).toEqual([expect.stringMatching(/^TRUST_PROXY: ".*" is not true, false, a hop count/)]);
+    }
+  });
+});
