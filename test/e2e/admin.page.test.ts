@@ -193,6 +193,9 @@ describe('the admin dashboard', () => {
     expect(res.html).toContain('other.reader@example.org');
     expect(res.html).not.toContain('<td class="break">page.reader@example.org</td>');
     expect(res.html).toContain('<td class="break">other.reader@example.org</td>');
+    // A digest went to other.reader above: the row says when, not "never".
+    expect(res.html).not.toContain('<td class="nowrap">never</td>');
+    expect(res.html).toMatch(/<td class="nowrap">[^<]*\d[^<]*<\/td>\s*<td><a href="\/admin\/preview/);
     expect((await v.request('/admin?status=bounced')).html).toContain('0 subscribers found');
     expect((await v.request('/admin?status=asleep')).status).toBe(400);
   });
