@@ -45,15 +45,15 @@ export class AdminPageController {
 
   @Get()
   async home(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, string | undefined>): Promise<void> {
-    if (!this.sessions.isSignedIn(req)) return this.pages.send(res, 200, 'admin-login', { title: 'Admin sign-in', csrf: this.csrf.issue(req, res) });
+    if (!(await this.sessions.isSignedIn(req))) return this.pages.send(res, 200, 'admin-login', { title: 'Admin sign-in', csrf: this.csrf.issue(req, res) });
     this.identify(req);
     await this.dashboard(req, res, { status: 200, query });
   }
 
   @Post('login')
   @UseGuards(CsrfGuard)
-  login(@Req() req: Request, @Res() res: Response, @Body() body: FormBody): void {
-    if (this.sessions.signIn(req, res, first(body?.token))) {
+  async login(@Req() req: Request, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+    if (await this.sessions.signIn(req, res, first(body?.token))) {
       this.identify(req);
       return res.redirect(303, '/admin');
     }
@@ -62,8 +62,8 @@ export class AdminPageController {
 
   @Post('logout')
   @UseGuards(CsrfGuard)
-  logout(@Res() res: Response): void {
-    this.sessions.signOut(res);
+  async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.sessions.signOut(req, res);
     res.redirect(303, '/admin');
   }
 

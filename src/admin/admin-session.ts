@@ -1,13 +1,20 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ArgumentsHost, CanActivate, Catch, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
+import type { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { dialectOf, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
+import { clientKey, RateLimitedError, WindowCounter } from '../subscribers/subscribe.limiter.js';
 import { PageErrorFilter } from '../web/page-error.filter.js';
 import { tokenId, type AdminRequest } from './admin-identity.js';
 
 const COOKIE = 'pb_admin';
 const TTL_MS = 12 * 3600_000;
+/** Sign-in attempts per client network (IPv6 per /64) per window, right or wrong. */
+export const SIGN_IN_ATTEMPTS = 10;
+const SIGN_IN_WINDOW_MS = 15 * 60_000;
 
 export class SignInRequiredError extends DomainError {
   readonly status = 401;
@@ -15,8 +22,11 @@ export class SignInRequiredError extends DomainError {
 
 /**
  * The admin page's session: after the token is typed once, an HttpOnly, SameSite=Strict cookie
- * holds an expiry and its HMAC under SECRET_KEY, bound to the token's id. The token itself never
- * leaves the form post; changing ADMIN_TOKEN (or SECRET_KEY) ends every session.
+ * holds a random session value. The server keeps only its HMAC under SECRET_KEY (table
+ * `admin_sessions`) with the expiry and the id of the token it was opened with, so signing out
+ * deletes the session for good (a copied cookie stops working), and changing ADMIN_TOKEN or
+ * SECRET_KEY ends every session. Sign-in attempts are throttled per client network with the
+ * subscribe limiter's window counter.
  */
 @Injectable()
 export class AdminSessions {
@@ -24,42 +34,76 @@ export class AdminSessions {
   private readonly key: Buffer;
   private readonly expected: Buffer;
   private readonly secure: boolean;
+  private readonly attempts = new WindowCounter(SIGN_IN_ATTEMPTS, SIGN_IN_WINDOW_MS);
+  private readonly d: DialectName;
   readonly id: string;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
     this.key = Buffer.from(`admin-session:${config.secretKey}`);
     this.expected = sha256(config.adminToken);
     this.id = tokenId(config.adminToken);
     this.secure = config.publicUrl.startsWith('https://');
+    this.d = dialectOf({ connection: dataSource });
   }
 
-  /** Checks a typed token in constant time; on success sets the session cookie. */
-  signIn(req: Request, res: Response, token: string, now = Date.now()): boolean {
+  /** Checks a typed token in constant time; on success opens a session and sets its cookie. RateLimitedError past the attempts. */
+  async signIn(req: Request, res: Response, token: string, now = Date.now()): Promise<boolean> {
+    const wait = this.attempts.hit(clientKey(req.ip ?? 'unknown'), now);
+    if (wait) {
+      this.log.warn({ msg: 'admin sign-in throttled', ip: req.ip });
+      throw new RateLimitedError(`too many sign-in attempts from your network; try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}`, wait);
+    }
     if (!timingSafeEqual(sha256(token.trim()), this.expected)) {
       this.log.warn({ msg: 'admin sign-in refused', ip: req.ip });
       return false;
     }
+    const value = randomBytes(32).toString('base64url');
     const expires = now + TTL_MS;
-    res.cookie(COOKIE, `${expires}.${this.mac(expires)}`, { httpOnly: true, sameSite: 'strict', secure: this.secure, path: '/admin', maxAge: TTL_MS });
+    await this.sql(`DELETE FROM admin_sessions WHERE expires_ms <= ${param(this.d, 1)}`, [now]);
+    await this.sql(`INSERT INTO admin_sessions (id, token_id, created_at, expires_ms) VALUES (${[1, 2, 3, 4].map((n) => param(this.d, n)).join(', ')})`, [
+      this.mac(value),
+      this.id,
+      sqlTimestamp(this.d, new Date(now)),
+      expires,
+    ]);
+    res.cookie(COOKIE, value, { httpOnly: true, sameSite: 'strict', secure: this.secure, path: '/admin', maxAge: TTL_MS });
     this.log.log({ msg: 'admin signed in', who: this.id, ip: req.ip });
     return true;
   }
 
-  signOut(res: Response): void {
+  /** Ends the session server-side, whoever else holds a copy of its cookie, and clears the cookie. */
+  async signOut(req: Request, res: Response): Promise<void> {
+    const value = cookieOf(req);
+    if (value) await this.sql(`DELETE FROM admin_sessions WHERE id = ${param(this.d, 1)}`, [this.mac(value)]);
     res.clearCookie(COOKIE, { httpOnly: true, sameSite: 'strict', secure: this.secure, path: '/admin' });
   }
 
-  /** True when the request carries an unexpired session this server signed. */
-  isSignedIn(req: Request, now = Date.now()): boolean {
-    const value = (req.cookies as Record<string, unknown> | undefined)?.[COOKIE];
-    const m = typeof value === 'string' ? /^(\d{13})\.([A-Za-z0-9_-]{43})$/.exec(value) : null;
-    if (!m || Number(m[1]) <= now) return false;
-    return timingSafeEqual(Buffer.from(m[2]), Buffer.from(this.mac(Number(m[1]))));
+  /** True when the request carries a session this server opened, not ended and not expired. */
+  async isSignedIn(req: Request, now = Date.now()): Promise<boolean> {
+    const value = cookieOf(req);
+    if (!value) return false;
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT id FROM admin_sessions WHERE id = ${param(this.d, 1)} AND token_id = ${param(this.d, 2)} AND expires_ms > ${param(this.d, 3)}`,
+      [this.mac(value), this.id, now],
+    );
+    return rows.length > 0;
   }
 
-  private mac(expires: number): string {
-    return createHmac('sha256', this.key).update(`${this.id}.${expires}`).digest('base64url');
+  private mac(value: string): string {
+    return createHmac('sha256', this.key).update(value).digest('hex');
   }
+
+  private async sql(query: string, params: unknown[]): Promise<void> {
+    await this.dataSource.query(query, params);
+  }
+}
+
+function cookieOf(req: Request): string | null {
+  const value = (req.cookies as Record<string, unknown> | undefined)?.[COOKIE];
+  return typeof value === 'string' && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : null;
 }
 
 /** Admin page routes: a valid session, else the sign-in form (see AdminPageFilter). */
@@ -67,9 +111,9 @@ export class AdminSessions {
 export class AdminSessionGuard implements CanActivate {
   constructor(private readonly sessions: AdminSessions) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<AdminRequest>();
-    if (!this.sessions.isSignedIn(req)) throw new SignInRequiredError('sign in to the admin page first');
+    if (!(await this.sessions.isSignedIn(req))) throw new SignInRequiredError('sign in to the admin page first');
     req.adminId = this.sessions.id;
     req.adminVia = 'session';
     return true;

@@ -15,8 +15,8 @@ export function registerServe(program: Command): void {
         });
         const app = await createHttpApp(config, 'serve');
         await prepareServe(app);
-        await app.listen(config.port);
-        note(`Paperboy is listening on ${config.publicUrl} (port ${config.port})`);
+        await app.listen(config.port, config.host);
+        note(`Paperboy is listening on ${config.host}:${config.port} (links in emails point at ${config.publicUrl})`);
         // The process now lives until a signal; Nest's shutdown hooks close it cleanly.
         await new Promise<void>((resolve) => process.once('beforeExit', () => resolve()));
       }),

@@ -2,6 +2,8 @@
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
   port: number;
+  /** The address the server listens on. */
+  host: string;
   publicUrl: string;
   database: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
   redisUrl: string | null;
@@ -12,6 +14,8 @@ export interface AppConfig {
     dkim: { domainName: string; keySelector: string; privateKey: string } | null;
   };
   adminToken: string;
+  /** When set, /metrics wants `Authorization: Bearer <metricsToken>`; in production it is closed without one. */
+  metricsToken: string | null;
   secretKey: string;
   varDir: string;
   ingestDir: string;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { AppConfig } from './app-config.js';
 import { Env, envSchema } from './config.schema.js';
@@ -27,11 +28,13 @@ export interface LoadOptions {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): AppConfig {
+  refuseBlankSecrets(env);
   const e = parseEnv(env);
   const varDir = resolve(e.VAR_DIR);
   return {
     env: e.NODE_ENV,
     port: e.PORT,
+    host: e.HOST,
     publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
     database: databaseOf(e.DATABASE_URL),
     redisUrl: e.REDIS_URL ?? null,
@@ -42,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): A
       dkim: dkimOf(e),
     },
     adminToken: adminTokenOf(e, varDir, options),
+    metricsToken: e.METRICS_TOKEN ?? null,
     secretKey: e.SECRET_KEY ?? persistedSecret(resolve(varDir, 'secret-key')).value,
     varDir,
     ingestDir: resolve(e.INGEST_DIR),
@@ -61,6 +65,24 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): A
     subscribe: { perIpPerHour: e.SUBSCRIBE_LIMIT_PER_IP, perAddressPerHour: e.SUBSCRIBE_LIMIT_PER_ADDRESS },
     trustProxy: trustProxyOf(e.TRUST_PROXY),
   };
+}
+
+const SECRETS = ['ADMIN_TOKEN', 'SECRET_KEY', 'METRICS_TOKEN'] as const;
+
+/**
+ * A secret set to blanks (`ADMIN_TOKEN=` or `ADMIN_TOKEN="  "` in a .env) is a mistake, not a
+ * wish for the default: refused with its name rather than read as unset or as a token nobody can
+ * type. Spaces at either end are refused too, since an Authorization header never carries them.
+ */
+function refuseBlankSecrets(env: NodeJS.ProcessEnv): void {
+  const problems: string[] = [];
+  for (const name of SECRETS) {
+    const value = env[name];
+    if (value === undefined) continue;
+    if (value.trim() === '') problems.push(`${name}: is set but blank; set a real value${name === 'METRICS_TOKEN' ? '' : ', or remove the line to have one generated into VAR_DIR (not in production)'}`);
+    else if (value !== value.trim()) problems.push(`${name}: starts or ends with whitespace; remove it (a pasted newline or space would make it impossible to present)`);
+  }
+  if (problems.length) throw new ConfigError(problems);
 }
 
 function databaseOf(url: string): AppConfig['database'] {
@@ -108,8 +130,25 @@ function persistedSecret(file: string): { value: string; created: boolean } {
   return { value, created: true };
 }
 
-/** `true`/`false`, a hop count, or Express's list of trusted addresses and subnets. */
+/**
+ * What Express's "trust proxy" accepts: `true`/`false`, a hop count (the number of proxies in
+ * front, e.g. 1 for one nginx), or a comma-separated list of addresses, subnets (`10.0.0.0/8`,
+ * `10.0.0.0/255.0.0.0`) and the names loopback, linklocal and uniquelocal. Anything else would
+ * only fail at the first request, so it is refused at start.
+ */
 function trustProxyOf(value: string): boolean | number | string {
   if (value === 'true' || value === 'false') return value === 'true';
-  return /^\d+$/.test(value) ? Number(value) : value;
+  if (/^\d+$/.test(value)) return Number(value);
+  const bad = value.split(',').map((v) => v.trim()).filter((v) => !isTrustedProxyItem(v));
+  if (bad.length) throw new ConfigError([`TRUST_PROXY: "${bad[0].slice(0, 60)}" is not true, false, a hop count, an address, a subnet or one of loopback, linklocal, uniquelocal`]);
+  return value;
+}
+
+function isTrustedProxyItem(item: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(item)) return true;
+  const [ip, range, ...rest] = item.split('/');
+  if (rest.length || !isIP(ip)) return false;
+  if (range === undefined) return true;
+  if (/^\d+$/.test(range)) return Number(range) <= (isIP(ip) === 4 ? 32 : 128);
+  return isIP(range) === isIP(ip);
 }

@@ -8,6 +8,8 @@ const url = (protocols: string[]) =>
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: intIn(0, 65535).default(3000),
+  // Loopback by default: /outbox (every confirmation link) and /metrics must not reach the network by accident.
+  HOST: z.string().regex(/^[A-Za-z0-9.:%-]+$/, 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
   PUBLIC_URL: url(['http://', 'https://']).default('http://localhost:3000'),
   DATABASE_URL: url(['sqlite:', 'postgres://', 'postgresql://']).default('sqlite:var/paperboy.sqlite'),
   REDIS_URL: url(['redis://', 'rediss://']).optional(),
@@ -18,6 +20,7 @@ export const envSchema = z.object({
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),
   ADMIN_TOKEN: z.string().optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   INGEST_DIR: z.string().min(1).default('var/inbox'),
   DIGEST_DEFAULT_HOUR: intIn(0, 23).default(8),

@@ -54,6 +54,7 @@ export class DeliveryService {
     if (outcome.ok) {
       const paperIds = selection.allIds ?? selection.papers.map((p) => p.paper.id);
       await this.ledger.markSent(delivery.id, { ...outcome, paperIds, moreCount: selection.total - selection.papers.length, windowEnd: ctx.now });
+      await this.subscribers.recordDigest(subscriber.id, new Date());
       return this.count('sent');
     }
     return this.count(outcome.bounced ? 'bounced' : 'failed');

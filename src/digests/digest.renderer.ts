@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
+import { httpUrl } from '../common/http-url.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MailTemplates } from '../mail/mail.templates.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
@@ -67,10 +68,10 @@ function paperData(p: SelectedPaper, index: number, names: Map<string, string>) 
   return {
     index,
     title: p.paper.title,
-    url: p.paper.url,
+    url: httpUrl(p.paper.url),
     authors: shortAuthors(p.paper.authors),
     upvotes: p.paper.upvotes || null,
-    codeUrl: p.paper.codeUrl,
+    codeUrl: httpUrl(p.paper.codeUrl),
     summary: p.paper.aiSummary ?? shorten(p.paper.abstract ?? '', SUMMARY_CHARS),
     reasons: p.reasons.map((r) => ({
       label: r.slug ? (names.get(r.slug) ?? r.slug) : 'your keywords',

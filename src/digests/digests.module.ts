@@ -15,12 +15,13 @@ import { DigestRenderer } from './digest.renderer.js';
 import { DigestService } from './digest.service.js';
 import { DigestsController } from './digests.controller.js';
 import { LockService } from './lock.service.js';
+import { MetricsGuard } from './metrics.guard.js';
 import { QueuedDeliveryRepository } from './queued-delivery.repository.js';
 
 @Module({
   imports: [TopicsModule, MailModule, SubscribersModule, WebModule],
   controllers: [DigestsController],
-  providers: [CandidateLoader, DigestLedger, DigestRenderer, DeliveryService, DigestService, DigestViewService, DigestMetrics, LockService, DigestRunsService, DeliveryQueue, QueuedDeliveryRepository, DeliveryWorker],
+  providers: [MetricsGuard, CandidateLoader, DigestLedger, DigestRenderer, DeliveryService, DigestService, DigestViewService, DigestMetrics, LockService, DigestRunsService, DeliveryQueue, QueuedDeliveryRepository, DeliveryWorker],
   exports: [DigestService, DigestViewService, DigestMetrics, LockService, DigestLedger, DigestRunsService, DeliveryQueue, DeliveryWorker],
 })
 export class DigestsModule {}

@@ -63,9 +63,21 @@ export class SubscribeLimiter {
   }
 
   checkAddress(email: string): void {
-    const wait = this.perAddress.hit(email);
+    const wait = this.perAddress.hit(mailboxKey(email));
     if (wait) throw new RateLimitedError(`too many subscription requests for this address; try again in ${minutes(wait)}`, wait);
   }
+}
+
+/**
+ * The mailbox an address reaches, for counting: `ann+news@x` and `Ann+other@x` land in ann@x's
+ * inbox at every provider that supports tags, so they share one per-address budget.
+ */
+export function mailboxKey(email: string): string {
+  const lower = email.toLowerCase();
+  const at = lower.lastIndexOf('@');
+  if (at <= 0) return lower;
+  const local = lower.slice(0, at).replace(/\+.*$/, '');
+  return `${local || lower.slice(0, at)}${lower.slice(at)}`;
 }
 
 export function clientKey(ip: string): string {

@@ -27,7 +27,7 @@ export function parseSubscriberCsv(text: string): CsvRow[] {
   if (records.length === 0) throw new InvalidInputError(`the CSV is empty: it needs a header line such as "${IMPORT_COLUMNS.join(',')}"`);
   const header = checkHeader(records[0].fields);
   return records.slice(1).map(({ line, fields }) => {
-    const row: CsvRow = { line, fields: Object.fromEntries(header.map((name, i) => [name, fields[i] ?? ''])) };
+    const row: CsvRow = { line, fields: Object.fromEntries(header.map((name, i) => [name, unescapeFormula(fields[i] ?? '')])) };
     if (fields.length > header.length) row.problem = `has ${fields.length} fields but the header has ${header.length}`;
     return row;
   });
@@ -78,5 +78,23 @@ export function csvHeader(): string {
 }
 
 export function csvLines(subscribers: Subscriber[]): string {
-  return stringify(subscribers.map((s) => [s.email, s.topics.join(';'), s.keywords ?? '', s.frequency, s.timezone, s.deliveryHour, s.status]));
+  const rows = subscribers.map((s) => [s.email, s.topics.join(';'), s.keywords ?? '', s.frequency, s.timezone, String(s.deliveryHour), s.status]);
+  return stringify(rows.map((row) => row.map(escapeFormula)), { quoted_match: ESCAPED });
+}
+
+/**
+ * CSV injection (OWASP): a spreadsheet runs a cell starting with `= + - @`, a tab or a carriage
+ * return as a formula, and anyone can subscribe with keywords `=HYPERLINK(…)`. Such a cell is
+ * written with a leading single quote, and quoted. Values that already start with quotes before
+ * such a character get one more, so unescapeFormula (on import) gives every value back exactly.
+ */
+const FORMULA = /^'*[=+\-@\t\r]/;
+const ESCAPED = /^'+[=+\-@\t\r]/;
+
+export function escapeFormula(value: string): string {
+  return FORMULA.test(value) ? `'${value}` : value;
+}
+
+export function unescapeFormula(value: string): string {
+  return ESCAPED.test(value) ? value.slice(1) : value;
 }

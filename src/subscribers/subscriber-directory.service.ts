@@ -83,7 +83,7 @@ export class SubscriberDirectory {
   /** Deletes the subscriber and their ledger rows; it does not add the address to the "never again" list. */
   async remove(email: string): Promise<{ removed: string }> {
     const s = await this.find(email);
-    await this.repo.delete(s.id);
+    await this.repo.delete(s);
     return { removed: s.email };
   }
 

@@ -1,11 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { QueryFailedError, type DataSource, type Repository } from 'typeorm';
-import { suppressionHash } from './email-address.js';
+import { In, QueryFailedError, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { dialectOf, sqlTimestamp } from '../database/dialect.js';
+import { DigestDelivery } from '../digests/digest-delivery.entity.js';
+import { DigestRun } from '../digests/digest-run.entity.js';
+import { Paper } from '../papers/paper.entity.js';
+import { normalizeEmail, suppressionHash } from './email-address.js';
 import { Subscriber, type SubscriberStatus } from './subscriber.entity.js';
 import { SubscriberLinks } from './subscriber-links.service.js';
 import type { SubscriptionChoices } from './subscription.input.js';
 import { Suppression } from './suppression.entity.js';
+
+/** What a digest run's options say instead of the address of a subscriber who was deleted since. */
+export const DELETED_ADDRESS = '(deleted subscriber)';
 
 /** Database access for subscribers and the suppression list; services hold the rules. */
 @Injectable()
@@ -65,16 +72,51 @@ export class SubscriberRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  async delete(id: number): Promise<void> {
-    await this.subscribers.delete({ id });
+  /**
+   * Deletes the person: their row, their delivery history (ON DELETE CASCADE) and the address
+   * where a digest run recorded it as its target (`paperboy send --email`), in one transaction.
+   */
+  async delete(subscriber: Subscriber): Promise<void> {
+    await this.dataSource.transaction((em) => this.erase(em, subscriber));
   }
 
-  /** Deletes the row and, in the same transaction, remembers the hashed address as "never again". */
+  /** Deletes as above and, in the same transaction, remembers the hashed address as "never again". */
   async deleteAndSuppress(subscriber: Subscriber, reason: string, now = new Date()): Promise<void> {
     await this.dataSource.transaction(async (em) => {
-      await em.getRepository(Subscriber).delete({ id: subscriber.id });
+      await this.erase(em, subscriber);
       await em.getRepository(Suppression).upsert({ emailHash: suppressionHash(subscriber.email), reason, createdAt: now }, ['emailHash']);
     });
+  }
+
+  private async erase(em: EntityManager, subscriber: Subscriber): Promise<void> {
+    await em.getRepository(DigestDelivery).delete({ subscriberId: subscriber.id });
+    await em.getRepository(Subscriber).delete({ id: subscriber.id });
+    const runs = em.getRepository(DigestRun);
+    const targeted = await runs.createQueryBuilder('r').select(['r.id', 'r.options']).where('CAST(r.options AS text) LIKE :p', { p: '%"email"%' }).getMany();
+    for (const run of targeted) {
+      const target = run.options.email;
+      const check = typeof target === 'string' ? normalizeEmail(target) : null;
+      if (check?.ok && check.email === subscriber.email) await runs.update({ id: run.id }, { options: { ...run.options, email: DELETED_ADDRESS } });
+    }
+  }
+
+  /** The person's delivery history, oldest first, with the papers each digest held (for "export my data"). */
+  async deliveriesOf(subscriberId: number): Promise<{ delivery: DigestDelivery; papers: Pick<Paper, 'id' | 'arxivId' | 'title'>[] }[]> {
+    const deliveries = await this.dataSource.getRepository(DigestDelivery).find({ where: { subscriberId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const ids = [...new Set(deliveries.flatMap((d) => d.paperIds ?? []))];
+    const papers = ids.length ? await this.dataSource.getRepository(Paper).find({ select: { id: true, arxivId: true, title: true }, where: { id: In(ids) } }) : [];
+    const byId = new Map(papers.map((p) => [p.id, p]));
+    return deliveries.map((delivery) => ({ delivery, papers: (delivery.paperIds ?? []).flatMap((id) => byId.get(id) ?? []) }));
+  }
+
+  /** Once a digest is sent: shown on the admin page and in "export my data"; never moves back. */
+  async recordDigest(id: number, at: Date): Promise<void> {
+    await this.subscribers
+      .createQueryBuilder()
+      .update()
+      .set({ lastDigestAt: at })
+      .where('id = :id AND (last_digest_at IS NULL OR last_digest_at < :at)', { id, at: sqlTimestamp(dialectOf({ connection: this.dataSource }), at) })
+      .execute();
   }
 
   async isSuppressed(email: string): Promise<boolean> {

@@ -20,7 +20,8 @@ const NOTICES: Record<string, string> = {
   paused: 'Paused: no emails until you resume.',
   resumed: 'Resumed: your digests are back on.',
   unsubscribed: 'You are unsubscribed. Paperboy will not email you any more.',
-  resubscribed: 'Welcome back: you are subscribed again.',
+  resubscribed: 'You are subscribed.',
+  'confirm-sent': 'A confirmation email is on its way: follow its link to subscribe again.',
 };
 
 const STATUS: Record<Subscriber['status'], string> = {
@@ -55,7 +56,8 @@ export class PreferencesPage {
       email: s.email,
       statusText: STATUS[s.status],
       active: s.status === 'confirmed',
-      canResume: s.status !== 'confirmed' && s.status !== 'complained',
+      editable: s.status === 'confirmed' || s.status === 'pending',
+      canResume: s.status === 'unsubscribed' || s.status === 'bounced',
       paused: Boolean(s.paused),
       notice: options.done ? NOTICES[options.done] : undefined,
       errors: options.errors,

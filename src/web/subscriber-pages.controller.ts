@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { InvalidInputError } from '../common/errors.js';
-import { PreferencesService } from '../subscribers/preferences.service.js';
+import { PreferencesService, ReconfirmationRequiredError } from '../subscribers/preferences.service.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
 import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
 import { SubscribersService } from '../subscribers/subscribers.service.js';
@@ -11,7 +11,7 @@ import { PageErrorFilter } from './page-error.filter.js';
 import { PageRenderer } from './page.renderer.js';
 import { PreferencesPage } from './preferences.page.js';
 
-const DONE = new Set(['saved', 'paused', 'resumed', 'unsubscribed', 'resubscribed']);
+const DONE = new Set(['saved', 'paused', 'resumed', 'unsubscribed', 'resubscribed', 'confirm-sent']);
 
 /** Pages reached from links in emails; every one is keyed by a signed token (404 page when it is not valid). */
 @Controller()
@@ -48,8 +48,9 @@ export class SubscriberPagesController {
       const done = await this.apply(action, token, body);
       res.redirect(303, `/preferences/${encodeURIComponent(token)}?done=${done}`);
     } catch (err) {
-      if (!(err instanceof InvalidInputError)) throw err;
+      if (!(err instanceof InvalidInputError) && !(err instanceof ReconfirmationRequiredError)) throw err;
       const s = await this.preferences.view(token);
+      if (err instanceof ReconfirmationRequiredError) return this.preferencesPage.send(req, res, 409, s, token, { errors: { messages: [err.message], fields: {} } });
       await this.preferencesPage.send(req, res, 400, s, token, { errors: formErrorsOf(err), form: choicesFromForm(body) });
     }
   }
@@ -85,8 +86,7 @@ export class SubscriberPagesController {
         await this.preferences.unsubscribe(token);
         return 'unsubscribed';
       case 'resubscribe':
-        await this.preferences.resubscribe(token);
-        return 'resubscribed';
+        return (await this.preferences.resubscribe(token)).confirmationSent ? 'confirm-sent' : 'resubscribed';
       default:
         throw new InvalidInputError(`unknown action "${action.slice(0, 40)}"`);
     }

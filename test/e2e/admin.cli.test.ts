@@ -7,7 +7,8 @@ import { runCli } from '../support/cli.js';
 import { readDb } from '../support/db.js';
 
 // Each command is a process that boots the app (about a second); some tests run several.
-jest.setTimeout(60_000);
+// On a loaded shared machine one boot takes 10-20 s, and a test here runs up to five.
+jest.setTimeout(180_000);
 
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-admin-cli-'));
 const dbPath = join(dir, 'paperboy.sqlite');

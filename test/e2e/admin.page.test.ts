@@ -84,16 +84,24 @@ describe('signing in to /admin', () => {
     expect(dashboard.html).toMatch(/Signed in as admin <code>[0-9a-f]{8}<\/code>/);
     expect(dashboard.html).not.toContain(TEST_ADMIN_TOKEN);
 
+    // A copy of the cookie (another browser, a stolen one) stops working when the session is signed out.
+    const copy = new Visitor();
+    copy.cookies.set('pb_admin', v.cookies.get('pb_admin')!);
+    expect((await copy.request('/admin')).html).toContain('Recent runs');
+
     const out = await v.submit('/admin', '/admin/logout', {});
     expect([out.status, out.location]).toEqual([303, '/admin']);
     expect(v.cookies.has('pb_admin')).toBe(false);
     expect((await v.request('/admin')).html).toContain('action="/admin/login"');
+    expect(copy.cookies.has('pb_admin')).toBe(true);
+    expect((await copy.request('/admin')).html).toContain('action="/admin/login"');
+    expect(await copy.request('/admin/runs/1')).toMatchObject({ status: 303, location: '/admin' });
   });
 
   it('sends every admin page and action back to the sign-in form without a valid session', async () => {
     const v = new Visitor();
     const now = Date.now() + 3600_000;
-    for (const cookie of [null, `${now}.${'A'.repeat(43)}`, `${now - 7200_000}.${'A'.repeat(43)}`]) {
+    for (const cookie of [null, `${now}.${'A'.repeat(43)}`, `${now - 7200_000}.${'A'.repeat(43)}`, 'A'.repeat(43)]) {
       if (cookie) v.cookies.set('pb_admin', cookie);
       for (const path of ['/admin/runs/1', '/admin/preview?email=page.reader@example.org', '/admin/preview/html?email=page.reader@example.org']) {
         expect(await v.request(path)).toMatchObject({ status: 303, location: '/admin' });
@@ -185,6 +193,9 @@ describe('the admin dashboard', () => {
     expect(res.html).toContain('other.reader@example.org');
     expect(res.html).not.toContain('<td class="break">page.reader@example.org</td>');
     expect(res.html).toContain('<td class="break">other.reader@example.org</td>');
+    // A digest went to other.reader above: the row says when, not "never".
+    expect(res.html).not.toContain('<td class="nowrap">never</td>');
+    expect(res.html).toMatch(/<td class="nowrap">[^<]*\d[^<]*<\/td>\s*<td><a href="\/admin\/preview/);
     expect((await v.request('/admin?status=bounced')).html).toContain('0 subscribers found');
     expect((await v.request('/admin?status=asleep')).status).toBe(400);
   });

@@ -38,6 +38,16 @@ describe('rate limits', () => {
     expect((await subscribe('10.0.0.1', { email: 'bystander@example.org', topics: ['llm'] })).status).toBe(202);
   });
 
+  it('counts +tag variants of an address as that address (a tag does not buy more mails)', async () => {
+    expect((await subscribe('10.0.0.3', { email: 'tagged+a@example.org', topics: ['llm'] })).status).toBe(202);
+    expect((await subscribe('10.0.0.3', { email: 'Tagged+B@example.org', topics: ['llm'] })).status).toBe(202);
+    const third = await subscribe('10.0.0.3', { email: 'tagged+c@example.org', topics: ['llm'] });
+    expect(third.status).toBe(429);
+    expect((await subscribe('10.0.0.3', { email: 'TAGGED@example.org', topics: ['llm'] })).status).toBe(429);
+    expect(await mailsTo('tagged+c@example.org')).toBe(0);
+    expect(await mailsTo('tagged@example.org')).toBe(0);
+  });
+
   it('caps requests per client address, valid or not, without blocking other clients', async () => {
     for (let i = 0; i < 6; i++) {
       const res = await subscribe('10.0.0.2', i % 2 ? { email: `client${i}@example.org`, topics: ['llm'] } : { email: 'invalid' });

@@ -267,7 +267,14 @@ export function describeSubscriptions(start: StartApp): void {
 
       expect((await act('unsubscribe')).status).toBe(303);
       expect((await stored(email)).status).toBe('unsubscribed');
+      // Coming back goes through a fresh confirmation: the old link alone does not re-subscribe.
+      const reconfirming = nextMailTo(email);
       expect((await act('resubscribe')).status).toBe(303);
+      expect((await stored(email)).status).toBe('pending');
+      const confirmLink = onTestServer(t.url, linkIn(await reconfirming, '/confirm/'));
+      const rewelcoming = nextMailTo(email);
+      await fetch(confirmLink);
+      expect((await rewelcoming).subject).toMatch(/welcome/i);
       expect((await stored(email)).status).toBe('confirmed');
 
       const empty = await act('save', { keywords: '', frequency: 'daily', hour: '8', timezone: 'UTC' });

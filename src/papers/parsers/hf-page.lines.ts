@@ -23,7 +23,15 @@ const CHROME = new Set([
   'by ak and the research community', 'daily papers', 'trending papers', 'papers', 'trending', 'search',
   'submit', 'submit paper', 'sign up', 'log in', 'login', 'previous', 'next', 'load more', 'view all',
   'see all', 'hugging face', 'models', 'datasets', 'spaces', 'docs', 'pricing', 'daily', 'weekly', 'monthly',
+  'web source', 'system theme', 'company', 'website', 'resources', 'enterprise', 'community', 'sign in', 'menu',
 ]);
+
+/** Lines a capture tool puts above the page: `URL Source: …`, `Captured: …`, `Markdown Content:`. */
+const CAPTURE_HEADER = /^(?:url(?:\s+source)?|source|captured(?:\s+(?:at|on))?|published\s+time|markdown\s+content|snapshot|saved\s+from)\s*:/i;
+/** Hugging Face pages other than a paper's own (`/papers/2403.01234`): navigation, not a title. */
+const HF_NAV_URL = /^https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)(?![^?#]*\/papers\/\d{4}\.\d{4,5})/i;
+const LINK_ANYWHERE = /\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)/g;
+const IMAGE_ANYWHERE = /!\[[^\]]*\]\((?:[^()]|\([^()]*\))*\)/g;
 
 /** Headings inside a paper's section (`#### Abstract`): its text goes on belonging to that paper. */
 const SECTION_HEADINGS = /^(?:abstract|summary|tl;?dr|authors?|links?|details|key (?:points|findings)|comments?|keywords?|ai summary)\s*:?$/i;
@@ -47,7 +55,8 @@ const IGNORED_META = [
 /** Labels of a paper's links (`[PDF](…)`, `[Code](…)`), as opposed to a title written as a link. */
 const LINK_LABELS = /^(?:pdf|code|github|project(?: page)?|arxiv|abs|abstract|paper(?: page)?|page|website|demo|hf|hugging ?face|models?|datasets?|spaces?)$/i;
 const IMAGE = /^!\[[^\]]*\]\(([^)]*)\)$/;
-const LINK_LINE = /^\[([^\]]+)\](?:\(\s*<?([^)\s>]+)>?[^)]*\)|\[([^\]]*)\])$/;
+// A link target may hold balanced parentheses (`https://x/a_(b)`, `javascript:alert(1)`).
+const LINK_LINE = /^\[([^\]]+)\](?:\(\s*<?((?:[^()\s<>]|\([^()\s]*\))+)>?(?:\s+[^)]*)?\)|\[([^\]]*)\])$/;
 const LINK_REF_DEF = /^\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+["'(].*)?$/;
 const URL_LINE = /^<?(https?:\/\/\S+?)>?$/;
 const HEADING = /^#{1,6}\s+(.*?)(?:\s+#+)?$/;
@@ -65,10 +74,34 @@ export function linkReferences(lines: string[]): Map<string, string> {
 export function classifyLine(raw: string, line: number, refs: Map<string, string>): PageLine {
   const t = unwrapEmphasis(raw.trim());
   if (t === '') return { kind: 'blank', line };
-  if (LINK_REF_DEF.test(t)) return { kind: 'chrome', line };
+  if (LINK_REF_DEF.test(t) || isPageChrome(t)) return { kind: 'chrome', line };
+  // A thumbnail, linked or not: its URL may name the paper (`…/papers/2403.05135.png`).
+  if (isImageOnly(t)) return { kind: 'meta', line, arxivId: findArxivId(t) };
   const heading = HEADING.exec(t);
   if (heading) return classifyHeading(unwrapEmphasis(heading[1]), line, refs);
   return classifyPlain(t, line, refs);
+}
+
+/**
+ * The page around the papers, as capture tools write it: their own header lines, navigation
+ * (a bulleted link to Models, a row of footer links, "Previous 1 2 Next"), the logo and other
+ * images, and the page's furniture even when written as a link (`[Subscribe](…)`).
+ */
+function isPageChrome(t: string): boolean {
+  if (CAPTURE_HEADER.test(t)) return true;
+  const plain = t.replace(/^(?:#{1,6}|[-*+•]|>)\s+/, '').replace(IMAGE_ANYWHERE, '').trim();
+  if (isImageOnly(t)) return false;
+  const links = [...plain.matchAll(LINK_ANYWHERE)];
+  const rest = plain.replace(LINK_ANYWHERE, '');
+  if (links.length >= 2 && /^[\s|·•,/–—-]*$/.test(rest)) return true;
+  const link = LINK_LINE.exec(plain);
+  if (link && (CHROME.has(link[1].trim().toLowerCase()) || HF_NAV_URL.test(link[2] ?? ''))) return true;
+  return CHROME.has(inlineText(plain).toLowerCase());
+}
+
+function isImageOnly(t: string): boolean {
+  const rest = t.replace(/^(?:[-*+•]|>)\s+/, '').replace(IMAGE_ANYWHERE, '').trim();
+  return rest.length < t.trim().length && (rest === '' || /^\[\s*\]\((?:[^()]|\([^()]*\))*\)$/.test(rest));
 }
 
 function classifyHeading(text: string, line: number, refs: Map<string, string>): PageLine {
@@ -133,7 +166,7 @@ function unwrapEmphasis(text: string): string {
 
 /** Markdown inline links and autolinks reduced to their text. */
 function inlineText(text: string): string {
-  return normalizeWhitespace(text.replace(/\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])/g, '$1').replace(/<(https?:[^>]+)>/g, '$1'));
+  return normalizeWhitespace(text.replace(/\[([^\]]+)\](?:\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\])/g, '$1').replace(/<(https?:[^>]+)>/g, '$1'));
 }
 
 /** A line that is only a date: `Mar 11`, `March 11, 2024`, `11 Mar 2024`, `Daily Papers (2024-03-11)`. */

@@ -42,6 +42,9 @@ export class HfPageParser implements DumpParser {
     const events = assemble(elements, dateResolver(options.date));
     if (!events.some((e) => e.kind === 'paper')) {
       const first = events[0];
+      if (events.length > 0 && events.every((e) => e.kind === 'skip' && e.reason.endsWith(NOT_A_PAPER))) {
+        throw new DumpRejectedError(file, first.line, `not a Hugging Face papers page capture: ${NO_STRUCTURE}`);
+      }
       throw new DumpRejectedError(file, first?.line ?? null, `no paper found in the page capture${first?.kind === 'skip' ? ` (first skipped: ${first.reason})` : ''}`);
     }
     yield* events;
@@ -146,10 +149,23 @@ function applyMeta(draft: Draft, meta: Meta): void {
   if (draft.codeUrl === undefined && meta.codeUrl !== undefined) draft.codeUrl = meta.codeUrl;
 }
 
+const NOT_A_PAPER = 'not read as a paper';
+const NO_STRUCTURE = 'no line reads as a paper (a title with an abstract, a paper link or arXiv id, votes, authors or a code link)';
+
+/**
+ * A capture is only a capture when its papers look like the page's: a title with an abstract, an
+ * arXiv id or paper link, votes, authors or a code link. A line of anything else (`x`, a line of
+ * /etc/passwd, a CSV row, a heading of some other page) is not a paper, whatever its place.
+ */
+function hasPaperStructure(draft: Draft, abstract: string): boolean {
+  return draft.arxivId !== null || draft.votes !== undefined || (draft.authors?.length ?? 0) > 0 || draft.codeUrl !== undefined || isAbstractLike(abstract);
+}
+
 function finish(draft: Draft): ParseEvent {
   const tooLong = rawTitleTooLong(draft.title);
   if (tooLong) return skip(draft.line, tooLong);
   const abstract = cleanText(draft.abstract.join(' '));
+  if (!hasPaperStructure(draft, abstract)) return skip(draft.line, `"${cleanText(draft.title).slice(0, 80)}" has no abstract, paper link, votes or authors: ${NOT_A_PAPER}`);
   return paperEvent(draft.line, {
     arxivId: draft.arxivId,
     title: cleanText(draft.title),

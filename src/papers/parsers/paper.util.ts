@@ -1,3 +1,4 @@
+import { httpUrl } from '../../common/http-url.js';
 import { LIMITS, type ParseEvent, type ParsedPaper } from '../paper.types.js';
 import { arxivAbsUrl, arxivPdfUrl } from './arxiv-id.util.js';
 import { normalizeWhitespace } from './text.util.js';
@@ -5,7 +6,7 @@ import { normalizeWhitespace } from './text.util.js';
 /** What a parser found; everything but the title may be missing. */
 export type PaperFields = Partial<ParsedPaper> & { title: string };
 
-/** A complete ParsedPaper: unknown fields null/[], arXiv links derived from the id when absent. */
+/** A complete ParsedPaper: unknown fields null/[], arXiv links derived from the id when absent, links other than http(s) dropped. */
 export function makePaper(fields: PaperFields): ParsedPaper {
   const arxivId = fields.arxivId ?? null;
   return {
@@ -16,10 +17,10 @@ export function makePaper(fields: PaperFields): ParsedPaper {
     publishedAt: fields.publishedAt ?? null,
     trendingDate: fields.trendingDate ?? null,
     upvotes: fields.upvotes ?? null,
-    arxivUrl: fields.arxivUrl ?? (arxivId ? arxivAbsUrl(arxivId) : null),
-    pdfUrl: fields.pdfUrl ?? (arxivId ? arxivPdfUrl(arxivId) : null),
-    codeUrl: fields.codeUrl ?? null,
-    projectUrl: fields.projectUrl ?? null,
+    arxivUrl: httpUrl(fields.arxivUrl) ?? (arxivId ? arxivAbsUrl(arxivId) : null),
+    pdfUrl: httpUrl(fields.pdfUrl) ?? (arxivId ? arxivPdfUrl(arxivId) : null),
+    codeUrl: httpUrl(fields.codeUrl),
+    projectUrl: httpUrl(fields.projectUrl),
     aiSummary: fields.aiSummary ?? null,
     aiKeywords: fields.aiKeywords ?? [],
     categories: fields.categories ?? [],

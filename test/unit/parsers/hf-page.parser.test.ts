@@ -137,3 +137,40 @@ describe('HF papers page parser: rejections', () => {
     expect(binary.reason).toMatch(/^binary file: contains NUL bytes/);
   });
 });
+
+describe('HF papers page parser: only a capture is a capture', () => {
+  const SEARCH_VIEW = fixture('hf-page', 'search-view-quantization.md');
+  const DAILY = fixture('hf-page', 'daily-page-with-navigation.md');
+
+  it('skips page chrome: a "# Web source" header, navigation, "by AK and the research community", a Subscribe link, pagination and footer', async () => {
+    const { papers, skips } = await parseAll(parser, fileSource(DAILY, 1024), DAILY, { date: '2024-03-20' });
+    expect(skips).toEqual([]);
+    expect(papers.map((p) => [p.title, p.trendingDate])).toEqual([
+      ['Sparse Mixtures of Experts for Long-Context Speech Recognition', '2024-03-11'],
+      ['Calibrated Uncertainty for Robot Grasping from a Single Depth Image', '2024-03-11'],
+      ['Retrieval-Augmented Theorem Proving with Lemma Graphs', '2024-03-11'],
+    ]);
+    expect(papers[2].abstract).toMatch(/with shorter proofs\.$/);
+  });
+
+  it('reads a search-view capture as exactly its papers, with ids and votes', async () => {
+    const { papers, skips } = await parseAll(parser, fileSource(SEARCH_VIEW, 1024), SEARCH_VIEW, { date: '2024-03-20' });
+    expect(skips).toEqual([]);
+    expect(papers.map((p) => [p.arxivId, p.title, p.upvotes])).toEqual([
+      ['2402.17764', 'The Era of 1-bit LLMs: All Large Language Models are in 1.58 Bits', 612],
+      ['2402.04396', 'QuIP#: Even Better LLM Quantization with Hadamard Incoherence and Lattice Codebooks', 17],
+      ['2306.00978', 'AWQ: Activation-aware Weight Quantization for LLM Compression and Acceleration', 11],
+      ['2210.17323', 'GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers', 9],
+      ['2208.07339', 'LLM.int8(): 8-bit Matrix Multiplication for Transformers at Scale', 6],
+    ]);
+    expect(papers.every((p) => p.abstract === null)).toBe(true);
+  });
+
+  it('rejects text that has none of a capture structure: a letter, a system file, a subscriber CSV, a note', async () => {
+    for (const text of ['x', 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n', 'email,topics,keywords\nann@example.org,llm;agents,speculative decoding\n', '# Shopping\n\nmilk, eggs\n']) {
+      const error = await rejectionOf(page(text));
+      expect(error.reason).toMatch(/^not a Hugging Face papers page capture: no line reads as a paper/);
+    }
+    expect((await rejectionOf(parseAll(parser, fileSource('/etc/passwd'), '/etc/passwd'))).reason).toMatch(/^no paper found in the page capture/);
+  });
+});
