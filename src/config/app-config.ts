@@ -16,6 +16,8 @@ export interface AppConfig {
   varDir: string;
   ingestDir: string;
   ingestPollSeconds: number;
+  /** No new papers for this many hours (weekend hours not counted) makes the source stale. */
+  ingestStaleHours: number;
   digest: {
     defaultHour: number;
     maxPapers: number;

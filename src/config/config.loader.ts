@@ -46,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): A
     varDir,
     ingestDir: resolve(e.INGEST_DIR),
     ingestPollSeconds: e.INGEST_POLL_SECONDS,
+    ingestStaleHours: e.INGEST_STALE_HOURS,
     digest: {
       defaultHour: e.DIGEST_DEFAULT_HOUR,
       maxPapers: e.DIGEST_MAX_PAPERS,

@@ -31,6 +31,7 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SCHEDULER_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   INGEST_POLL_SECONDS: z.coerce.number().min(0).default(5),
+  INGEST_STALE_HOURS: z.coerce.number().min(1).max(10_000).default(36),
   // Subscribe abuse limits, per process: requests per client IP and per address, each per hour.
   SUBSCRIBE_LIMIT_PER_IP: intIn(1, 1_000_000).default(20),
   SUBSCRIBE_LIMIT_PER_ADDRESS: intIn(1, 1000).default(3),

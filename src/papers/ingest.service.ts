@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
+import { Clock } from '../common/clock.js';
 import { InvalidInputError } from '../common/errors.js';
 import { takeWriterTurn } from '../database/dialect.js';
 import type { BatchTagger } from '../topics/threaded.tagger.js';
@@ -7,6 +8,7 @@ import { TopicsService } from '../topics/topics.service.js';
 import { PAPER_WRITERS, PaperTopicRepository } from '../topics/paper-topic.repository.js';
 import { openFileSource, type DumpSource } from './dump-source.js';
 import { paperKeyOf } from './paper-key.js';
+import { rememberTitleKeys, resolveIdentities } from './paper-identity.js';
 import { PaperRepository, type PaperRow, type StoredPaperState } from './paper.repository.js';
 import { DumpRejectedError, type DumpFormat, type ParsedPaper } from './paper.types.js';
 import { detectFormat, getParser } from './parsers/index.js';
@@ -53,6 +55,7 @@ export class IngestService {
     private readonly papers: PaperRepository,
     private readonly paperTopics: PaperTopicRepository,
     private readonly topics: TopicsService,
+    private readonly clock: Clock,
   ) {}
 
   async ingestFile(path: string, options: IngestOptions = {}): Promise<IngestReport> {
@@ -107,7 +110,7 @@ export class IngestService {
     tagging: Promise<void>[],
   ): Promise<void> {
     const pending = new Map<string, PaperRow>();
-    const now = new Date();
+    const now = this.clock.now();
     const flush = async () => {
       const batch = this.writeBatch(runner, [...pending.values()], now, options, report, tagger);
       pending.clear();
@@ -135,10 +138,12 @@ export class IngestService {
   }
 
   /** Writes the papers now; returns the (still running) work of tagging them, wrapped so awaiting this does not wait for it. */
-  private async writeBatch(runner: QueryRunner, rows: PaperRow[], now: Date, options: IngestOptions, report: IngestReport, tagger: BatchTagger): Promise<{ tags: Promise<void> }> {
-    if (rows.length === 0) return { tags: Promise.resolve() };
+  private async writeBatch(runner: QueryRunner, parsed: PaperRow[], now: Date, options: IngestOptions, report: IngestReport, tagger: BatchTagger): Promise<{ tags: Promise<void> }> {
+    if (parsed.length === 0) return { tags: Promise.resolve() };
+    const rows = await resolveIdentities(runner, parsed, mergeRows);
     const states = await this.papers.findStates(runner, rows.map((r) => r.paperKey));
     const ids = await this.papers.upsert(runner, rows, now, !options.backfill);
+    await rememberTitleKeys(runner, ids, rows);
     const toTag: { paperId: number; doc: TagDoc; replace: boolean }[] = [];
     for (const row of rows) {
       const state = states.get(row.paperKey);

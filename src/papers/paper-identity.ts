@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import type { QueryRunner } from 'typeorm';
+import { dialectOf, param, type DialectName } from '../database/dialect.js';
+import { normalizeTitleForKey } from './paper-key.js';
+import type { PaperRow } from './paper.repository.js';
+
+/** The hash of a normalized title; a paper without an arXiv id is keyed `t:` + this (see paperKeyOf). */
+export function titleKeyOf(title: string): string {
+  return createHash('sha256').update(normalizeTitleForKey(title)).digest('hex').slice(0, 32);
+}
+
+type Merge = (a: PaperRow | undefined, b: PaperRow) => PaperRow;
+
+/**
+ * One paper, one entry. Before a batch is written, each incoming record is resolved to the paper
+ * already stored under another key: a record with an arXiv id takes over the paper a page capture
+ * stored by title (the row is re-keyed in place, so its id, first-seen and available dates, topic
+ * tags and everything sent of it stay: it is never news again); a record without one joins the
+ * paper stored with an arXiv id under the same normalized title. Two different arXiv papers with
+ * the same title are never merged, and neither is a title shared by several of them.
+ */
+export async function resolveIdentities(runner: QueryRunner, rows: PaperRow[], merge: Merge): Promise<PaperRow[]> {
+  const folded = foldWithinBatch(rows, merge);
+  await adoptTitleRows(runner, folded.filter((r) => r.arxivId));
+  const byTitle = await arxivKeysByTitle(runner, folded.filter((r) => !r.arxivId).map((r) => titleKeyOf(r.title)));
+  const out = new Map<string, PaperRow>();
+  for (const row of folded) {
+    const target = row.arxivId ? null : byTitle.get(titleKeyOf(row.title));
+    const resolved = target ? { ...row, paperKey: target } : row;
+    out.set(resolved.paperKey, merge(out.get(resolved.paperKey), resolved));
+  }
+  return [...out.values()];
+}
+
+/** Within one batch: title-only records fold into the one record with an arXiv id and the same title. */
+function foldWithinBatch(rows: PaperRow[], merge: Merge): PaperRow[] {
+  const arxivByTitle = new Map<string, PaperRow | null>();
+  for (const r of rows.filter((x) => x.arxivId)) {
+    const k = titleKeyOf(r.title);
+    const seen = arxivByTitle.get(k);
+    arxivByTitle.set(k, seen === undefined || seen?.paperKey === r.paperKey ? r : null);
+  }
+  const kept: PaperRow[] = [];
+  for (const r of rows) {
+    const host = r.arxivId ? undefined : arxivByTitle.get(titleKeyOf(r.title));
+    if (host) Object.assign(host, merge(host, { ...r, paperKey: host.paperKey }), { arxivId: host.arxivId, paperKey: host.paperKey });
+    else kept.push(r);
+  }
+  return kept;
+}
+
+/** Records with an arXiv id whose paper is stored by title only: re-key that row, or fold it into the arXiv row. */
+async function adoptTitleRows(runner: QueryRunner, rows: PaperRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const d = dialectOf(runner);
+  const titleKeys = new Map(rows.map((r) => ['t:' + titleKeyOf(r.title), r]));
+  const found = await selectIn<{ id: number; paper_key: string }>(runner, 'id, paper_key', 'paper_key', [...titleKeys.keys()]);
+  if (found.length === 0) return;
+  const existing = new Map(
+    (await selectIn<{ id: number; paper_key: string }>(runner, 'id, paper_key', 'paper_key', found.map((f) => titleKeys.get(f.paper_key)!.paperKey))).map((r) => [r.paper_key, Number(r.id)]),
+  );
+  for (const f of found) {
+    const row = titleKeys.get(f.paper_key)!;
+    const into = existing.get(row.paperKey);
+    if (into === undefined) {
+      await runner.query(`UPDATE papers SET paper_key = ${param(d, 1)}, arxiv_id = ${param(d, 2)} WHERE id = ${param(d, 3)}`, [row.paperKey, row.arxivId, f.id]);
+      existing.set(row.paperKey, Number(f.id));
+    } else await foldPaper(runner, Number(f.id), into);
+  }
+}
+
+/** Title key → the key of the one stored arXiv paper with that title (titles shared by several are left alone). */
+async function arxivKeysByTitle(runner: QueryRunner, titleKeys: string[]): Promise<Map<string, string>> {
+  if (titleKeys.length === 0) return new Map();
+  const rows = await selectIn<{ paper_key: string; title_key: string; arxiv_id: string | null }>(runner, 'paper_key, title_key, arxiv_id', 'title_key', [...new Set(titleKeys)]);
+  const out = new Map<string, string | null>();
+  for (const r of rows.filter((x) => x.arxiv_id)) out.set(r.title_key, out.has(r.title_key) ? null : r.paper_key);
+  return new Map([...out].filter((e): e is [string, string] => e[1] !== null));
+}
+
+/** Remembers each written paper's title key, so a later record by title alone finds it. */
+export async function rememberTitleKeys(runner: QueryRunner, ids: Map<string, number>, rows: PaperRow[]): Promise<void> {
+  const d = dialectOf(runner);
+  const pairs = rows.filter((r) => ids.has(r.paperKey)).map((r) => [ids.get(r.paperKey)!, titleKeyOf(r.title)] as const);
+  if (pairs.length === 0) return;
+  const values: unknown[] = [];
+  const cases = pairs.map(([id, key]) => (values.push(id, key), `WHEN ${param(d, values.length - 1)} THEN ${param(d, values.length)}`));
+  const list = pairs.map(([id]) => (values.push(id), param(d, values.length)));
+  await runner.query(`UPDATE papers SET title_key = CASE id ${cases.join(' ')} END WHERE title_key IS NULL AND id IN (${list.join(', ')})`, values);
+}
+
+/**
+ * Two stored rows of one paper (stored before identities were resolved): the title row's best
+ * fields, topic tags, ledger references and sent records move to the arXiv row, which keeps the
+ * earlier availability (so neither copy is news again), and the title row goes.
+ */
+export async function foldPaper(runner: QueryRunner, fromId: number, intoId: number): Promise<void> {
+  const d = dialectOf(runner);
+  const p = (n: number) => param(d, n);
+  const fill = ['abstract', 'published_at', 'arxiv_url', 'pdf_url', 'code_url', 'project_url', 'ai_summary', 'trending_date', 'upvotes'];
+  await runner.query(
+    `UPDATE papers SET ${fill.map((c) => `${c} = coalesce(papers.${c}, (SELECT f.${c} FROM papers f WHERE f.id = ${p(1)}))`).join(', ')},
+       available_at = ${earlier(d, 'papers.available_at', `(SELECT f.available_at FROM papers f WHERE f.id = ${p(1)})`)},
+       first_seen_at = ${earlier(d, 'papers.first_seen_at', `(SELECT f.first_seen_at FROM papers f WHERE f.id = ${p(1)})`)}
+     WHERE id = ${p(2)}`,
+    [fromId, intoId],
+  );
+  await runner.query(`INSERT INTO paper_topics (paper_id, topic_slug, score, matched) SELECT ${p(2)}, topic_slug, score, matched FROM paper_topics t WHERE t.paper_id = ${p(1)}
+     AND NOT EXISTS (SELECT 1 FROM paper_topics o WHERE o.paper_id = ${p(2)} AND o.topic_slug = t.topic_slug)`, [fromId, intoId]);
+  await runner.query(`INSERT INTO sent_papers (subscriber_id, paper_id, delivery_id, sent_at, code_url, project_url, upvotes, update_delivery_id, update_sent_at)
+     SELECT subscriber_id, ${p(2)}, delivery_id, sent_at, code_url, project_url, upvotes, update_delivery_id, update_sent_at FROM sent_papers s WHERE s.paper_id = ${p(1)}
+     AND NOT EXISTS (SELECT 1 FROM sent_papers o WHERE o.paper_id = ${p(2)} AND o.subscriber_id = s.subscriber_id)`, [fromId, intoId]);
+  await moveLedgerReferences(runner, fromId, intoId);
+  await runner.query(`DELETE FROM papers WHERE id = ${p(1)}`, [fromId]);
+}
+
+async function moveLedgerReferences(runner: QueryRunner, fromId: number, intoId: number): Promise<void> {
+  const d = dialectOf(runner);
+  const rows: { id: number; paper_ids: string }[] = await runner.query(`SELECT id, paper_ids FROM digest_deliveries WHERE paper_ids LIKE ${param(d, 1)}`, [`%${fromId}%`]);
+  for (const r of rows) {
+    const ids = JSON.parse(r.paper_ids) as number[];
+    if (!ids.includes(fromId)) continue;
+    const moved = [...new Set(ids.map((id) => (id === fromId ? intoId : id)))];
+    await runner.query(`UPDATE digest_deliveries SET paper_ids = ${param(d, 1)} WHERE id = ${param(d, 2)}`, [JSON.stringify(moved), r.id]);
+  }
+}
+
+function earlier(d: DialectName, a: string, b: string): string {
+  return d === 'postgres' ? `LEAST(${a}, ${b})` : `min(coalesce(${a}, ${b}), coalesce(${b}, ${a}))`;
+}
+
+async function selectIn<T>(runner: QueryRunner, columns: string, column: string, values: string[]): Promise<T[]> {
+  if (values.length === 0) return [];
+  const d = dialectOf(runner);
+  return runner.query(`SELECT ${columns} FROM papers WHERE ${column} IN (${values.map((_, i) => param(d, i + 1)).join(', ')})`, values);
+}
