@@ -13,7 +13,8 @@ import { runIdOf } from './admin-api.input.js';
 import { AdminAuditInterceptor } from './admin-audit.interceptor.js';
 import type { AdminRequest } from './admin-identity.js';
 import { PREVIEW_CSP } from './admin-digests.controller.js';
-import { dashboardSearch, dryRunData, EMPTY_SEND_FORM, runPageData, runRow, sendFormOf, topicChoices, type SendForm } from './admin-page.view.js';
+import { SourceFreshness } from '../health/source-freshness.js';
+import { dashboardSearch, dryRunData, sourceBanner, EMPTY_SEND_FORM, runPageData, runRow, sendFormOf, topicChoices, type SendForm } from './admin-page.view.js';
 import { AdminPageFilter, AdminSessionGuard, AdminSessions } from './admin-session.js';
 
 const NOTICES: Record<string, string> = { sent: 'The run is done.', retried: 'The retry is done.' };
@@ -39,6 +40,7 @@ export class AdminPageController {
     private readonly runs: DigestRunsService,
     private readonly directory: SubscriberDirectory,
     private readonly topics: TopicsService,
+    private readonly freshness: SourceFreshness,
   ) {}
 
   @Get()
@@ -162,6 +164,7 @@ export class AdminPageController {
       csrf: this.csrf.issue(req, res),
       errors: errors.length ? { messages: errors } : undefined,
       runs: (await this.runs.list(20)).map(runRow),
+      source: sourceBanner(await this.freshness.state()),
       form,
       topics: topicChoices(await this.topics.list(), form.topic),
       ...dashboardSearch(query, page),

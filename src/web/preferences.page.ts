@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { DigestStatusService } from '../subscribers/preferences.digest-status.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { CsrfTokens } from './csrf.guard.js';
@@ -42,6 +43,7 @@ export class PreferencesPage {
     private readonly pages: PageRenderer,
     private readonly topics: TopicsService,
     private readonly csrf: CsrfTokens,
+    private readonly digestStatus: DigestStatusService,
   ) {}
 
   async send(req: Request, res: Response, status: number, s: Subscriber, token: string, options: PreferencesPageOptions = {}): Promise<void> {
@@ -57,6 +59,7 @@ export class PreferencesPage {
       active: s.status === 'confirmed',
       canResume: s.status !== 'confirmed' && s.status !== 'complained',
       paused: Boolean(s.paused),
+      digests: await this.digestStatus.of(s),
       notice: options.done ? NOTICES[options.done] : undefined,
       errors: options.errors,
       openDelete: options.openDelete ?? false,
