@@ -16,7 +16,8 @@ export interface DigestStatus {
   lastSent: string | null;
   nextDue: string | null;
   /** The latest due period that got no email, and why; null when it went (or none was due yet). */
-  notSent: { period: string; reason: NotSentReason; detail: string } | null;
+  /** `day` is the due day in the reader's zone ("Thursday 20 August", or "the week of Monday 17 August"). */
+  notSent: { period: string; day: string; reason: NotSentReason; detail: string } | null;
 }
 
 interface LedgerRow {
@@ -73,7 +74,7 @@ export class DigestStatusService {
     return {
       lastSent: last?.at ? local(parseTimestamp(last.at as string | Date), s.timezone) : null,
       nextDue: s.status === 'confirmed' && !s.paused ? nextLabel(nextDueMoment(s, now, rows[0]?.status), now, s.timezone) : null,
-      notSent: period && reason ? { period, reason, detail: DETAIL[reason] } : null,
+      notSent: due && period && reason ? { period, day: dayLabel(s, due), reason, detail: DETAIL[reason] } : null,
     };
   }
 }
@@ -106,6 +107,11 @@ function nextDueMoment(s: Subscriber, now: Date, currentStatus: string | undefin
   if (t.toMillis() <= now.getTime() && currentStatus !== undefined && currentStatus !== 'pending' && currentStatus !== 'failed') t = t.plus(step);
   else if (t.toMillis() <= now.getTime() && currentStatus === undefined && lastDueMoment(s, now) === null) t = t.plus(step);
   return t.toJSDate();
+}
+
+function dayLabel(s: Subscriber, due: Date): string {
+  const day = DateTime.fromJSDate(due, { zone: s.timezone }).toFormat('cccc d LLLL');
+  return s.frequency === 'weekly' ? `the week of ${day}` : day;
 }
 
 function nextLabel(next: Date, now: Date, zone: string): string {

@@ -27,17 +27,17 @@ describe('the preferences page says what happened to the digest', () => {
   it('a due digest with no matching paper: "nothing matched"', async () => {
     const page = await text(pages.nothing);
     expect(page).toContain('Last digest none yet');
-    expect(page).toContain('Not sent on 2026-08-20: nothing matched.');
+    expect(page).toContain('Not sent on Thursday 20 August: nothing matched.');
     expect(page).toContain('Next digest Friday 21 August, 08:00 (Europe/Berlin)');
   });
 
   it('a paused reader: "paused", and no next digest', async () => {
     const page = await text(pages.paused);
-    expect(page).toContain('Not sent on 2026-08-20: paused.');
+    expect(page).toContain('Not sent on Thursday 20 August: paused.');
     expect(page).toContain('Next digest none while your digests are stopped');
   });
 
   it('a bounced address: "bounced"', async () => {
-    expect(await text(pages.bounced)).toContain('Not sent on 2026-08-20: bounced.');
+    expect(await text(pages.bounced)).toContain('Not sent on Thursday 20 August: bounced.');
   });
 });
