@@ -96,22 +96,31 @@ export async function rememberTitleKeys(runner: QueryRunner, ids: Map<string, nu
  */
 export async function foldPaper(runner: QueryRunner, fromId: number, intoId: number): Promise<void> {
   const d = dialectOf(runner);
-  const p = (n: number) => param(d, n);
+  const run = (sql: string) => runner.query(...bind(d, sql, { from: fromId, into: intoId }));
   const fill = ['abstract', 'published_at', 'arxiv_url', 'pdf_url', 'code_url', 'project_url', 'ai_summary', 'trending_date', 'upvotes'];
-  await runner.query(
-    `UPDATE papers SET ${fill.map((c) => `${c} = coalesce(papers.${c}, (SELECT f.${c} FROM papers f WHERE f.id = ${p(1)}))`).join(', ')},
-       available_at = ${earlier(d, 'papers.available_at', `(SELECT f.available_at FROM papers f WHERE f.id = ${p(1)})`)},
-       first_seen_at = ${earlier(d, 'papers.first_seen_at', `(SELECT f.first_seen_at FROM papers f WHERE f.id = ${p(1)})`)}
-     WHERE id = ${p(2)}`,
-    [fromId, intoId],
+  const other = (c: string) => `(SELECT f.${c} FROM papers f WHERE f.id = :from)`;
+  await run(
+    `UPDATE papers SET ${fill.map((c) => `${c} = coalesce(papers.${c}, ${other(c)})`).join(', ')},
+       available_at = ${earlier(d, 'papers.available_at', other('available_at'))}, first_seen_at = ${earlier(d, 'papers.first_seen_at', other('first_seen_at'))}
+     WHERE id = :into`,
   );
-  await runner.query(`INSERT INTO paper_topics (paper_id, topic_slug, score, matched) SELECT ${p(2)}, topic_slug, score, matched FROM paper_topics t WHERE t.paper_id = ${p(1)}
-     AND NOT EXISTS (SELECT 1 FROM paper_topics o WHERE o.paper_id = ${p(2)} AND o.topic_slug = t.topic_slug)`, [fromId, intoId]);
-  await runner.query(`INSERT INTO sent_papers (subscriber_id, paper_id, delivery_id, sent_at, code_url, project_url, upvotes, update_delivery_id, update_sent_at)
-     SELECT subscriber_id, ${p(2)}, delivery_id, sent_at, code_url, project_url, upvotes, update_delivery_id, update_sent_at FROM sent_papers s WHERE s.paper_id = ${p(1)}
-     AND NOT EXISTS (SELECT 1 FROM sent_papers o WHERE o.paper_id = ${p(2)} AND o.subscriber_id = s.subscriber_id)`, [fromId, intoId]);
+  await run(`INSERT INTO paper_topics (paper_id, topic_slug, score, matched) SELECT :into, topic_slug, score, matched FROM paper_topics t WHERE t.paper_id = :from
+     AND NOT EXISTS (SELECT 1 FROM paper_topics o WHERE o.paper_id = :into AND o.topic_slug = t.topic_slug)`);
+  await run(`INSERT INTO sent_papers (subscriber_id, paper_id, delivery_id, sent_at, code_url, project_url, upvotes, update_delivery_id, update_sent_at)
+     SELECT subscriber_id, :into, delivery_id, sent_at, code_url, project_url, upvotes, update_delivery_id, update_sent_at FROM sent_papers s WHERE s.paper_id = :from
+     AND NOT EXISTS (SELECT 1 FROM sent_papers o WHERE o.paper_id = :into AND o.subscriber_id = s.subscriber_id)`);
   await moveLedgerReferences(runner, fromId, intoId);
-  await runner.query(`DELETE FROM papers WHERE id = ${p(1)}`, [fromId]);
+  await run(`DELETE FROM papers WHERE id = :from`);
+}
+
+/** Named parameters (`:from`) as the dialect's positional ones; SQLite's `?` takes one value per occurrence. */
+function bind(d: DialectName, sql: string, named: Record<string, unknown>): [string, unknown[]] {
+  const values: unknown[] = [];
+  const text = sql.replace(/:(\w+)/g, (_, name: string) => {
+    values.push(named[name]);
+    return param(d, values.length);
+  });
+  return [text, values];
 }
 
 async function moveLedgerReferences(runner: QueryRunner, fromId: number, intoId: number): Promise<void> {

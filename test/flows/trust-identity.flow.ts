@@ -112,5 +112,25 @@ export function describePaperIdentity(start: StartApp): void {
       expect(rows).toHaveLength(1);
       expect(rows[0].arxiv_id).toBe('2608.99999');
     });
+
+    it('two rows of one paper stored before (a title row and an arXiv row) fold into the arXiv row, keeping the earlier availability', async () => {
+      const dir = t.dir;
+      writeFileSync(join(dir, 'dup.txt'), 'Daily Papers\n\nAug 21\n\nA Paper Stored Twice\n\nAn abstract.\n');
+      await ingest(join(dir, 'dup.txt'), { format: 'hf-page', date: '2026-08-21' });
+      const [titleRow] = (await papers()).filter((p) => p.title === 'A Paper Stored Twice');
+      await queryApp(t.app, 'UPDATE papers SET paper_key = ? WHERE id = ?', ['hidden', titleRow.id]); // as if stored before identities were resolved
+      const atom = `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2608.88888v1</id>
+        <published>2026-08-21T00:00:00Z</published><title>A Paper Stored Twice</title><summary>The arXiv abstract.</summary><author><name>B. Author</name></author></entry></feed>`;
+      writeFileSync(join(dir, 'dup.xml'), atom);
+      t.app.get(Clock).set(at('2026-08-22T10:00:00Z'));
+      await ingest(join(dir, 'dup.xml'), { format: 'arxiv-atom' });
+      await queryApp(t.app, 'UPDATE papers SET paper_key = ? WHERE id = ?', [titleRow.paper_key, titleRow.id]);
+      expect((await papers()).filter((p) => p.title === 'A Paper Stored Twice')).toHaveLength(2);
+      await ingest(join(dir, 'dup.xml'), { format: 'arxiv-atom' });
+      const rows = (await papers()).filter((p) => p.title === 'A Paper Stored Twice');
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ arxiv_id: '2608.88888', paper_key: '2608.88888' });
+      expect(String(rows[0].available_at)).toBe(String(titleRow.available_at));
+    });
   });
 }
