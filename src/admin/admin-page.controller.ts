@@ -14,6 +14,8 @@ import { AdminAuditInterceptor } from './admin-audit.interceptor.js';
 import type { AdminRequest } from './admin-identity.js';
 import { PREVIEW_CSP } from './admin-digests.controller.js';
 import { SourceFreshness } from '../health/source-freshness.js';
+import { dashboardCharts } from './admin-charts.view.js';
+import { AdminStatsService } from './admin-stats.service.js';
 import { dashboardSearch, dryRunData, sourceBanner, EMPTY_SEND_FORM, runPageData, runRow, sendFormOf, topicChoices, type SendForm } from './admin-page.view.js';
 import { AdminPageFilter, AdminSessionGuard, AdminSessions } from './admin-session.js';
 
@@ -41,6 +43,7 @@ export class AdminPageController {
     private readonly directory: SubscriberDirectory,
     private readonly topics: TopicsService,
     private readonly freshness: SourceFreshness,
+    private readonly stats: AdminStatsService,
   ) {}
 
   @Get()
@@ -165,6 +168,7 @@ export class AdminPageController {
       errors: errors.length ? { messages: errors } : undefined,
       runs: (await this.runs.list(20)).map(runRow),
       source: sourceBanner(await this.freshness.state()),
+      charts: dashboardCharts(await this.stats.stats()),
       form,
       topics: topicChoices(await this.topics.list(), form.topic),
       ...dashboardSearch(query, page),

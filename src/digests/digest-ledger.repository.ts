@@ -214,7 +214,7 @@ export class DigestLedger {
   }
 
   private async finish(id: number, status: DeliveryStatus, attempts: number, fields: Record<string, unknown>): Promise<void> {
-    const entries = Object.entries({ status, attempts, claimed_by: null, updated_at: sqlTimestamp(this.d, new Date()), ...fields });
+    const entries = Object.entries({ status, attempts, claimed_by: null, updated_at: sqlTimestamp(this.d, this.clock.now()), ...fields });
     await this.dataSource.query(
       `UPDATE digest_deliveries SET ${entries.map(([k], i) => `${k} = ${param(this.d, i + 1)}`).join(', ')} WHERE id = ${param(this.d, entries.length + 1)}`,
       [...entries.map(([, v]) => v), id],
