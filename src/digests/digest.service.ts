@@ -10,6 +10,7 @@ import { normalizeEmail } from '../subscribers/email-address.js';
 import { Subscriber } from '../subscribers/subscriber.entity.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { CandidateLoader } from './candidate.loader.js';
+import { selectDigest } from './catch-up.js';
 import { newClaimant } from './delivery.claims.js';
 import { DeliveryService, type DeliveryOutcome } from './delivery.service.js';
 import { isDue, MAX_WINDOW_MS, periodOf, windowStartFor } from './digest-period.js';
@@ -246,7 +247,7 @@ export class DigestService {
       const byId = new Map(page.map((s) => [s.id, s]));
       for (const item of plan.filter((p) => !done.has(p.subscriberId))) {
         const s = byId.get(item.subscriberId)!;
-        const sel = pool.select({ topics: s.topics, keywords: s.keywords, windowStart: item.windowStart, windowEnd: ctx.now, max: this.config.digest.maxPapers });
+        const { selection: sel } = selectDigest(pool, { topics: s.topics, keywords: s.keywords, windowStart: item.windowStart, windowEnd: ctx.now, max: this.config.digest.maxPapers }, s.frequency);
         summary.selected++;
         if (sel.total === 0) summary.skippedEmpty++;
         summary.recipients!.push({ email: s.email, papers: sel.papers.length, total: sel.total });
