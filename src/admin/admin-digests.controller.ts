@@ -38,7 +38,7 @@ export class AdminDigestsController {
     const p = await this.views.preview(email);
     res.setHeader('Cache-Control', 'no-store');
     if (format === 'json') {
-      res.json({ email, subject: p.subject, papers: p.papers, total: p.total, html: p.html, text: p.text });
+      res.json({ email, subject: p.subject, papers: p.papers, total: p.total, items: p.items, html: p.html, text: p.text });
       return;
     }
     res.setHeader('Content-Security-Policy', PREVIEW_CSP);

@@ -14,7 +14,10 @@ import { runIdOf } from './admin-api.input.js';
 import { AdminAuditInterceptor } from './admin-audit.interceptor.js';
 import type { AdminRequest } from './admin-identity.js';
 import { PREVIEW_CSP } from './admin-digests.controller.js';
-import { dashboardSearch, dryRunData, EMPTY_SEND_FORM, runPageData, runRow, sendFormOf, topicChoices, type SendForm } from './admin-page.view.js';
+import { SourceFreshness } from '../health/source-freshness.js';
+import { dashboardCharts } from './admin-charts.view.js';
+import { AdminStatsService } from './admin-stats.service.js';
+import { dashboardSearch, dryRunData, sourceBanner, EMPTY_SEND_FORM, runPageData, runRow, sendFormOf, topicChoices, type SendForm } from './admin-page.view.js';
 import { AdminPageFilter, AdminSessionGuard, AdminSessions } from './admin-session.js';
 
 const NOTICES: Record<string, string> = { sent: 'The run is done.', retried: 'The retry is done.' };
@@ -41,6 +44,8 @@ export class AdminPageController {
     private readonly directory: SubscriberDirectory,
     private readonly topics: TopicsService,
     private readonly jobs: AdminJobs,
+    private readonly freshness: SourceFreshness,
+    private readonly stats: AdminStatsService,
   ) {}
 
   @Get()
@@ -165,6 +170,8 @@ export class AdminPageController {
       errors: errors.length ? { messages: errors } : undefined,
       runs: (await this.runs.list(20)).map(runRow),
       jobs: this.jobs.list().map(jobRow),
+      source: sourceBanner(await this.freshness.state()),
+      charts: dashboardCharts(await this.stats.stats()),
       form,
       topics: topicChoices(await this.topics.list(), form.topic),
       ...dashboardSearch(query, page),

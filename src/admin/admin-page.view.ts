@@ -1,4 +1,5 @@
 import type { DigestRun } from '../digests/digest-run.entity.js';
+import type { SourceState } from '../health/source-freshness.js';
 import type { RunDetail } from '../digests/digest-runs.service.js';
 import type { RunSummary, SendOptions } from '../digests/digest.service.js';
 import type { SubscriberPage } from '../subscribers/subscriber-directory.service.js';
@@ -80,9 +81,21 @@ export function topicChoices(topics: Topic[], selected: string): { slug: string;
   return topics.map((t) => ({ slug: t.slug, name: t.name, selected: t.slug === selected }));
 }
 
+/** The admin page's banner when no new papers came for INGEST_STALE_HOURS; null when all is well. */
+export function sourceBanner(source: SourceState): { message: string } | null {
+  if (!source.stale) return null;
+  return { message: `No new papers for ${source.hoursWithoutNew} hours (weekends not counted; the limit is ${source.staleAfterHours}): the last arrived ${when(source.lastNewPaperAt!)} UTC. Check the dumps feeding the inbox. Digest runs meanwhile record it.` };
+}
+
 /** `{email: "a@x", force: true}` as "email a@x, force" for a table cell. */
 function describeOptions(options: Record<string, unknown>): string {
-  const parts = Object.entries(options ?? {}).filter(([, v]) => v !== undefined && v !== false);
+  const { sourceStale, ...asked } = (options ?? {}) as Record<string, unknown> & { sourceStale?: { hoursWithoutNew: number } };
+  const audience = describeAsked(asked);
+  return sourceStale ? `${audience}; source stale (${sourceStale.hoursWithoutNew} h without new papers)` : audience;
+}
+
+function describeAsked(options: Record<string, unknown>): string {
+  const parts = Object.entries(options).filter(([, v]) => v !== undefined && v !== false);
   if (parts.length === 0) return 'due subscribers';
   return parts.map(([k, v]) => (v === true ? k : `${k} ${String(v)}`)).join(', ');
 }

@@ -4,6 +4,9 @@ import type { DataSource } from 'typeorm';
 import { dialectOf, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../subscribers/subscriber.entity.js';
 import { TopicsService } from '../topics/topics.service.js';
+import { Clock } from '../common/clock.js';
+import { SourceFreshness } from '../health/source-freshness.js';
+import { dashboardStats, type DashboardStats } from './admin-stats.trust.js';
 
 export const STATS_DAYS = 30;
 
@@ -21,6 +24,8 @@ export interface AdminStats {
    * unsubscribed ÷ digests sent. Null when there is nothing to divide by.
    */
   rates: { bounce: number | null; unsubscribe: number | null; unsubscribed: number };
+  /** The dashboard's plots: papers per day by source, outcomes per day, last ingest, next run, source freshness. */
+  dashboard: DashboardStats;
 }
 
 /** `GET /api/admin/stats`: counts an operator watches, straight from the tables. */
@@ -29,9 +34,11 @@ export class AdminStatsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly topics: TopicsService,
+    private readonly clock: Clock,
+    private readonly freshness: SourceFreshness,
   ) {}
 
-  async stats(now = new Date()): Promise<AdminStats> {
+  async stats(now = this.clock.now()): Promise<AdminStats> {
     const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (STATS_DAYS - 1)));
     const [byStatus, byTopic, perDay, bounced, unsubscribed] = await Promise.all([
       this.byStatus(),
@@ -41,10 +48,12 @@ export class AdminStatsService {
       this.count(`SELECT count(*) AS n FROM subscribers WHERE unsubscribed_at >= ${this.p(1)}`, since),
     ]);
     const sent = perDay.reduce((n, d) => n + d.sent, 0);
+    const dashboard = await dashboardStats(this.dataSource, perDay.map((d) => d.date), since, now, await this.freshness.state(now));
     return {
       subscribers: { total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus, byTopic },
       digests: { since: since.toISOString().slice(0, 10), perDay, sent, bounced },
       rates: { bounce: ratio(bounced, sent + bounced), unsubscribe: ratio(unsubscribed, sent), unsubscribed },
+      dashboard,
     };
   }
 

@@ -41,10 +41,12 @@ export function registerDigestCommands(program: Command): void {
     .description('render the digest this subscriber would get now, without sending it')
     .requiredOption('--email <address>', 'the subscriber')
     .option('--out <file.html>', 'write the HTML here instead of printing it')
+    .option('--json', 'print {email, subject, papers, total, items: [{id, title, section}]} (section: new, away or updated)')
     .action(
-      action(async (flags: { email: string; out?: string }) =>
+      action(async (flags: { email: string; out?: string; json?: boolean }) =>
         withContext(async (app) => {
           const preview = await app.get(DigestViewService).preview(flags.email);
+          if (flags.json) return printJson({ email: flags.email, subject: preview.subject, papers: preview.papers, total: preview.total, items: preview.items });
           if (preview.total === 0) note(`no papers match ${flags.email} now: no digest would be sent`);
           if (flags.out) {
             await writeFile(flags.out, preview.html);

@@ -22,6 +22,8 @@ export interface AppConfig {
   ingestPollSeconds: number;
   /** Largest admin request body (a dump or a CSV), in bytes: streamed to VAR_DIR/uploads, 413 past it. */
   adminUploadMaxBytes: number;
+  /** No new papers for this many hours (weekend hours not counted) makes the source stale. */
+  ingestStaleHours: number;
   digest: {
     defaultHour: number;
     maxPapers: number;

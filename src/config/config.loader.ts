@@ -51,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): A
     ingestDir: resolve(e.INGEST_DIR),
     ingestPollSeconds: e.INGEST_POLL_SECONDS,
     adminUploadMaxBytes: e.ADMIN_UPLOAD_MAX_MB * 1024 * 1024,
+    ingestStaleHours: e.INGEST_STALE_HOURS,
     digest: {
       defaultHour: e.DIGEST_DEFAULT_HOUR,
       maxPapers: e.DIGEST_MAX_PAPERS,

@@ -36,6 +36,7 @@ export const envSchema = z.object({
   INGEST_POLL_SECONDS: z.coerce.number().min(0).default(5),
   // Largest admin upload (dump or CSV), streamed to a temporary file; a larger body is answered 413.
   ADMIN_UPLOAD_MAX_MB: intIn(1, 100_000).default(256),
+  INGEST_STALE_HOURS: z.coerce.number().min(1).max(10_000).default(36),
   // Subscribe abuse limits, per process: requests per client IP and per address, each per hour.
   SUBSCRIBE_LIMIT_PER_IP: intIn(1, 1_000_000).default(20),
   SUBSCRIBE_LIMIT_PER_ADDRESS: intIn(1, 1000).default(3),

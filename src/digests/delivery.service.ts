@@ -7,6 +7,8 @@ import type { Subscriber } from '../subscribers/subscriber.entity.js';
 import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
 import type { ClaimedDelivery } from './digest-ledger.repository.js';
 import { DigestLedger } from './digest-ledger.repository.js';
+import { coverageOf, selectDigest } from './catch-up.js';
+import { DigestUpdates } from './digest-updates.js';
 import { DigestMetrics } from './digest.metrics.js';
 import { DigestRenderer, type DigestContext } from './digest.renderer.js';
 import type { CandidatePool } from './digest.selection.js';
@@ -35,26 +37,24 @@ export class DeliveryService {
     private readonly mail: MailService,
     private readonly subscribers: SubscriberRepository,
     private readonly metrics: DigestMetrics,
+    private readonly updates: DigestUpdates,
   ) {}
 
   async deliver({ delivery, subscriber, pool, ctx }: DeliveryJob): Promise<DeliveryOutcome> {
-    const selection = pool.select({
-      topics: subscriber.topics,
-      keywords: subscriber.keywords,
-      windowStart: delivery.windowStart,
-      windowEnd: ctx.now,
-      max: this.config.digest.maxPapers,
-    });
+    const request = { topics: subscriber.topics, keywords: subscriber.keywords, windowStart: delivery.windowStart, windowEnd: ctx.now, max: this.config.digest.maxPapers };
+    const { selection, catchUp } = selectDigest(pool, request, subscriber.frequency);
     if (selection.total === 0) {
       await this.ledger.markSkipped(delivery.id, ctx.now);
       return this.count('skipped');
     }
-    const mail = this.renderer.render(subscriber, selection, delivery.id, ctx);
+    const extras = { catchUp, updates: await this.updates.pending(subscriber.id), coverage: coverageOf(pool, delivery.windowStart, ctx.now) };
+    const mail = this.renderer.render(subscriber, selection, delivery.id, ctx, extras);
     const outcome = await this.sendWithRetries(delivery, subscriber, { ...mail, to: subscriber.email });
     if (outcome.ok) {
       const paperIds = selection.allIds ?? selection.papers.map((p) => p.paper.id);
       await this.ledger.markSent(delivery.id, { ...outcome, paperIds, moreCount: selection.total - selection.papers.length, windowEnd: ctx.now });
-      await this.subscribers.recordDigest(subscriber.id, new Date());
+      await this.subscribers.recordDigest(subscriber.id, ctx.now);
+      await this.updates.recordSent(subscriber.id, delivery.id, selection.papers, extras.updates, ctx.now);
       return this.count('sent');
     }
     return this.count(outcome.bounced ? 'bounced' : 'failed');

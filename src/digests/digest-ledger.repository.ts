@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { Clock } from '../common/clock.js';
 import { dialectOf, execute, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
 import { parseTimestamp } from './candidate.loader.js';
 import { claimIsLive } from './delivery.claims.js';
@@ -40,7 +41,10 @@ const CHUNK = 300;
 /** The delivery ledger: claims, outcomes, and what a subscriber was last sent. */
 @Injectable()
 export class DigestLedger {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   private get d(): DialectName {
     return dialectOf({ connection: this.dataSource });
@@ -191,7 +195,7 @@ export class DigestLedger {
       paper_ids: JSON.stringify(outcome.paperIds),
       more_count: outcome.moreCount,
       window_end: sqlTimestamp(this.d, outcome.windowEnd),
-      sent_at: sqlTimestamp(this.d, new Date()),
+      sent_at: sqlTimestamp(this.d, this.clock.now()),
       error: null,
     });
   }
@@ -210,7 +214,7 @@ export class DigestLedger {
   }
 
   private async finish(id: number, status: DeliveryStatus, attempts: number, fields: Record<string, unknown>): Promise<void> {
-    const entries = Object.entries({ status, attempts, claimed_by: null, updated_at: sqlTimestamp(this.d, new Date()), ...fields });
+    const entries = Object.entries({ status, attempts, claimed_by: null, updated_at: sqlTimestamp(this.d, this.clock.now()), ...fields });
     await this.dataSource.query(
       `UPDATE digest_deliveries SET ${entries.map(([k], i) => `${k} = ${param(this.d, i + 1)}`).join(', ')} WHERE id = ${param(this.d, entries.length + 1)}`,
       [...entries.map(([, v]) => v), id],

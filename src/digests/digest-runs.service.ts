@@ -6,6 +6,7 @@ import { dialectOf, param } from '../database/dialect.js';
 import { parseTimestamp } from './candidate.loader.js';
 import type { DeliveryStatus } from './digest-delivery.entity.js';
 import { DigestRun } from './digest-run.entity.js';
+import { reasonFor } from '../subscribers/preferences.digest-status.js';
 
 const STATUSES: DeliveryStatus[] = ['pending', 'sent', 'skipped', 'failed', 'bounced'];
 
@@ -22,6 +23,8 @@ export interface RunDelivery {
   /** Papers the digest matched (the email shows at most DIGEST_MAX_PAPERS of them). */
   papers: number;
   sentAt: string | null;
+  /** Why this subscriber got no email from the run (nothing matched, source stale, bounced, …); null when sent. */
+  reason: string | null;
 }
 
 export interface RunDetail {
@@ -55,7 +58,7 @@ export class DigestRunsService {
     }
     const outcomes = await this.outcomes(id);
     const total = filter.status ? outcomes[filter.status as DeliveryStatus] : Object.values(outcomes).reduce((a, b) => a + b, 0);
-    return { run, outcomes, total, deliveries: await this.deliveries(id, filter) };
+    return { run, outcomes, total, deliveries: await this.deliveries(run, filter) };
   }
 
   private async outcomes(runId: number): Promise<Record<DeliveryStatus, number>> {
@@ -68,7 +71,8 @@ export class DigestRunsService {
     return out;
   }
 
-  private async deliveries(runId: number, filter: DeliveryFilter): Promise<RunDelivery[]> {
+  private async deliveries(run: DigestRun, filter: DeliveryFilter): Promise<RunDelivery[]> {
+    const runId = run.id;
     const byStatus = filter.status ? ` AND d.status = ${this.p(2)}` : '';
     const limit = Math.min(Math.max(filter.limit ?? 500, 1), 5000);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
@@ -87,6 +91,7 @@ export class DigestRunsService {
       error: (r.error as string | null) ?? null,
       papers: paperCount(r.paper_ids),
       sentAt: r.sent_at ? parseTimestamp(r.sent_at as string | Date).toISOString() : null,
+      reason: reasonFor(String(r.status), run.options),
     }));
   }
 

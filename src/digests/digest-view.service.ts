@@ -13,6 +13,16 @@ import { DigestRenderer, type RenderedDigest } from './digest.renderer.js';
 import { CandidatePool } from './digest.selection.js';
 import { windowStartFor } from './digest-period.js';
 import { DigestLedger } from './digest-ledger.repository.js';
+import { coverageOf, selectDigest } from './catch-up.js';
+import { DigestUpdates } from './digest-updates.js';
+
+/** One paper of a preview: `section` is `new`, `away` (a catch-up) or `updated` (updated since we sent it). */
+export interface PreviewItem {
+  id: number;
+  title: string;
+  section: string;
+  changes?: string[];
+}
 
 const GONE = 'This digest link does not work: it may have expired, or the digest no longer exists.';
 
@@ -27,6 +37,7 @@ export class DigestViewService {
     private readonly renderer: DigestRenderer,
     private readonly topics: TopicsService,
     private readonly ledger: DigestLedger,
+    private readonly updates: DigestUpdates,
   ) {}
 
   /** `GET /digests/:id/:token`: every paper the digest matched (not only the emailed ones). */
@@ -47,15 +58,20 @@ export class DigestViewService {
   }
 
   /** The digest this subscriber would get now, rendered, nothing sent or recorded. */
-  async preview(email: string, now = new Date()): Promise<RenderedDigest & { papers: number; total: number }> {
+  async preview(email: string, now = new Date()): Promise<RenderedDigest & { papers: number; total: number; items: PreviewItem[] }> {
     const check = normalizeEmail(email);
     const s = check.ok ? await this.dataSource.getRepository(Subscriber).findOneBy({ email: check.email }) : null;
     if (!s) throw new InvalidInputError(`no subscriber with the address "${email}"`);
     const windowStart = windowStartFor(s.frequency, (await this.ledger.lastWindowEnds([s.id])).get(s.id), now);
     const pool = await this.loader.load(windowStart, now);
-    const selection = pool.select({ topics: s.topics, keywords: s.keywords, windowStart, windowEnd: now, max: this.config.digest.maxPapers });
-    const rendered = this.renderer.render(s, selection, null, { topicNames: await this.topicNames(), now });
-    return { ...rendered, papers: selection.papers.length, total: selection.total };
+    const { selection, catchUp } = selectDigest(pool, { topics: s.topics, keywords: s.keywords, windowStart, windowEnd: now, max: this.config.digest.maxPapers }, s.frequency);
+    const extras = { catchUp, updates: selection.total ? await this.updates.pending(s.id) : [], coverage: coverageOf(pool, windowStart, now) };
+    const rendered = this.renderer.render(s, selection, null, { topicNames: await this.topicNames(), now }, extras);
+    const items: PreviewItem[] = [
+      ...selection.papers.map((p) => ({ id: p.paper.id, title: p.paper.title, section: catchUp ? 'away' : 'new' })),
+      ...extras.updates.map((u) => ({ id: u.paperId, title: u.title, section: 'updated', changes: u.changes })),
+    ];
+    return { ...rendered, papers: selection.papers.length, total: selection.total, items };
   }
 
   private async topicNames(): Promise<Map<string, string>> {

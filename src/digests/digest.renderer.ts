@@ -6,6 +6,7 @@ import { MailTemplates } from '../mail/mail.templates.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
 import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
 import type { Selection, SelectedPaper } from './digest.selection.js';
+import { catchUpHeadline, extrasData, type DigestExtras } from './digest-extras.view.js';
 
 export interface RenderedDigest {
   subject: string;
@@ -36,12 +37,12 @@ export class DigestRenderer {
   }
 
   /** `deliveryId` is null for a preview: the web-view link then points at the preferences page. */
-  render(s: Subscriber, selection: Selection, deliveryId: number | null, ctx: DigestContext): RenderedDigest {
+  render(s: Subscriber, selection: Selection, deliveryId: number | null, ctx: DigestContext, extras: DigestExtras = {}): RenderedDigest {
     const unsubscribeUrl = this.links.unsubscribeUrl(s);
     const preferencesUrl = this.links.preferencesUrl(s);
     const shown = selection.papers.length;
     const dateLabel = DateTime.fromJSDate(ctx.now, { zone: s.timezone }).toFormat('cccc, d LLLL yyyy');
-    const headline = `${selection.total} new trending ${selection.total === 1 ? 'paper' : 'papers'} for you`;
+    const headline = extras.catchUp ? catchUpHeadline(extras.catchUp) : `${selection.total} new trending ${selection.total === 1 ? 'paper' : 'papers'} for you`;
     const data = {
       subject: headline,
       headline,
@@ -56,6 +57,7 @@ export class DigestRenderer {
       email: s.email,
       preferencesUrl,
       unsubscribeUrl,
+      ...extrasData(extras),
     };
     const { html, text } = this.templates.render('digest', data);
     const top = selection.papers[0]?.paper.title ?? '';

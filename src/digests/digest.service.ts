@@ -4,10 +4,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { In, Like, MoreThan, type DataSource, type FindOptionsWhere } from 'typeorm';
 import { InvalidInputError, NotFoundError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { Clock } from '../common/clock.js';
+import { SourceFreshness } from '../health/source-freshness.js';
 import { normalizeEmail } from '../subscribers/email-address.js';
 import { Subscriber } from '../subscribers/subscriber.entity.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { CandidateLoader } from './candidate.loader.js';
+import { selectDigest } from './catch-up.js';
 import { newClaimant } from './delivery.claims.js';
 import { DeliveryService, type DeliveryOutcome } from './delivery.service.js';
 import { isDue, MAX_WINDOW_MS, periodOf, windowStartFor } from './digest-period.js';
@@ -74,9 +77,13 @@ export class DigestService {
     private readonly metrics: DigestMetrics,
     private readonly queue: DeliveryQueue,
     private readonly queued: QueuedDeliveryRepository,
-  ) {}
+    private readonly freshness: SourceFreshness,
+    private readonly clock: Clock,
+  ) {
+    freshness.register(metrics.registry);
+  }
 
-  async run(options: SendOptions, trigger: RunTrigger, now = new Date()): Promise<RunSummary> {
+  async run(options: SendOptions, trigger: RunTrigger, now = this.clock.now()): Promise<RunSummary> {
     const where = await this.audience(options);
     if (options.dryRun) return this.dryRun(options, where, await this.context(now));
     return this.execute(trigger, { ...options }, now, (runId, claimant) => this.planned(where, options, runId, claimant, now));
@@ -87,7 +94,7 @@ export class DigestService {
    * (compare-and-set, so a concurrent run cannot send a row too) and the same delivery path as
    * run(). Rows of subscribers no longer confirmed, or paused, are left as they are.
    */
-  async retryFailed(runId: number, trigger: RunTrigger = 'admin', now = new Date()): Promise<RunSummary> {
+  async retryFailed(runId: number, trigger: RunTrigger = 'admin', now = this.clock.now()): Promise<RunSummary> {
     if (!(await this.dataSource.getRepository(DigestRun).existsBy({ id: runId }))) throw new NotFoundError(`no digest run ${runId}`);
     if ((await this.ledger.failedOf(runId, 0, 1)).length === 0) throw new InvalidInputError(`run ${runId} has no failed deliveries left to retry`);
     return this.execute(trigger, { retryOf: runId }, now, (newRunId, claimant) => this.failedBatches(runId, newRunId, claimant, now));
@@ -107,7 +114,8 @@ export class DigestService {
    * One run, whatever chose its deliveries: recorded in digest_runs; each batch of claimed
    * deliveries sent here by a small pool, or, with REDIS_URL, handed to the workers' queue.
    */
-  private async execute(trigger: RunTrigger, options: Record<string, unknown>, now: Date, batches: Batches): Promise<RunSummary> {
+  private async execute(trigger: RunTrigger, asked: Record<string, unknown>, now: Date, batches: Batches): Promise<RunSummary> {
+    const options = await this.withSourceState(asked, now);
     const runs = this.dataSource.getRepository(DigestRun);
     const run = await runs.save(runs.create({ trigger, options, status: 'running', dryRun: false, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, startedAt: now, finishedAt: null }));
     const summary: RunSummary = { runId: run.id, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, dryRun: false };
@@ -130,6 +138,14 @@ export class DigestService {
     }
     this.log.log({ msg: this.queue.enabled ? 'digest run queued' : 'digest run finished', trigger, ...summary });
     return summary;
+  }
+
+  /** A run while the source is stale says so (the operator decides what to do): recorded with its options. */
+  private async withSourceState(options: Record<string, unknown>, now: Date): Promise<Record<string, unknown>> {
+    const source = await this.freshness.state(now);
+    if (!source.stale) return options;
+    this.log.warn({ msg: 'digest run while the paper source is stale', ...source });
+    return { ...options, sourceStale: { lastNewPaperAt: source.lastNewPaperAt, hoursWithoutNew: source.hoursWithoutNew } };
   }
 
   private async dispatch(runId: number, batch: Batch, ctx: RunContext | null, summary: RunSummary): Promise<void> {
@@ -231,7 +247,7 @@ export class DigestService {
       const byId = new Map(page.map((s) => [s.id, s]));
       for (const item of plan.filter((p) => !done.has(p.subscriberId))) {
         const s = byId.get(item.subscriberId)!;
-        const sel = pool.select({ topics: s.topics, keywords: s.keywords, windowStart: item.windowStart, windowEnd: ctx.now, max: this.config.digest.maxPapers });
+        const { selection: sel } = selectDigest(pool, { topics: s.topics, keywords: s.keywords, windowStart: item.windowStart, windowEnd: ctx.now, max: this.config.digest.maxPapers }, s.frequency);
         summary.selected++;
         if (sel.total === 0) summary.skippedEmpty++;
         summary.recipients!.push({ email: s.email, papers: sel.papers.length, total: sel.total });

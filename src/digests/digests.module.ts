@@ -9,6 +9,7 @@ import { DeliveryService } from './delivery.service.js';
 import { DeliveryWorker } from './delivery.worker.js';
 import { DigestLedger } from './digest-ledger.repository.js';
 import { DigestRunsService } from './digest-runs.service.js';
+import { DigestUpdates } from './digest-updates.js';
 import { DigestViewService } from './digest-view.service.js';
 import { DigestMetrics } from './digest.metrics.js';
 import { DigestRenderer } from './digest.renderer.js';
@@ -21,7 +22,7 @@ import { QueuedDeliveryRepository } from './queued-delivery.repository.js';
 @Module({
   imports: [TopicsModule, MailModule, SubscribersModule, WebModule],
   controllers: [DigestsController],
-  providers: [MetricsGuard, CandidateLoader, DigestLedger, DigestRenderer, DeliveryService, DigestService, DigestViewService, DigestMetrics, LockService, DigestRunsService, DeliveryQueue, QueuedDeliveryRepository, DeliveryWorker],
+  providers: [MetricsGuard, CandidateLoader, DigestLedger, DigestRenderer, DeliveryService, DigestService, DigestViewService, DigestMetrics, LockService, DigestRunsService, DeliveryQueue, QueuedDeliveryRepository, DeliveryWorker, DigestUpdates],
   exports: [DigestService, DigestViewService, DigestMetrics, LockService, DigestLedger, DigestRunsService, DeliveryQueue, DeliveryWorker],
 })
 export class DigestsModule {}

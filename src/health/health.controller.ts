@@ -9,6 +9,6 @@ export class HealthController {
   @Get()
   async check(@Res() res: Response): Promise<void> {
     const report = await this.health.check();
-    res.status(report.status === 'ok' ? 200 : 503).json(report);
+    res.status(report.status === 'down' ? 503 : 200).json(report);
   }
 }

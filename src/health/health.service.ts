@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { SourceFreshness, type SourceState } from './source-freshness.js';
 
 export type CheckResult = { status: 'up' } | { status: 'down'; error: string };
 
@@ -11,7 +12,10 @@ export type HealthCheck = () => Promise<void>;
 export class HealthService {
   private readonly checks = new Map<string, HealthCheck>();
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    private readonly freshness: SourceFreshness,
+  ) {
     this.add('database', async () => void (await dataSource.query('SELECT 1')));
   }
 
@@ -19,7 +23,11 @@ export class HealthService {
     this.checks.set(name, check);
   }
 
-  async check(): Promise<{ status: 'ok' | 'down'; checks: Record<string, CheckResult> }> {
+  /**
+   * `down` (503) when a dependency does not answer; `degraded` (still 200, so a load balancer
+   * keeps a server that works) when they all answer but no new papers came for INGEST_STALE_HOURS.
+   */
+  async check(): Promise<{ status: 'ok' | 'degraded' | 'down'; checks: Record<string, CheckResult>; source?: SourceState }> {
     const entries = await Promise.all(
       [...this.checks].map(async ([name, check]): Promise<[string, CheckResult]> => {
         try {
@@ -31,7 +39,9 @@ export class HealthService {
       }),
     );
     const checks = Object.fromEntries(entries);
-    return { status: entries.every(([, r]) => r.status === 'up') ? 'ok' : 'down', checks };
+    if (!entries.every(([, r]) => r.status === 'up')) return { status: 'down', checks };
+    const source = await this.freshness.state();
+    return { status: source.stale ? 'degraded' : 'ok', checks, source };
   }
 }
 

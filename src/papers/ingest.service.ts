@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
 import { InvalidInputError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { type DialectName, param } from '../database/dialect.js';
@@ -10,6 +11,7 @@ import { PAPER_WRITERS, PaperTopicRepository, type TopicTag } from '../topics/pa
 import { openFileSource, type DumpSource } from './dump-source.js';
 import { DumpStaging } from './dump-staging.js';
 import { paperKeyOf } from './paper-key.js';
+import { rememberTitleKeys, resolveIdentities } from './paper-identity.js';
 import { PaperRepository, type PaperRow, type StoredPaperState } from './paper.repository.js';
 import { DumpRejectedError, type DumpFormat, type ParsedPaper } from './paper.types.js';
 import { detectFormat, getParser } from './parsers/index.js';
@@ -78,6 +80,7 @@ export class IngestService {
     private readonly paperTopics: PaperTopicRepository,
     private readonly topics: TopicsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   async ingestFile(path: string, options: IngestOptions = {}): Promise<IngestReport> {
@@ -141,7 +144,7 @@ export class IngestService {
     const d = dialectOfSource(this.papers.dataSource);
     const resumed = await write(() => readProgress(d, key));
     if (resumed) Object.assign(report, resumed.counts);
-    const now = new Date();
+    const now = this.clock.now();
     let after = resumed?.seq ?? 0;
     let pending: Prepared | null = null;
     for (;;) {
@@ -156,7 +159,8 @@ export class IngestService {
   }
 
   private async prepare(write: BatchWrite, d: DialectName, batch: { seq: number; row: PaperRow }[], tagger: BatchTagger): Promise<Prepared> {
-    const rows = batch.map((b) => b.row);
+    // One paper, one entry: re-key or fold rows stored under another key before they are compared.
+    const rows = await write(() => resolveIdentities(d, batch.map((b) => b.row), mergeRows));
     const states = await write(() => this.papers.findStates(d, rows.map((r) => r.paperKey)));
     const counts: Counts = { new: 0, updated: 0, unchanged: 0 };
     const toTag: Prepared['toTag'] = [];
@@ -181,6 +185,7 @@ export class IngestService {
     const paperTopics = this.paperTopics;
     await write(function* () {
       const ids = yield* papers.upsert(d, p.rows, now, !options.backfill);
+      yield* rememberTitleKeys(d, ids, p.rows);
       yield* paperTopics.writeTags(d, p.toTag.map((t, i) => ({ paperId: ids.get(t.paperKey)!, replace: t.replace, tags: tags[i] })));
       yield* saveProgress(d, key, { seq: p.lastSeq, counts });
     });

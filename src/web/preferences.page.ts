@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { DigestStatusService } from '../subscribers/preferences.digest-status.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { CsrfTokens } from './csrf.guard.js';
@@ -43,6 +44,7 @@ export class PreferencesPage {
     private readonly pages: PageRenderer,
     private readonly topics: TopicsService,
     private readonly csrf: CsrfTokens,
+    private readonly digestStatus: DigestStatusService,
   ) {}
 
   async send(req: Request, res: Response, status: number, s: Subscriber, token: string, options: PreferencesPageOptions = {}): Promise<void> {
@@ -59,6 +61,7 @@ export class PreferencesPage {
       editable: s.status === 'confirmed' || s.status === 'pending',
       canResume: s.status === 'unsubscribed' || s.status === 'bounced',
       paused: Boolean(s.paused),
+      digests: await this.digestStatus.of(s),
       notice: options.done ? NOTICES[options.done] : undefined,
       errors: options.errors,
       openDelete: options.openDelete ?? false,

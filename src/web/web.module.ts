@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MailModule } from '../mail/mail.module.js';
 import { PapersModule } from '../papers/papers.module.js';
+import { DigestStatusService } from '../subscribers/preferences.digest-status.js';
 import { SubscribersModule } from '../subscribers/subscribers.module.js';
 import { TopicsModule } from '../topics/topics.module.js';
 import { AssetsController } from './assets.controller.js';
@@ -16,7 +17,7 @@ import { SubscriberPagesController } from './subscriber-pages.controller.js';
 @Module({
   imports: [PapersModule, TopicsModule, SubscribersModule, MailModule],
   controllers: [HomeController, SubscriberPagesController, OutboxController, AssetsController],
-  providers: [PageRenderer, PageErrorFilter, CsrfTokens, CsrfGuard, PreferencesPage],
+  providers: [PageRenderer, PageErrorFilter, CsrfTokens, CsrfGuard, PreferencesPage, DigestStatusService],
   exports: [PageRenderer],
 })
 export class WebModule {}

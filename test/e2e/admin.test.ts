@@ -179,7 +179,7 @@ describe('runs', () => {
     expect(detail.run).toMatchObject({ id: failedRun.runId, selected: 3, sent: 2, failed: 1 });
     expect(detail.outcomes).toMatchObject({ sent: 2, failed: 1 });
     const flaky = detail.deliveries.find((d: Json) => d.email === 'flaky@example.org');
-    expect(flaky).toEqual({ id: expect.any(Number), email: 'flaky@example.org', period: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), resend: 0, status: 'failed', attempts: 1, error: expect.stringMatching(/451/), papers: 0, sentAt: null });
+    expect(flaky).toEqual({ id: expect.any(Number), email: 'flaky@example.org', period: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), resend: 0, status: 'failed', attempts: 1, error: expect.stringMatching(/451/), papers: 0, sentAt: null, reason: 'failed, will be retried' });
     expect(detail.deliveries.find((d: Json) => d.email === 'steady@example.org')).toMatchObject({ status: 'sent', attempts: 1, error: null, papers: expect.any(Number), sentAt: expect.any(String) });
     expect(detail.deliveries.find((d: Json) => d.email === 'steady@example.org').papers).toBeGreaterThan(0);
     const onlyFailed = await json('GET', `/api/admin/runs/${failedRun.runId}?status=failed`);
