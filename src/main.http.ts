@@ -4,6 +4,7 @@ import cookieParser from 'cookie-parser';
 import express from 'express';
 import { AppModule, type AppMode } from './app.module.js';
 import { DomainErrorFilter } from './common/domain-error.filter.js';
+import { PageRenderer } from './web/page.renderer.js';
 import { PinoLogger } from './common/pino.logger.js';
 import type { AppConfig } from './config/app-config.js';
 import { FirstStartService } from './papers/first-start.service.js';
@@ -23,7 +24,7 @@ export async function createHttpApp(config: AppConfig, mode: AppMode = 'serve'):
   app.use('/api/admin/subscribers/import', express.text({ type: () => true, limit: '50mb' }));
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  app.useGlobalFilters(new DomainErrorFilter());
+  app.useGlobalFilters(new DomainErrorFilter(app.get(PageRenderer)));
   app.disable('x-powered-by');
   app.enableShutdownHooks();
   return app;

@@ -44,6 +44,7 @@ export class DeliveryService {
       windowStart: delivery.windowStart,
       windowEnd: ctx.now,
       max: this.config.digest.maxPapers,
+      topicNames: ctx.topicNames,
     });
     if (selection.total === 0) {
       await this.ledger.markSkipped(delivery.id, ctx.now);

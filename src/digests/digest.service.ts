@@ -231,7 +231,7 @@ export class DigestService {
       const byId = new Map(page.map((s) => [s.id, s]));
       for (const item of plan.filter((p) => !done.has(p.subscriberId))) {
         const s = byId.get(item.subscriberId)!;
-        const sel = pool.select({ topics: s.topics, keywords: s.keywords, windowStart: item.windowStart, windowEnd: ctx.now, max: this.config.digest.maxPapers });
+        const sel = pool.select({ topics: s.topics, keywords: s.keywords, windowStart: item.windowStart, windowEnd: ctx.now, max: this.config.digest.maxPapers, topicNames: ctx.topicNames });
         summary.selected++;
         if (sel.total === 0) summary.skippedEmpty++;
         summary.recipients!.push({ email: s.email, papers: sel.papers.length, total: sel.total });

@@ -16,11 +16,13 @@ import { DigestService } from './digest.service.js';
 import { DigestsController } from './digests.controller.js';
 import { LockService } from './lock.service.js';
 import { QueuedDeliveryRepository } from './queued-delivery.repository.js';
+import { SectionMuteController } from './section-mute.controller.js';
+import { SectionMuteService } from './section-mute.service.js';
 
 @Module({
   imports: [TopicsModule, MailModule, SubscribersModule, WebModule],
-  controllers: [DigestsController],
-  providers: [CandidateLoader, DigestLedger, DigestRenderer, DeliveryService, DigestService, DigestViewService, DigestMetrics, LockService, DigestRunsService, DeliveryQueue, QueuedDeliveryRepository, DeliveryWorker],
+  controllers: [DigestsController, SectionMuteController],
+  providers: [CandidateLoader, DigestLedger, DigestRenderer, DeliveryService, DigestService, DigestViewService, DigestMetrics, LockService, DigestRunsService, DeliveryQueue, QueuedDeliveryRepository, DeliveryWorker, SectionMuteService],
   exports: [DigestService, DigestViewService, DigestMetrics, LockService, DigestLedger, DigestRunsService, DeliveryQueue, DeliveryWorker],
 })
 export class DigestsModule {}
