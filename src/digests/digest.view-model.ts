@@ -82,11 +82,11 @@ export function linksOf(paper: SelectedPaper['paper']): PaperLink[] {
   return links;
 }
 
-/** "KV cache: KV Cache, KV-cache; also LLMs: language model" — the reader's words, then the paper's. */
+/** `your keywords "KV cache" (KV Cache); also Large language models (language model)`: what the reader asked for, then the paper's words. */
 export function whyLine(reasons: readonly Reason[]): string {
   return reasons
     .slice(0, 3)
-    .map((r, i) => `${i > 0 ? 'also ' : ''}${r.label}${r.words.length ? `: ${r.words.join(', ')}` : ''}`)
+    .map((r, i) => `${i > 0 ? 'also ' : ''}${r.kind === 'keyword' ? `your keywords "${r.label}"` : r.label}${r.words.length ? ` (${r.words.join(', ')})` : ''}`)
     .join('; ');
 }
 
