@@ -20,6 +20,9 @@ export interface Section {
 /** What the reader said outweighs what we inferred: lower comes first, and is a paper's home. */
 export const KIND_ORDER: Record<SectionKind, number> = { update: 0, keyword: 1, author: 2, topic: 3, similar: 4 };
 
+/** Papers a section takes per round of the allocation: the reader's own words get twice a broad topic's share. */
+export const KIND_WEIGHT: Record<SectionKind, number> = { update: 1, keyword: 2, author: 2, topic: 1, similar: 1 };
+
 export interface RankedReason extends Section {
   /** The paper's digest rank for this match (match strength blended with trend), 0..1. */
   rank: number;
@@ -72,7 +75,7 @@ export function allocate<T, R extends RankedReason>(candidates: Candidate<T, R>[
   const ordered = [...groups.values()];
   for (const g of ordered) g.papers.sort((a, b) => b.rank - a.rank || b.id - a.id);
   ordered.sort((a, b) => KIND_ORDER[a.section.kind] - KIND_ORDER[b.section.kind] || b.papers[0].rank - a.papers[0].rank);
-  const taken = shares(ordered.map((g) => g.papers.length), budget);
+  const taken = shares(ordered.map((g) => g.papers.length), budget, ordered.map((g) => KIND_WEIGHT[g.section.kind]));
   return {
     shown: ordered.flatMap((g, i) => g.papers.slice(0, taken[i])),
     all: ordered.flatMap((g) => g.papers),
@@ -80,16 +83,20 @@ export function allocate<T, R extends RankedReason>(candidates: Candidate<T, R>[
   };
 }
 
-/** Round robin: each section in turn takes one more paper, until the budget or the papers run out. */
-export function shares(sizes: number[], budget: number): number[] {
+/**
+ * Round robin: each section in turn takes `weight` more papers, until the budget or the papers run
+ * out; so every section gets its fair share, and what one cannot use goes to the others.
+ */
+export function shares(sizes: number[], budget: number, weights: number[] = sizes.map(() => 1)): number[] {
   const taken = sizes.map(() => 0);
   let left = Math.max(0, budget);
   for (let progress = true; left > 0 && progress; ) {
     progress = false;
     for (let i = 0; i < sizes.length && left > 0; i++) {
-      if (taken[i] < sizes[i]) {
-        taken[i]++;
-        left--;
+      const take = Math.min(weights[i], sizes[i] - taken[i], left);
+      if (take > 0) {
+        taken[i] += take;
+        left -= take;
         progress = true;
       }
     }

@@ -52,7 +52,7 @@ export class PaperSpelling {
     const seen = new Set<string>();
     for (const term of terms) {
       const words = this.spell(term);
-      const key = words.toLowerCase();
+      const key = normalizeText(words).replace(/[^\p{L}\p{N}]+/gu, '');
       if (!words || seen.has(key) || isStopPhrase(words)) continue;
       seen.add(key);
       out.push(words);
