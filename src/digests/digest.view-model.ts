@@ -117,6 +117,7 @@ export function shorten(text: string, max: number): string {
  * for a single paper its title, shortened.
  */
 export function subjectLine(total: number, sections: readonly { label: string }[], topTitle: string): string {
+  if (total === 0) return 'No new papers';
   if (total === 1) return shorten(`New paper: ${topTitle}`, 70);
   const head = `${total} new papers: `;
   const labels = sections.map((s) => s.label);
