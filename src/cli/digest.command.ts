@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { DeliveryQueue } from '../digests/delivery.queue.js';
 import { DigestRunsService } from '../digests/digest-runs.service.js';
 import { DigestViewService, previewJson } from '../digests/digest-view.service.js';
 import { DigestService, type SendOptions } from '../digests/digest.service.js';
 import { withContext } from './cli.context.js';
 import { note, printJson } from './output.js';
-import { action, EXIT, ExitError } from './run-command.js';
+import { action, EXIT } from './run-command.js';
 
 
 export function registerDigestCommands(program: Command): void {
@@ -77,10 +77,10 @@ export function registerDigestCommands(program: Command): void {
     );
 }
 
-/** A whole number of at least 1, or bad usage (exit 2) naming the option. */
+/** A whole number of at least 1, or bad usage (commander's error: exit 2) naming the option. */
 function positiveInt(option: string): (v: string) => number {
   return (v) => {
-    if (!/^[1-9]\d{0,5}$/.test(v)) throw new ExitError(EXIT.badInput, `${option} must be a whole number from 1 to 999999, got "${v.slice(0, 20)}"`);
+    if (!/^[1-9]\d{0,5}$/.test(v)) throw new InvalidArgumentError(`${option} must be a whole number from 1 to 999999, got "${v.slice(0, 20)}"`);
     return Number(v);
   };
 }
