@@ -69,7 +69,7 @@ export class DigestViewService {
     const all = new CandidatePool(papers).selectAll({ topics: subscriber.topics, keywords: subscriber.keywords, windowStart: new Date(0), windowEnd: new Date(8.64e15), topicNames });
     // Papers whose topic the reader has since dropped still belong to the digest as sent.
     const shown = new Set(all.papers.map((p) => p.paper.id));
-    const earlier = { kind: 'topic' as const, key: '-', label: 'Earlier interests' };
+    const earlier = { kind: 'topic' as const, key: '', label: 'Earlier interests' }; // no key: nothing to mute
     const rest = papers.filter((p) => !shown.has(p.id)).map((paper) => ({ paper, rank: 0, section: earlier, reasons: [] }));
     const selection: Selection = { papers: [...all.papers, ...rest], total: all.papers.length + rest.length };
     const model = this.renderer.model(subscriber, selection, delivery.id, { topicNames, now: delivery.sentAt ?? delivery.createdAt });

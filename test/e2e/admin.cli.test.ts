@@ -7,7 +7,7 @@ import { runCli } from '../support/cli.js';
 import { readDb } from '../support/db.js';
 
 // Each command is a process that boots the app (about a second); some tests run several.
-jest.setTimeout(60_000);
+jest.setTimeout(120_000); // on a loaded machine (2 cores, several suites) a command takes up to ~10 s
 
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-admin-cli-'));
 const dbPath = join(dir, 'paperboy.sqlite');
