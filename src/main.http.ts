@@ -4,6 +4,7 @@ import cookieParser from 'cookie-parser';
 import express from 'express';
 import { AppModule, type AppMode } from './app.module.js';
 import { DomainErrorFilter } from './common/domain-error.filter.js';
+import { PageRenderer } from './web/page.renderer.js';
 import { PinoLogger } from './common/pino.logger.js';
 import type { AppConfig } from './config/app-config.js';
 import { FirstStartService } from './papers/first-start.service.js';
@@ -23,7 +24,7 @@ export async function createHttpApp(config: AppConfig, mode: AppMode = 'serve'):
   // everything else is small JSON or a form, and an admin API body is not read without the token.
   const parsers = [express.json({ limit: '100kb' }), express.urlencoded({ extended: false, limit: '100kb' })];
   for (const parse of parsers) app.use((req: express.Request, res: express.Response, next: express.NextFunction) => (adminBodyUnread(req, config) ? next() : parse(req, res, next)));
-  app.useGlobalFilters(new DomainErrorFilter());
+  app.useGlobalFilters(new DomainErrorFilter(app.get(PageRenderer)));
   app.disable('x-powered-by');
   app.enableShutdownHooks();
   return app;

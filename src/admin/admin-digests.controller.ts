@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { InvalidInputError } from '../common/errors.js';
 import type { DigestRun } from '../digests/digest-run.entity.js';
 import { DigestRunsService, type RunDetail } from '../digests/digest-runs.service.js';
-import { DigestViewService } from '../digests/digest-view.service.js';
+import { DigestViewService, previewJson } from '../digests/digest-view.service.js';
 import { DigestService, type RunSummary } from '../digests/digest.service.js';
 import { intParam, jsonBodyOf, runIdOf, sendOptionsOf } from './admin-api.input.js';
 import { AdminAuditInterceptor } from './admin-audit.interceptor.js';
@@ -32,13 +32,14 @@ export class AdminDigestsController {
 
   /** The digest this subscriber would get now: its HTML, or `?format=json` for subject, counts and both parts. */
   @Get('preview')
-  async preview(@Query('email') email: string | undefined, @Query('format') format: string | undefined, @Res() res: Response): Promise<void> {
+  async preview(@Query() q: Record<string, string | undefined>, @Res() res: Response): Promise<void> {
+    const { email, format } = q;
     if (!email) throw new InvalidInputError('email is required: /api/admin/preview?email=ADDRESS');
     if (format !== undefined && format !== 'html' && format !== 'json') throw new InvalidInputError(`format must be html or json, got "${format.slice(0, 20)}"`);
-    const p = await this.views.preview(email);
+    const p = await this.views.preview(email, { limit: q.limit === undefined ? undefined : intParam(q.limit, 'limit', 10, 1, 1000) });
     res.setHeader('Cache-Control', 'no-store');
     if (format === 'json') {
-      res.json({ email, subject: p.subject, papers: p.papers, total: p.total, items: p.items, html: p.html, text: p.text });
+      res.json(previewJson(p));
       return;
     }
     res.setHeader('Content-Security-Policy', PREVIEW_CSP);

@@ -128,7 +128,7 @@ export class AdminPageController {
         csrf: this.csrf.issue(req, res),
         email,
         subject: p.subject,
-        papers: p.papers,
+        papers: p.shown,
         total: p.total,
         frameUrl: `/admin/preview/html?email=${encodeURIComponent(email)}`,
       });

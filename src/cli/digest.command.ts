@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { DeliveryQueue } from '../digests/delivery.queue.js';
 import { DigestRunsService } from '../digests/digest-runs.service.js';
-import { DigestViewService } from '../digests/digest-view.service.js';
+import { DigestViewService, previewJson } from '../digests/digest-view.service.js';
 import { DigestService, type SendOptions } from '../digests/digest.service.js';
 import { withContext } from './cli.context.js';
 import { note, printJson } from './output.js';
@@ -41,16 +41,20 @@ export function registerDigestCommands(program: Command): void {
     .description('render the digest this subscriber would get now, without sending it')
     .requiredOption('--email <address>', 'the subscriber')
     .option('--out <file.html>', 'write the HTML here instead of printing it')
-    .option('--json', 'print {email, subject, papers, total, items: [{id, title, section}]} (section: new, away or updated)')
+    .option('--json', 'print {subject, total, papers:[{id, arxivId, title, score, section, reasons, feedback}]}')
+    .option('--limit <n>', 'list up to N papers with --json (default DIGEST_MAX_PAPERS)', positiveInt('--limit'))
     .action(
-      action(async (flags: { email: string; out?: string; json?: boolean }) =>
+      action(async (flags: { email: string; out?: string; json?: boolean; limit?: number }) =>
         withContext(async (app) => {
-          const preview = await app.get(DigestViewService).preview(flags.email);
-          if (flags.json) return printJson({ email: flags.email, subject: preview.subject, papers: preview.papers, total: preview.total, items: preview.items });
+          const preview = await app.get(DigestViewService).preview(flags.email, { limit: flags.limit });
+          if (flags.json) {
+            const { html: _html, text: _text, ...rest } = previewJson(preview);
+            return printJson(rest);
+          }
           if (preview.total === 0) note(`no papers match ${flags.email} now: no digest would be sent`);
           if (flags.out) {
             await writeFile(flags.out, preview.html);
-            note(`${preview.subject} (${preview.papers} papers) written to ${flags.out}`);
+            note(`${preview.subject} (${preview.shown} papers) written to ${flags.out}`);
           } else process.stdout.write(preview.html);
         }),
       ),
@@ -71,4 +75,12 @@ export function registerDigestCommands(program: Command): void {
         }),
       ),
     );
+}
+
+/** A whole number of at least 1, or bad usage (commander's error: exit 2) naming the option. */
+function positiveInt(option: string): (v: string) => number {
+  return (v) => {
+    if (!/^[1-9]\d{0,5}$/.test(v)) throw new InvalidArgumentError(`${option} must be a whole number from 1 to 999999, got "${v.slice(0, 20)}"`);
+    return Number(v);
+  };
 }

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { DumpRejectedError } from '../papers/paper.types.js';
 import { DomainError } from './errors.js';
 
@@ -8,16 +8,30 @@ const NAMES: Record<number, string> = {
   413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
-/** The one place errors become HTTP: JSON `{statusCode, error, message}` (PRODUCT.md, "HTTP"). */
+/** Renders a server-side page (the web module's PageRenderer). */
+export interface HtmlPages {
+  send(res: Response, status: number, page: string, data: { title: string; [key: string]: unknown }): void;
+}
+
+/**
+ * The one place errors become HTTP: JSON `{statusCode, error, message}` (PRODUCT.md, "HTTP").
+ * A browser asking for an address that is no route (outside /api) gets the HTML 404 page instead.
+ */
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
   private readonly log = new Logger('Http');
 
+  constructor(private readonly pages?: HtmlPages) {}
+
   catch(err: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<Request>();
     const { status, message } = describe(err);
     if (status >= 500) this.log.error({ msg: 'request failed', err: err instanceof Error ? err.stack : String(err) });
     if (res.headersSent) return;
+    if (this.pages && status === 404 && !(err instanceof DomainError) && wantsPage(req)) {
+      return this.pages.send(res, 404, 'not-found', { title: 'Page not found', status, message: 'There is no page at this address. It may have moved, or the link was copied incompletely.' });
+    }
     res.status(status).json({ statusCode: status, error: NAMES[status] ?? 'Error', message });
   }
 }
@@ -34,4 +48,10 @@ function describe(err: unknown): { status: number; message: string } {
   // body-parser's errors carry their own status (413 too large, 400 malformed JSON).
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return { status: e.status, message: e.message ?? 'bad request' };
   return { status: 500, message: 'internal error' };
+}
+
+function wantsPage(req: Request): boolean {
+  const path = req.path ?? '';
+  if (/^\/(api|webhooks|health|metrics|feeds)(\/|$)/.test(path)) return false;
+  return req.method === 'GET' && /text\/html/.test(String(req.headers?.accept ?? ''));
 }

@@ -15,6 +15,9 @@ interface PaperRow {
   upvotes: number | null;
   arxiv_id: string | null;
   arxiv_url: string | null;
+  pdf_url: string | null;
+  published_at: string | Date | null;
+  trending_date: string | null;
   project_url: string | null;
   code_url: string | null;
   source: string;
@@ -28,7 +31,8 @@ interface TagRow {
   matched: string;
 }
 
-const COLUMNS = 'id, title, authors, abstract, ai_summary, ai_keywords, upvotes, arxiv_id, arxiv_url, project_url, code_url, source, available_at';
+const COLUMNS =
+  'id, title, authors, abstract, ai_summary, ai_keywords, upvotes, arxiv_id, arxiv_url, pdf_url, published_at, trending_date, project_url, code_url, source, available_at';
 
 /** Loads the papers that became available in a window, with their tags, as a CandidatePool. */
 @Injectable()
@@ -69,8 +73,10 @@ function withTags(rows: PaperRow[], tags: TagRow[]): CandidatePaper[] {
 }
 
 function toCandidate(r: PaperRow): CandidatePaper {
+  const arxivId = r.arxiv_id;
   return {
     id: Number(r.id),
+    arxivId,
     title: r.title,
     authors: JSON.parse(r.authors),
     abstract: r.abstract,
@@ -78,7 +84,13 @@ function toCandidate(r: PaperRow): CandidatePaper {
     aiKeywords: JSON.parse(r.ai_keywords),
     upvotes: r.upvotes == null ? null : Number(r.upvotes),
     url: paperUrl({ arxivId: r.arxiv_id, source: r.source, arxivUrl: r.arxiv_url, projectUrl: r.project_url, title: r.title }),
+    arxivUrl: arxivId ? `https://arxiv.org/abs/${arxivId}` : r.arxiv_url,
+    pdfUrl: r.pdf_url ?? (arxivId ? `https://arxiv.org/pdf/${arxivId}` : null),
     codeUrl: r.code_url,
+    projectUrl: r.project_url,
+    hfUrl: arxivId && r.source.startsWith('hf-') ? `https://huggingface.co/papers/${arxivId}` : null,
+    publishedAt: r.published_at ? parseTimestamp(r.published_at) : null,
+    trendingDate: r.trending_date,
     availableAt: parseTimestamp(r.available_at).getTime(),
     tags: new Map(),
   };

@@ -37,7 +37,7 @@ export function selectDigest(pool: CandidatePool, req: SelectionRequest, frequen
   const shown = all.papers;
   const days = Math.round((req.windowEnd.getTime() - req.windowStart.getTime()) / 86_400_000);
   return {
-    selection: { papers: shown, total: shown.length, allIds: shown.map((p) => p.paper.id) },
+    selection: { ...all, total: shown.length, allIds: shown.map((p) => p.paper.id) },
     catchUp: all.total === 0 ? null : { days, matched: all.total, shown: shown.length },
   };
 }

@@ -29,10 +29,12 @@ export function isDue(schedule: Schedule, now: Date): boolean {
   return local.hour >= schedule.hour;
 }
 
-/** Where a first digest's window starts: a day (or a week) back, so a newcomer gets recent news, not the archive. */
-export function firstWindowStart(frequency: Frequency, now: Date): Date {
-  const days = frequency === 'weekly' ? 7 : 1;
-  return new Date(now.getTime() - days * 86_400_000);
+/**
+ * Where a first digest's window starts: a day back, daily or weekly, so a newcomer's first email
+ * is today's news, short, not a week's (or the archive's) hundred matches.
+ */
+export function firstWindowStart(_frequency: Frequency, now: Date): Date {
+  return new Date(now.getTime() - 86_400_000);
 }
 
 /** How far back a digest reaches at most, e.g. for a subscriber back from a long pause. */

@@ -9,12 +9,13 @@ import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { CandidateLoader } from './candidate.loader.js';
 import { DigestDelivery } from './digest-delivery.entity.js';
-import { DigestRenderer, type RenderedDigest } from './digest.renderer.js';
-import { CandidatePool } from './digest.selection.js';
+import { DigestRenderer, type DigestModel, type RenderedDigest } from './digest.renderer.js';
+import { sectionId } from './digest.sections.js';
+import { CandidatePool, type Selection } from './digest.selection.js';
 import { windowStartFor } from './digest-period.js';
 import { DigestLedger } from './digest-ledger.repository.js';
 import { coverageOf, selectDigest } from './catch-up.js';
-import { DigestUpdates } from './digest-updates.js';
+import { DigestUpdates, type PaperUpdate } from './digest-updates.js';
 
 /** One paper of a preview: `section` is `new`, `away` (a catch-up) or `updated` (updated since we sent it). */
 export interface PreviewItem {
@@ -24,7 +25,36 @@ export interface PreviewItem {
   changes?: string[];
 }
 
-const GONE = 'This digest link does not work: it may have expired, or the digest no longer exists.';
+const GONE = 'This digest link does not work: it may have expired, or the digest no longer exists. The newest digest in your mailbox has a working link.';
+
+/** One paper of a preview, as `paperboy preview --json` prints it. */
+export interface PreviewPaper {
+  id: number;
+  arxivId: string | null;
+  title: string;
+  score: number;
+  section: { kind: string; key: string; label: string };
+  reasons: { kind: string; label: string; words: string[] }[];
+  feedback: { more: string | null; less: string | null };
+}
+
+export interface Preview extends RenderedDigest {
+  email: string;
+  total: number;
+  /** Papers in the email (DIGEST_MAX_PAPERS at most). */
+  shown: number;
+  /** Up to `limit` papers, best first within their sections, then the updates of papers sent before. */
+  papers: PreviewPaper[];
+  /** Every paper of the email with its place: `new`, `away` (a catch-up) or `updated`. */
+  items: PreviewItem[];
+}
+
+/** The web view of a sent digest: every paper it matched, by section, optionally filtered. */
+export interface DigestPage extends DigestModel {
+  filter: { section: string; q: string };
+  sectionOptions: { id: string; label: string; selected: boolean }[];
+  matching: number;
+}
 
 /** Digests outside the mailbox: a sent one in the browser, and the one a subscriber would get now. */
 @Injectable()
@@ -40,41 +70,84 @@ export class DigestViewService {
     private readonly updates: DigestUpdates,
   ) {}
 
-  /** `GET /digests/:id/:token`: every paper the digest matched (not only the emailed ones). */
-  async sent(id: string, token: string): Promise<string> {
+  /** `GET /digests/:id/:token`: every paper the digest matched (not only the emailed ones), by section. */
+  async sent(id: string, token: string, filter: { section?: string; q?: string } = {}): Promise<DigestPage> {
     const claims = this.links.read(token, 'digest');
     if (!claims || claims.ref !== id || !/^\d{1,12}$/.test(id)) throw new NotFoundError(GONE);
     const delivery = await this.dataSource.getRepository(DigestDelivery).findOneBy({ id: Number(id) });
     const subscriber = delivery && (await this.dataSource.getRepository(Subscriber).findOneBy({ id: delivery.subscriberId }));
     if (!delivery || !subscriber || delivery.subscriberId !== claims.subscriberId || !this.links.verify(token, subscriber)) throw new NotFoundError(GONE);
     const papers = await this.loader.byIds(delivery.paperIds ?? []);
-    const pool = new CandidatePool(papers);
-    const selection = pool.select({ topics: subscriber.topics, keywords: subscriber.keywords, windowStart: new Date(0), windowEnd: new Date(8.64e15), max: papers.length });
+    const topicNames = await this.topicNames();
+    const all = new CandidatePool(papers).selectAll({ topics: subscriber.topics, keywords: subscriber.keywords, windowStart: new Date(0), windowEnd: new Date(8.64e15), topicNames });
     // Papers whose topic the reader has since dropped still belong to the digest as sent.
-    const shown = new Set(selection.papers.map((p) => p.paper.id));
-    const rest = papers.filter((p) => !shown.has(p.id)).map((paper) => ({ paper, rank: 0, reasons: [] }));
-    const ctx = { topicNames: await this.topicNames(), now: delivery.sentAt ?? delivery.createdAt };
-    return this.renderer.render(subscriber, { papers: [...selection.papers, ...rest], total: selection.papers.length + rest.length }, delivery.id, ctx).html;
+    const shown = new Set(all.papers.map((p) => p.paper.id));
+    const earlier = { kind: 'topic' as const, key: '', label: 'Earlier interests' }; // no key: nothing to mute
+    const rest = papers.filter((p) => !shown.has(p.id)).map((paper) => ({ paper, rank: 0, section: earlier, reasons: [] }));
+    const selection: Selection = { papers: [...all.papers, ...rest], total: all.papers.length + rest.length };
+    const model = this.renderer.model(subscriber, selection, delivery.id, { topicNames, now: delivery.sentAt ?? delivery.createdAt });
+    return this.filtered(model, filter);
   }
 
   /** The digest this subscriber would get now, rendered, nothing sent or recorded. */
-  async preview(email: string, now = new Date()): Promise<RenderedDigest & { papers: number; total: number; items: PreviewItem[] }> {
+  async preview(email: string, options: { limit?: number; now?: Date } = {}): Promise<Preview> {
+    const now = options.now ?? new Date();
     const check = normalizeEmail(email);
     const s = check.ok ? await this.dataSource.getRepository(Subscriber).findOneBy({ email: check.email }) : null;
     if (!s) throw new InvalidInputError(`no subscriber with the address "${email}"`);
     const windowStart = windowStartFor(s.frequency, (await this.ledger.lastWindowEnds([s.id])).get(s.id), now);
     const pool = await this.loader.load(windowStart, now);
-    const { selection, catchUp } = selectDigest(pool, { topics: s.topics, keywords: s.keywords, windowStart, windowEnd: now, max: this.config.digest.maxPapers }, s.frequency);
+    const topicNames = await this.topicNames();
+    const request = { topics: s.topics, keywords: s.keywords, windowStart, windowEnd: now, topicNames };
+    const { selection, catchUp } = selectDigest(pool, { ...request, max: this.config.digest.maxPapers }, s.frequency);
+    const limit = options.limit ?? this.config.digest.maxPapers;
+    const listed = limit === this.config.digest.maxPapers || catchUp ? selection : pool.select({ ...request, max: limit });
     const extras = { catchUp, updates: selection.total ? await this.updates.pending(s.id) : [], coverage: coverageOf(pool, windowStart, now) };
-    const rendered = this.renderer.render(s, selection, null, { topicNames: await this.topicNames(), now }, extras);
+    const rendered = this.renderer.render(s, selection, null, { topicNames, now }, extras);
     const items: PreviewItem[] = [
       ...selection.papers.map((p) => ({ id: p.paper.id, title: p.paper.title, section: catchUp ? 'away' : 'new' })),
       ...extras.updates.map((u) => ({ id: u.paperId, title: u.title, section: 'updated', changes: u.changes })),
     ];
-    return { ...rendered, papers: selection.papers.length, total: selection.total, items };
+    const papers = [...listed.papers.map(previewPaper), ...extras.updates.map(updatePaper)];
+    return { ...rendered, email: s.email, total: selection.total, shown: selection.papers.length, papers, items };
+  }
+
+  private filtered(model: DigestModel, filter: { section?: string; q?: string }): DigestPage {
+    const section = (filter.section ?? '').slice(0, 200);
+    const q = (filter.q ?? '').trim().slice(0, 100);
+    const needle = q.toLowerCase();
+    const sections = model.sections
+      .filter((x) => !section || sectionId(x) === section)
+      .map((x) => ({ ...x, more: 0, papers: needle ? x.papers.filter((p) => `${p.title} ${p.authors} ${p.summary}`.toLowerCase().includes(needle)) : x.papers }))
+      .filter((x) => x.papers.length > 0);
+    const sectionOptions = model.sections.map((x) => ({ id: sectionId(x), label: `${x.label} (${x.papers.length})`, selected: sectionId(x) === section }));
+    return { ...model, sections, filter: { section, q }, sectionOptions, matching: sections.reduce((n, x) => n + x.papers.length, 0) };
   }
 
   private async topicNames(): Promise<Map<string, string>> {
     return new Map((await this.topics.list()).map((t) => [t.slug, t.name]));
   }
+}
+
+function previewPaper(p: Selection['papers'][number]): PreviewPaper {
+  return {
+    id: p.paper.id,
+    arxivId: p.paper.arxivId,
+    title: p.paper.title,
+    score: p.rank,
+    section: p.section,
+    reasons: p.reasons.map((r) => ({ kind: r.kind, label: r.label, words: r.words })),
+    feedback: { more: null, less: null },
+  };
+}
+
+/** A paper sent before that changed since: listed in the `updated` section, its changes as the reason. */
+function updatePaper(u: PaperUpdate): PreviewPaper {
+  const section = { kind: 'update', key: 'updated', label: 'Updated since we sent it' };
+  return { id: u.paperId, arxivId: null, title: u.title, score: 0, section, reasons: [{ kind: 'update', label: section.label, words: u.changes }], feedback: { more: null, less: null } };
+}
+
+/** `paperboy preview --json` and `GET /api/admin/preview?format=json`: the same shape. */
+export function previewJson(p: Preview) {
+  return { email: p.email, subject: p.subject, total: p.total, shown: p.shown, papers: p.papers, items: p.items, html: p.html, text: p.text };
 }

@@ -5,8 +5,10 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MailTemplates } from '../mail/mail.templates.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
 import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
+import { sectionId, sectionRef } from './digest.sections.js';
 import type { Selection, SelectedPaper } from './digest.selection.js';
 import { catchUpHeadline, extrasData, type DigestExtras } from './digest-extras.view.js';
+import { kindLabel, paperModel, subjectLine, type SectionModel } from './digest.view-model.js';
 
 export interface RenderedDigest {
   subject: string;
@@ -21,7 +23,25 @@ export interface DigestContext {
   now: Date;
 }
 
-const SUMMARY_CHARS = 320;
+/** The digest as sections of papers, ready for the email templates and the web view. */
+export interface DigestModel {
+  subject: string;
+  headline: string;
+  preheader: string;
+  dateLabel: string;
+  sections: SectionModel[];
+  total: number;
+  shown: number;
+  moreCount: number;
+  webUrl: string;
+  preferencesUrl: string;
+  unsubscribeUrl: string;
+  email: string;
+  /** Updates of papers sent before, a catch-up after a gap, the coverage line (digest-extras.view.ts). */
+  updates: ReturnType<typeof extrasData>['updates'];
+  catchUp: ReturnType<typeof extrasData>['catchUp'];
+  coverage: string | null;
+}
 
 /** Turns a subscriber's selection into the "trending papers" email (templates/digest.*). */
 @Injectable()
@@ -38,59 +58,73 @@ export class DigestRenderer {
 
   /** `deliveryId` is null for a preview: the web-view link then points at the preferences page. */
   render(s: Subscriber, selection: Selection, deliveryId: number | null, ctx: DigestContext, extras: DigestExtras = {}): RenderedDigest {
+    const model = this.model(s, selection, deliveryId, ctx, extras);
+    const data = { ...model, appUrl: this.config.publicUrl, appHost: this.appHost };
+    const { html, text } = this.templates.render('digest', data);
+    return { subject: model.subject, html: minify(html), text, unsubscribeUrl: model.unsubscribeUrl };
+  }
+
+  model(s: Subscriber, selection: Selection, deliveryId: number | null, ctx: DigestContext, extras: DigestExtras = {}): DigestModel {
     const unsubscribeUrl = this.links.unsubscribeUrl(s);
     const preferencesUrl = this.links.preferencesUrl(s);
+    const sections = this.sections(s, selection);
     const shown = selection.papers.length;
     const dateLabel = DateTime.fromJSDate(ctx.now, { zone: s.timezone }).toFormat('cccc, d LLLL yyyy');
-    const headline = extras.catchUp ? catchUpHeadline(extras.catchUp) : `${selection.total} new trending ${selection.total === 1 ? 'paper' : 'papers'} for you`;
-    const data = {
-      subject: headline,
+    const headline = extras.catchUp ? catchUpHeadline(extras.catchUp) : `${selection.total} new ${selection.total === 1 ? 'paper' : 'papers'} for you`;
+    return {
+      subject: subjectLine(selection.total, sections, selection.papers[0]?.paper.title ?? ''),
       headline,
-      preview: selection.papers.map((p) => p.paper.title).slice(0, 3).join(' · '),
+      preheader: sections.map((x) => `${x.label} (${x.papers.length + x.more})`).join(' · '),
       dateLabel: s.frequency === 'weekly' ? `Week of ${dateLabel}` : dateLabel,
-      papers: selection.papers.map((p, i) => paperData(p, i + 1, ctx.topicNames)),
+      sections,
       total: selection.total,
+      shown,
       moreCount: selection.total - shown,
       webUrl: deliveryId === null ? preferencesUrl : this.links.digestUrl(s, deliveryId),
-      appUrl: this.config.publicUrl,
-      appHost: this.appHost,
-      email: s.email,
       preferencesUrl,
       unsubscribeUrl,
+      email: s.email,
       ...extrasData(extras),
     };
-    const { html, text } = this.templates.render('digest', data);
-    const top = selection.papers[0]?.paper.title ?? '';
-    const subject = shown > 1 ? `${top} and ${selection.total - 1} more` : top;
-    return { subject: `Paperboy: ${subject}`, html, text, unsubscribeUrl };
+  }
+
+  /** The selection's papers under their sections, numbered across the digest; sections keep their order. */
+  private sections(s: Subscriber, selection: Selection): SectionModel[] {
+    const bySection = new Map<string, SelectedPaper[]>();
+    for (const p of selection.papers) {
+      const id = sectionId(p.section);
+      bySection.set(id, [...(bySection.get(id) ?? []), p]);
+    }
+    const summaries = selection.sections ?? [...bySection.values()].map((ps) => ({ ...ps[0].section, shown: ps.length, total: ps.length }));
+    let index = 0;
+    return summaries
+      .filter((x) => bySection.has(sectionId(x)))
+      .map((x, i) => {
+        const papers = bySection.get(sectionId(x))!.map((p) => paperModel(p, ++index));
+        const ref = sectionRef(x);
+        return {
+          kind: x.kind,
+          key: x.key,
+          label: x.label,
+          kindLabel: kindLabel(x.kind),
+          anchor: `s${i + 1}`,
+          papers,
+          more: Math.max(0, x.total - papers.length),
+          muteUrl: ref ? this.links.muteUrl(s, ref) : null,
+        };
+      });
   }
 }
 
-function paperData(p: SelectedPaper, index: number, names: Map<string, string>) {
-  return {
-    index,
-    title: p.paper.title,
-    url: httpUrl(p.paper.url),
-    authors: shortAuthors(p.paper.authors),
-    upvotes: p.paper.upvotes || null,
-    codeUrl: httpUrl(p.paper.codeUrl),
-    summary: p.paper.aiSummary ?? shorten(p.paper.abstract ?? '', SUMMARY_CHARS),
-    reasons: p.reasons.map((r) => ({
-      label: r.slug ? (names.get(r.slug) ?? r.slug) : 'your keywords',
-      matched: r.matched.slice(0, 4).join(', '),
-    })),
-  };
-}
-
-/** "A, B and C" up to three names, else "A, B, C et al." */
-export function shortAuthors(authors: string[]): string {
-  if (authors.length <= 3) return authors.length === 3 ? `${authors[0]}, ${authors[1]} and ${authors[2]}` : authors.join(' and ');
-  return `${authors.slice(0, 3).join(', ')} et al.`;
-}
-
-/** Cut at a word boundary, so a summary never ends mid-word. */
-export function shorten(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max);
-  return cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 40)).replace(/[\s,;:.]+$/, '') + '…';
+/**
+ * Gmail clips a message past 102 KB, cutting the footer with the unsubscribe link: indentation
+ * and the whitespace between tags go. Text inside elements keeps its spaces (the templates never
+ * rely on whitespace between two tags to separate words).
+ */
+export function minify(html: string): string {
+  return html
+    .replace(/\n[ \t]*/g, '\n')
+    .replace(/>\s+</g, '><')
+    .replace(/\n+/g, ' ')
+    .trim();
 }

@@ -1,27 +1,26 @@
-import { Controller, Get, Header, Param, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, Param, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { PageErrorFilter } from '../web/page-error.filter.js';
+import { PageRenderer } from '../web/page.renderer.js';
 import { DigestViewService } from './digest-view.service.js';
 import { DigestMetrics } from './digest.metrics.js';
 import { MetricsGuard } from './metrics.guard.js';
-
-/** Email HTML is all inline styles and no script; its own CSP lets exactly that through. */
-const DIGEST_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
 
 @Controller()
 export class DigestsController {
   constructor(
     private readonly views: DigestViewService,
     private readonly metrics: DigestMetrics,
+    private readonly pages: PageRenderer,
   ) {}
 
   @Get('digests/:id/:token')
   @UseFilters(PageErrorFilter)
-  async view(@Param('id') id: string, @Param('token') token: string, @Res() res: Response): Promise<void> {
-    const html = await this.views.sent(id, token);
-    res.setHeader('Content-Security-Policy', DIGEST_CSP);
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.type('html').send(html);
+  /** The web view: a page of its own (sections, headings, every paper), filtered by `?section=` and `?q=` without script. */
+  async view(@Param('id') id: string, @Param('token') token: string, @Query() q: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const page = await this.views.sent(id, token, { section: str(q.section), q: str(q.q) });
+    this.pages.send(res, 200, 'digest', { ...page, title: page.headline, formAction: `/digests/${encodeURIComponent(id)}/${encodeURIComponent(token)}` });
   }
 
   @Get('metrics')

@@ -18,10 +18,12 @@ import { DigestsController } from './digests.controller.js';
 import { LockService } from './lock.service.js';
 import { MetricsGuard } from './metrics.guard.js';
 import { QueuedDeliveryRepository } from './queued-delivery.repository.js';
+import { SectionMuteController } from './section-mute.controller.js';
+import { SectionMuteService } from './section-mute.service.js';
 
 @Module({
   imports: [TopicsModule, MailModule, SubscribersModule, WebModule],
-  controllers: [DigestsController],
+  controllers: [DigestsController, SectionMuteController],
   providers: [MetricsGuard, CandidateLoader, DigestLedger, DigestRenderer, DeliveryService, DigestService, DigestViewService, DigestMetrics, LockService, DigestRunsService, DeliveryQueue, QueuedDeliveryRepository, DeliveryWorker, DigestUpdates],
   exports: [DigestService, DigestViewService, DigestMetrics, LockService, DigestLedger, DigestRunsService, DeliveryQueue, DeliveryWorker],
 })

@@ -16,7 +16,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
  *   and a new row for the same address never accepts the old row's links.
  * - Compared in constant time (timingSafeEqual on equal-length MACs).
  */
-export const LINK_PURPOSES = ['confirm', 'preferences', 'unsubscribe', 'digest'] as const;
+export const LINK_PURPOSES = ['confirm', 'preferences', 'unsubscribe', 'digest', 'mute'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 const DAY = 24 * 3600;
@@ -26,10 +26,11 @@ export const LINK_TTL_SECONDS: Record<LinkPurpose, number> = {
   preferences: 90 * DAY,
   unsubscribe: 400 * DAY,
   digest: 180 * DAY,
+  mute: 400 * DAY,
 };
 
-const CODE: Record<LinkPurpose, string> = { confirm: 'c', preferences: 'p', unsubscribe: 'u', digest: 'd' };
-const PURPOSE_OF: Record<string, LinkPurpose> = { c: 'confirm', p: 'preferences', u: 'unsubscribe', d: 'digest' };
+const CODE: Record<LinkPurpose, string> = { confirm: 'c', preferences: 'p', unsubscribe: 'u', digest: 'd', mute: 'm' };
+const PURPOSE_OF: Record<string, LinkPurpose> = { c: 'confirm', p: 'preferences', u: 'unsubscribe', d: 'digest', m: 'mute' };
 const TOKEN = /^[A-Za-z0-9_-]{8,200}\.[A-Za-z0-9_-]{43}$/;
 const REF = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -126,6 +127,11 @@ export class SubscriberLinks {
   digestUrl(s: LinkSubject, digestId: string | number, options: Omit<TokenOptions, 'ref'> = {}): string {
     const ref = String(digestId);
     return `${this.base}/digests/${encodeURIComponent(ref)}/${this.token(s, 'digest', { ...options, ref })}`;
+  }
+
+  /** `/mute/:token`, "mute this section" of a digest; the section (`t-slug`, `k-hash`) is signed into the token. */
+  muteUrl(s: LinkSubject, sectionRef: string, options: Omit<TokenOptions, 'ref'> = {}): string {
+    return `${this.base}/mute/${this.token(s, 'mute', { ...options, ref: sectionRef })}`;
   }
 
   private mac(payload: string, linkKey: string): Buffer {

@@ -75,7 +75,7 @@ function checkChoices(body: ChoicesBody, ctx: ValidationContext, problems: Input
   }
   const keywords = body.keywords === undefined ? (cur?.keywords ?? null) : checkKeywords(body.keywords, problems);
   if (topics.length === 0 && !keywords && !problems.some((p) => p.field === 'keywords' || p.field === 'topics')) {
-    problems.push({ field: 'topics', message: `choose at least one topic or write your own keywords; valid topics: ${[...ctx.validSlugs].sort().join(', ')}` });
+    problems.push({ field: 'topics', message: 'choose at least one topic or write your own keywords' });
   }
   return {
     topics,

@@ -65,6 +65,11 @@ const FUNCTION_WORDS = new Set(
     'through to via was we were what when where which while who with without').split(' '),
 );
 
+/** A function word ("with", "the"): never a reason a paper is about something. */
+export function isFunctionWord(word: string): boolean {
+  return FUNCTION_WORDS.has(word);
+}
+
 /** Porter stem of one lowercased word (`quantized` → `quantiz`, `agents` → `agent`). */
 export function stem(word: string): string {
   if (FUNCTION_WORDS.has(word)) return word;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fromRoot } from '../common/paths.js';
 import { fieldOf, type PreparedDocument } from './document.index.js';
-import { stem } from './text.tokenizer.js';
+import { isFunctionWord, stem } from './text.tokenizer.js';
 
 /**
  * A topic model learned from hand-labelled papers (`npm run train:topics`), one small logistic
@@ -189,7 +189,8 @@ export class TopicScorer {
     const w = this.weights[topic]?.words ?? {};
     const best = [...wordFeatures(doc, this.file.fieldWeights)]
       .map(([stem, x]) => ({ stem, c: (w[stem] ?? 0) * x }))
-      .filter((e) => e.c > 0)
+      // A function word may weigh (it is a feature like any other) but explains nothing to a reader.
+      .filter((e) => e.c > 0 && !isFunctionWord(e.stem))
       .sort((a, b) => b.c - a.c);
     return best.slice(0, limit).map((e) => spelling(doc, e.stem));
   }

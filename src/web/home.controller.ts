@@ -43,8 +43,8 @@ export class HomeController {
       this.pages.send(res, 400, 'home', await this.homeData(req, res, form, formErrorsOf(err)));
       return;
     }
-    // The page never echoes the address: the answer is byte-identical whatever Paperboy knows about it.
-    this.pages.send(res, 200, 'subscribed', { title: 'Check your inbox' });
+    // The page repeats only what the visitor typed: the answer is the same whatever Paperboy knows about the address.
+    this.pages.send(res, 200, 'subscribed', { title: 'Check your inbox', email: form.email });
   }
 
   private async homeData(req: Request, res: Response, form: FormValues & { email: string }, errors?: FormErrors): Promise<{ title: string } & Record<string, unknown>> {

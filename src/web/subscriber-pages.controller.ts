@@ -5,7 +5,7 @@ import { PreferencesService, ReconfirmationRequiredError } from '../subscribers/
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
 import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
 import { SubscribersService } from '../subscribers/subscribers.service.js';
-import { CsrfGuard } from './csrf.guard.js';
+import { CsrfGuard, CsrfTokens } from './csrf.guard.js';
 import { choicesFromForm, first, formErrorsOf, type FormBody } from './form.parsing.js';
 import { PageErrorFilter } from './page-error.filter.js';
 import { PageRenderer } from './page.renderer.js';
@@ -23,6 +23,7 @@ export class SubscriberPagesController {
     private readonly preferences: PreferencesService,
     private readonly links: SubscriberLinks,
     private readonly preferencesPage: PreferencesPage,
+    private readonly csrf: CsrfTokens,
   ) {}
 
   @Get('confirm/:token')
@@ -57,10 +58,12 @@ export class SubscriberPagesController {
 
   /** A page with one button; a GET changes nothing (mail scanners follow links). */
   @Get('unsubscribe/:token')
-  async unsubscribePage(@Param('token') token: string, @Res() res: Response): Promise<void> {
+  async unsubscribePage(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const { subscriber } = await this.subscribers.resolve(token, 'unsubscribe');
     const active = subscriber.status === 'pending' || subscriber.status === 'confirmed';
-    this.pages.send(res, 200, 'unsubscribe', { title: active ? 'Unsubscribe' : 'You are unsubscribed', email: subscriber.email, token, active });
+    // Pausing is the preferences form's "pause" action, offered here as a second button.
+    const pause = active && !subscriber.paused ? { url: `/preferences/${this.links.token(subscriber, 'preferences')}`, csrf: this.csrf.issue(req, res) } : null;
+    this.pages.send(res, 200, 'unsubscribe', { title: active ? 'Unsubscribe' : 'You are unsubscribed', email: subscriber.email, token, active, pause });
   }
 
   /** RFC 8058 one-click: no cookie, session or CSRF field needed; 200 with a page, never a redirect. */

@@ -152,6 +152,24 @@ describe('paperboy topics test and set', () => {
   });
 });
 
+describe('paperboy preview', () => {
+  it('--json prints the papers best first with their section and plain reasons; --limit lists up to N; a bad limit exits 2', async () => {
+    const res = await runCli(['preview', '--email', 'ann@example.org', '--json', '--limit', '2'], env);
+    expect(res.code).toBe(0);
+    const data = JSON.parse(res.stdout) as Json;
+    expect(data).toMatchObject({ subject: expect.stringMatching(/^\d+ new papers?/), total: expect.any(Number) });
+    expect(data.subject.length).toBeLessThanOrEqual(80);
+    expect(data.papers).toHaveLength(2);
+    for (const p of data.papers as Json[]) {
+      expect(p).toMatchObject({ id: expect.any(Number), title: expect.any(String), score: expect.any(Number), section: { kind: expect.stringMatching(/^(keyword|topic)$/) }, feedback: { more: null, less: null } });
+      for (const r of p.reasons as Json[]) expect(r.words.join(' ')).not.toMatch(/[*"~^]/);
+    }
+    const bad = await runCli(['preview', '--email', 'ann@example.org', '--json', '--limit', '0'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--limit must be a whole number/);
+  });
+});
+
 describe('paperboy runs show and retry', () => {
   it("shows a run's outcome per subscriber, and refuses to retry a run with nothing failed", async () => {
     const sent = await runCli(['send', '--email', 'ann@example.org', '--json'], env);

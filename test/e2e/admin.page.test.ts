@@ -202,15 +202,21 @@ describe('the admin dashboard', () => {
 
   it("previews a subscriber's digest in a sandboxed frame served under its own CSP", async () => {
     const messages = sink.messages.length;
-    const page = await v.request('/admin/preview?email=other.reader%40example.org');
+    await addConfirmed(t.app, 'new.reader@example.org', { topics: ['agents'] }); // no digest yet: today's papers are due
+    const page = await v.request('/admin/preview?email=new.reader%40example.org');
     expect(page.status).toBe(200);
     const frame = /<iframe class="mail-frame" src="([^"]+)"[^>]* sandbox="allow-popups allow-popups-to-escape-sandbox"/.exec(page.html);
     const src = (frame?.[1] ?? '').replace(/&#x3D;/g, '=').replace(/&amp;/g, '&'); // as the browser reads the attribute
-    expect(src).toBe('/admin/preview/html?email=other.reader%40example.org');
+    expect(src).toBe('/admin/preview/html?email=new.reader%40example.org');
     const html = await v.request(src);
     expect(html.status).toBe(200);
     expect(html.headers.get('content-security-policy')).toMatch(/default-src 'none'.*sandbox/);
-    expect(html.html).toContain('other.reader@example.org');
+    expect(html.html).toContain('new.reader@example.org');
+    // A reader whose digest went out has nothing due: the page says so, with no empty frame.
+    const none = await v.request('/admin/preview?email=other.reader%40example.org');
+    expect(none.status).toBe(200);
+    expect(none.html).toContain('Nothing is due');
+    expect(none.html).not.toContain('<iframe');
     expect(sink.messages).toHaveLength(messages);
   });
 });

@@ -146,9 +146,15 @@ describe('GET /api/admin/preview', () => {
     expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'.*sandbox/);
     const html = await res.text();
     const data = await json('GET', '/api/admin/preview?email=previewed@example.org&format=json');
-    expect(data).toMatchObject({ email: 'previewed@example.org', subject: expect.stringMatching(/paper/i), papers: expect.any(Number), total: expect.any(Number) });
-    expect(data.papers).toBeGreaterThan(0);
-    const withoutLinks = (h: string) => h.replace(/\/(preferences|unsubscribe)\/[\w.-]+/g, ''); // each render signs fresh links
+    expect(data).toMatchObject({ email: 'previewed@example.org', subject: expect.stringMatching(/paper/i), papers: expect.any(Array), total: expect.any(Number) });
+    const papers = data.papers as unknown as Json[];
+    expect(papers.length).toBeGreaterThan(0);
+    expect(papers[0]).toMatchObject({ id: expect.any(Number), title: expect.any(String), score: expect.any(Number), section: { kind: 'topic', key: 'agents' }, feedback: { more: null, less: null } });
+    expect(papers[0].reasons).toEqual([{ kind: 'topic', label: 'AI agents and tool use', words: expect.any(Array) }]);
+    const one = await json('GET', '/api/admin/preview?email=previewed@example.org&format=json&limit=1');
+    expect(one.papers).toEqual([papers[0]]);
+    await expectBadInput(await call('GET', '/api/admin/preview?email=previewed@example.org&format=json&limit=0'), /limit must be a whole number/);
+    const withoutLinks = (h: string) => h.replace(/\/(preferences|unsubscribe|mute)\/[\w.-]+/g, ''); // each render signs fresh links
     expect(withoutLinks(data.html)).toBe(withoutLinks(html));
     expect(sink.to('previewed@example.org')).toEqual([]);
   });

@@ -42,7 +42,7 @@ describe('hostile paper content', () => {
     expect(html).not.toContain('javascript:');
     expect(parsed.text).toContain('Hostile agents <img src=x onerror=alert(1)> {{constructor}} Bcc: victim@example.org');
     expect(parsed.text).toContain('{{#each x}}');
-    expect(parsed.subject).toBe('Paperboy: Hostile agents <img src=x onerror=alert(1)> {{constructor}} Bcc: victim@example.org');
+    expect(parsed.subject).toBe('New paper: Hostile agents <img src=x onerror=alert(1)>…'); // one line, shortened to 70 characters
     expect(parsed.bcc).toBeUndefined();
     expect(sink.messages[0].envelopeTo).toEqual(['reader@example.org']);
     const headerBlock = raw.slice(0, raw.indexOf('\r\n\r\n'));

@@ -43,9 +43,13 @@ async function confirmed(email: string): Promise<ParsedMail> {
 }
 
 /** Status, body and the headers a client could tell apart (not Date). */
-async function answer(res: Response): Promise<string> {
-  const headers = ['content-type', 'content-length', 'etag', 'cache-control', 'set-cookie', 'location', 'retry-after'].map((h) => `${h}: ${res.headers.get(h)}`);
-  return JSON.stringify({ status: res.status, headers, body: await res.text() });
+async function answer(res: Response, typed?: string): Promise<string> {
+  // The form's page repeats the address the visitor typed (and only that): compare with it blanked out.
+  const names = ['content-type', ...(typed ? [] : ['content-length', 'etag']), 'cache-control', 'set-cookie', 'location', 'retry-after'];
+  const headers = names.map((h) => `${h}: ${res.headers.get(h)}`);
+  const text = await res.text();
+  if (typed) expect(text).toContain(`<strong>${typed}</strong>`);
+  return JSON.stringify({ status: res.status, headers, body: typed ? text.replaceAll(typed, 'ADDRESS') : text });
 }
 
 describe('no address enumeration', () => {
@@ -69,7 +73,7 @@ describe('no address enumeration', () => {
     for (const email of addresses) apiAnswers.push(await answer(await api({ email, topics: ['agents'] })));
     const home = await openForm(`${t.url}/`);
     const formAnswers = [];
-    for (const email of addresses) formAnswers.push(await answer(await postForm(`${t.url}/subscribe`, { _csrf: home.csrf, email, topics: 'agents' }, home.cookie)));
+    for (const email of addresses) formAnswers.push(await answer(await postForm(`${t.url}/subscribe`, { _csrf: home.csrf, email, topics: 'agents' }, home.cookie), email));
     expect(new Set(apiAnswers).size).toBe(1);
     expect(new Set(formAnswers).size).toBe(1);
     expect(JSON.parse(apiAnswers[0]).status).toBe(202);
@@ -161,7 +165,7 @@ describe('bad input', () => {
     const { message } = (await res.json()) as { message: string };
     expect(message).toBe(`unknown topics "quantum-gravity", "astrology"; valid topics: ${slugs.join(', ')}`);
     const none = await api({ email: 'topics@example.org', topics: [] });
-    expect(((await none.json()) as { message: string }).message).toContain('choose at least one topic or write your own keywords; valid topics: ');
+    expect(((await none.json()) as { message: string }).message).toBe('choose at least one topic or write your own keywords');
     expect(await repo.findByEmail('topics@example.org')).toBeNull();
   });
 

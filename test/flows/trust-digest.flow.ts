@@ -67,7 +67,7 @@ export function describeTrustDigests(start: StartApp): void {
 
     it('the next digest tells once that it gained a code link, a project page and upvotes', async () => {
       await ingestItems('d2', [ASI, NAV], '2026-08-19T12:00:00Z');
-      const preview = await t.app.get(DigestViewService).preview('updates@example.org', at('2026-08-20T08:00:00Z'));
+      const preview = await t.app.get(DigestViewService).preview('updates@example.org', { now: at('2026-08-20T08:00:00Z') });
       expect(preview.items.map((i) => i.section)).toEqual(['new', 'updated']);
       expect(preview.items[1]).toMatchObject({ title: ASI.paper.title.replace(/\s+/g, ' '), changes: ['code released', 'project page'] });
       const summary = await run('2026-08-20T08:00:00Z');

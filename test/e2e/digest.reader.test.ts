@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readdirSync } from 'node:fs';
+import { CandidateLoader } from '../../src/digests/candidate.loader.js';
+import { DigestRenderer } from '../../src/digests/digest.renderer.js';
+import { DigestService } from '../../src/digests/digest.service.js';
+import { STOP_WORDS } from '../../src/digests/reason.words.js';
+import { fromRoot } from '../../src/common/paths.js';
+import { IngestService } from '../../src/papers/ingest.service.js';
+import { SubscriberRepository } from '../../src/subscribers/subscriber.repository.js';
+import { compileQuery, matchQuery, prepareDocument } from '../../src/topics/matcher.js';
+import { startApp, type TestApp } from '../support/app.js';
+import { queryApp } from '../support/db.js';
+import { addConfirmed, titlesIn } from '../support/digest.js';
+import { SmtpSink, type ReceivedMail } from '../support/smtp-sink.js';
+
+/**
+ * The digest as its reader sees it, on four real days of Hugging Face Daily Papers (2026-08-11..14):
+ * the reader's own keywords first, reasons in plain words, every link, short subject, mute links.
+ */
+const DAYS = fromRoot('test/fixtures/digest/kv-days');
+const KV_READER = { topics: ['agents', 'llm', 'multimodal'], keywords: '"KV cache", "speculative decoding"' };
+
+let t: TestApp;
+let sink: SmtpSink;
+let mail: ReceivedMail;
+
+interface Row {
+  id: number;
+  title: string;
+  abstract: string | null;
+  ai_keywords: string;
+  arxiv_id: string | null;
+}
+
+async function kvCachePapers(): Promise<Row[]> {
+  const rows = await queryApp<Row>(t.app, 'SELECT id, title, abstract, ai_keywords, arxiv_id FROM papers WHERE available_at IS NOT NULL');
+  const query = compileQuery('"KV cache"');
+  return rows.filter((r) => (matchQuery(query, prepareDocument({ title: r.title, abstract: r.abstract, aiKeywords: JSON.parse(r.ai_keywords) }))?.score ?? 0) >= 0.25);
+}
+
+beforeAll(async () => {
+  sink = await new SmtpSink().start();
+  t = await startApp({ MAIL_TRANSPORT: sink.url, DIGEST_MAX_PAPERS: '10' });
+  for (const f of readdirSync(DAYS).sort()) await t.app.get(IngestService).ingestFile(`${DAYS}/${f}`);
+  await addConfirmed(t.app, 'kv@example.org', KV_READER);
+  await addConfirmed(t.app, 'nas@example.org', { topics: ['architecture-search'] });
+  await t.app.get(DigestService).run({ all: true }, 'cli');
+  await sink.waitFor(1);
+  mail = sink.to('kv@example.org')[0];
+});
+
+afterAll(async () => {
+  await t.close();
+  await sink.stop();
+});
+
+describe("the reader's digest", () => {
+  it('puts every KV-cache paper of those days in the email, under the keyword section, above the broad matches', async () => {
+    const kv = await kvCachePapers();
+    expect(kv.map((r) => r.title)).toContain('OasisKV: Scaling In-Decode KV Cache Beyond HBM with Lookahead Sparse Prefetching');
+    const text = mail.parsed.text!;
+    const titles = titlesIn(mail.parsed);
+    expect(titles).toHaveLength(10);
+    const keywordSection = text.indexOf('== KV cache (Your keywords) ==');
+    const firstTopic = text.indexOf('(Your topic) ==');
+    expect(keywordSection).toBeGreaterThanOrEqual(0);
+    expect(firstTopic).toBeGreaterThan(keywordSection);
+    for (const r of kv) {
+      const at = text.indexOf(`. ${r.title}\n`);
+      expect(at).toBeGreaterThan(keywordSection);
+      expect(at).toBeLessThan(firstTopic);
+    }
+    expect(mail.parsed.html).toMatch(/<h2[^>]*>KV cache<\/h2>/);
+  });
+
+  it('explains each paper without query syntax or stop-words, in the HTML and the text', () => {
+    const whys = [...mail.parsed.text!.matchAll(/^ *Why: (.+)$/gm)].map((m) => m[1]);
+    const htmlWhys = [...(mail.parsed.html as string).matchAll(/>Why: ([^<]+)</g)].map((m) => m[1]);
+    expect(whys).toHaveLength(10);
+    expect(htmlWhys).toHaveLength(10);
+    for (const why of [...whys, ...htmlWhys.map((h) => h.replace(/&quot;/g, '"').replace(/&amp;/g, '&'))]) {
+      const words = [...why.matchAll(/\(([^)]*)\)/g)].flatMap((m) => m[1].split(', '));
+      expect(words.length).toBeGreaterThan(0);
+      for (const w of words) {
+        expect(w).not.toMatch(/[*~^()]|\b(title|abstract|keywords):|\b(AND|OR|NOT)\b/);
+        expect(STOP_WORDS.has(w.toLowerCase())).toBe(false);
+      }
+    }
+  });
+
+  it('has a short subject that says what is inside', () => {
+    expect(mail.parsed.subject!.length).toBeLessThanOrEqual(80);
+    expect(mail.parsed.subject).toMatch(/^\d+ new papers: KV cache/);
+  });
+
+  it('links the arXiv abstract and PDF of every paper with an arXiv id, and gives a date', async () => {
+    const rows = await queryApp<Row>(t.app, 'SELECT id, title, abstract, ai_keywords, arxiv_id FROM papers WHERE arxiv_id IS NOT NULL');
+    const byTitle = new Map(rows.map((r) => [r.title, r.arxiv_id!]));
+    for (const title of titlesIn(mail.parsed)) {
+      const id = byTitle.get(title)!;
+      expect(mail.parsed.text).toContain(`arXiv: https://arxiv.org/abs/${id}`);
+      expect(mail.parsed.text).toContain(`PDF: https://arxiv.org/pdf/${id}`);
+      expect(mail.parsed.html).toContain(`href="https://arxiv.org/pdf/${id}"`);
+    }
+    expect(mail.parsed.text).toMatch(/ · trending 1[1-4] Aug 2026/);
+  });
+
+  it('never mails the first-start sample papers: they are stored as backfill', async () => {
+    const samples = await queryApp<{ n: number }>(t.app, `SELECT count(*) AS n FROM papers WHERE title LIKE 'Once-for-All%' AND available_at IS NULL`);
+    expect(Number(samples[0].n)).toBe(1);
+    expect(sink.to('nas@example.org')).toEqual([]); // the samples were its only matches
+    expect(mail.parsed.text).not.toContain('Once-for-All');
+  });
+
+  it('keeps a 25-paper digest under 102 KB, minified', async () => {
+    const s = (await t.app.get(SubscriberRepository).findByEmail('kv@example.org'))!;
+    const now = new Date();
+    const pool = await t.app.get(CandidateLoader).load(new Date(now.getTime() - 7 * 86_400_000), now);
+    const selection = pool.select({ ...KV_READER, windowStart: new Date(0), windowEnd: now, max: 25 });
+    expect(selection.papers).toHaveLength(25);
+    const { html } = t.app.get(DigestRenderer).render(s, selection, 1, { topicNames: new Map(), now });
+    expect(Buffer.byteLength(html)).toBeLessThan(102 * 1024);
+    expect(html).not.toMatch(/>\s{2,}</);
+  });
+
+  it('shows every paper in the web view, by section, filterable without script', async () => {
+    const web = /https?:\/\/\S+\/digests\/\d+\/\S+/.exec(mail.parsed.text!)![0];
+    const html = await (await fetch(web)).text();
+    const total = Number(/^(\d+) new papers/.exec(mail.parsed.subject!)![1]);
+    expect((html.match(/<li class="card paper">/g) ?? []).length).toBe(total);
+    expect(html).toMatch(/<main[^>]*>/);
+    expect(html).toMatch(/<nav class="digest-toc" aria-label="Sections">/);
+    expect(html).toMatch(/<h2 id="s1-h">KV cache<\/h2>/);
+    const filtered = await (await fetch(`${web}?q=OasisKV`)).text();
+    expect((filtered.match(/<li class="card paper">/g) ?? []).length).toBe(1);
+    expect(filtered).toContain('OasisKV');
+  });
+
+  it('mutes one section from its link: a GET changes nothing, the button changes only that section', async () => {
+    const muteLink = (label: string) => new RegExp(`Mute "${label}": (\\S+)`).exec(mail.parsed.text!)![1].replace(/^https?:\/\/[^/]+/, t.url);
+    const repo = t.app.get(SubscriberRepository);
+    const page = await fetch(muteLink('speculative decoding'));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<form method="post" action="\/mute\/[\w.-]+">/);
+    expect(await repo.findByEmail('kv@example.org')).toMatchObject(KV_READER);
+
+    const done = await fetch(muteLink('speculative decoding'), { method: 'POST', redirect: 'manual' });
+    expect(done.status).toBe(200);
+    expect(await repo.findByEmail('kv@example.org')).toMatchObject({ topics: KV_READER.topics, keywords: '"KV cache"' });
+    await fetch(muteLink('Vision-language and multimodal models'), { method: 'POST' });
+    expect(await repo.findByEmail('kv@example.org')).toMatchObject({ topics: ['agents', 'llm'], keywords: '"KV cache"' });
+  });
+});
