@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source.options.js';
 import { DigestScheduler } from './digests/digest.scheduler.js';
 import { DigestsModule } from './digests/digests.module.js';
+import { FeedsModule } from './feeds/feeds.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { InboxWatcher } from './papers/inbox.watcher.js';
@@ -35,6 +36,7 @@ export class AppModule {
         SubscribersModule,
         WebModule,
         DigestsModule,
+        FeedsModule,
         ...serveOnly.imports,
       ],
       providers: serveOnly.providers,

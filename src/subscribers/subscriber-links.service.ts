@@ -16,7 +16,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
  *   and a new row for the same address never accepts the old row's links.
  * - Compared in constant time (timingSafeEqual on equal-length MACs).
  */
-export const LINK_PURPOSES = ['confirm', 'preferences', 'unsubscribe', 'digest'] as const;
+export const LINK_PURPOSES = ['confirm', 'preferences', 'unsubscribe', 'digest', 'feed'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 const DAY = 24 * 3600;
@@ -26,10 +26,12 @@ export const LINK_TTL_SECONDS: Record<LinkPurpose, number> = {
   preferences: 90 * DAY,
   unsubscribe: 400 * DAY,
   digest: 180 * DAY,
+  // A feed reader keeps the URL for years and cannot be sent a new one: revoked by the link key, not by age.
+  feed: 10 * 365 * DAY,
 };
 
-const CODE: Record<LinkPurpose, string> = { confirm: 'c', preferences: 'p', unsubscribe: 'u', digest: 'd' };
-const PURPOSE_OF: Record<string, LinkPurpose> = { c: 'confirm', p: 'preferences', u: 'unsubscribe', d: 'digest' };
+const CODE: Record<LinkPurpose, string> = { confirm: 'c', preferences: 'p', unsubscribe: 'u', digest: 'd', feed: 'f' };
+const PURPOSE_OF: Record<string, LinkPurpose> = { c: 'confirm', p: 'preferences', u: 'unsubscribe', d: 'digest', f: 'feed' };
 const TOKEN = /^[A-Za-z0-9_-]{8,200}\.[A-Za-z0-9_-]{43}$/;
 const REF = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -126,6 +128,11 @@ export class SubscriberLinks {
   digestUrl(s: LinkSubject, digestId: string | number, options: Omit<TokenOptions, 'ref'> = {}): string {
     const ref = String(digestId);
     return `${this.base}/digests/${encodeURIComponent(ref)}/${this.token(s, 'digest', { ...options, ref })}`;
+  }
+
+  /** `/feeds/:token.atom` (or `.json`), the reader's personal feed of what their digests held. */
+  feedUrl(s: LinkSubject, format: 'atom' | 'json' = 'atom', options?: TokenOptions): string {
+    return `${this.base}/feeds/${this.token(s, 'feed', options)}.${format}`;
   }
 
   private mac(payload: string, linkKey: string): Buffer {
