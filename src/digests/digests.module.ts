@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChannelsModule } from '../channels/channels.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { SubscribersModule } from '../subscribers/subscribers.module.js';
 import { TopicsModule } from '../topics/topics.module.js';
@@ -18,7 +19,7 @@ import { LockService } from './lock.service.js';
 import { QueuedDeliveryRepository } from './queued-delivery.repository.js';
 
 @Module({
-  imports: [TopicsModule, MailModule, SubscribersModule, WebModule],
+  imports: [TopicsModule, MailModule, SubscribersModule, WebModule, ChannelsModule],
   controllers: [DigestsController],
   providers: [CandidateLoader, DigestLedger, DigestRenderer, DeliveryService, DigestService, DigestViewService, DigestMetrics, LockService, DigestRunsService, DeliveryQueue, QueuedDeliveryRepository, DeliveryWorker],
   exports: [DigestService, DigestViewService, DigestMetrics, LockService, DigestLedger, DigestRunsService, DeliveryQueue, DeliveryWorker],
