@@ -7,6 +7,8 @@ import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source.options.js';
 import { DigestScheduler } from './digests/digest.scheduler.js';
 import { DigestsModule } from './digests/digests.module.js';
+import { EventDispatcher } from './events/event.dispatcher.js';
+import { EventsModule } from './events/events.module.js';
 import { FeedsModule } from './feeds/feeds.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
@@ -22,7 +24,7 @@ export type AppMode = 'serve' | 'cli' | 'worker';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, mode: AppMode): DynamicModule {
-    const serveOnly = mode === 'serve' ? { imports: [ScheduleModule.forRoot()], providers: [InboxWatcher, DigestScheduler] } : { imports: [], providers: [] };
+    const serveOnly = mode === 'serve' ? { imports: [ScheduleModule.forRoot()], providers: [InboxWatcher, DigestScheduler, EventDispatcher] } : { imports: [], providers: [] };
     return {
       module: AppModule,
       imports: [
@@ -37,6 +39,7 @@ export class AppModule {
         WebModule,
         DigestsModule,
         FeedsModule,
+        EventsModule,
         ...serveOnly.imports,
       ],
       providers: serveOnly.providers,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module.js';
+import { EventsModule } from '../events/events.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { SubscribersModule } from '../subscribers/subscribers.module.js';
 import { TopicsModule } from '../topics/topics.module.js';
@@ -19,7 +20,7 @@ import { LockService } from './lock.service.js';
 import { QueuedDeliveryRepository } from './queued-delivery.repository.js';
 
 @Module({
-  imports: [TopicsModule, MailModule, SubscribersModule, WebModule, ChannelsModule],
+  imports: [TopicsModule, MailModule, SubscribersModule, WebModule, ChannelsModule, EventsModule],
   controllers: [DigestsController],
   providers: [CandidateLoader, DigestLedger, DigestRenderer, DeliveryService, DigestService, DigestViewService, DigestMetrics, LockService, DigestRunsService, DeliveryQueue, QueuedDeliveryRepository, DeliveryWorker],
   exports: [DigestService, DigestViewService, DigestMetrics, LockService, DigestLedger, DigestRunsService, DeliveryQueue, DeliveryWorker],
