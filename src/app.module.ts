@@ -16,6 +16,7 @@ import { InboxWatcher } from './papers/inbox.watcher.js';
 import { PapersModule } from './papers/papers.module.js';
 import { SubscribersModule } from './subscribers/subscribers.module.js';
 import { TopicsModule } from './topics/topics.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { WebModule } from './web/web.module.js';
 
 /** What runs: `serve` adds the scheduler and the inbox watcher; the CLI gets the same services without them. */
@@ -40,6 +41,7 @@ export class AppModule {
         DigestsModule,
         FeedsModule,
         EventsModule,
+        WebhooksModule,
         ...serveOnly.imports,
       ],
       providers: serveOnly.providers,

@@ -21,6 +21,8 @@ export async function createHttpApp(config: AppConfig, mode: AppMode = 'serve'):
   // A dump is the raw body of the admin ingest route, a CSV that of the subscriber import; everything else is small JSON or a form.
   app.use('/api/admin/ingest', express.raw({ type: () => true, limit: '256mb' }));
   app.use('/api/admin/subscribers/import', express.text({ type: () => true, limit: '50mb' }));
+  // Mail provider webhooks are verified over their exact bytes (src/webhooks), so they stay raw.
+  app.use('/webhooks/mail', express.raw({ type: () => true, limit: '5mb' }));
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.useGlobalFilters(new DomainErrorFilter());
