@@ -65,7 +65,8 @@ export function parseSendgrid(body: unknown): MailEvent[] {
   const out: MailEvent[] = [];
   for (const e of body as Record<string, unknown>[]) {
     const email = String(e.email ?? '');
-    const key = String(e.sg_event_id ?? `${e.sg_message_id}:${e.event}:${email}`);
+    // sg_event_id is unique per event; event and address are added because SendGrid's own samples reuse a placeholder id.
+    const key = `${String(e.sg_event_id ?? e.sg_message_id)}:${String(e.event)}:${String(e.type ?? '')}:${email}`;
     const why = String(e.reason ?? e.response ?? '');
     if (e.event === 'spamreport') out.push({ kind: 'complaint', email, key, detail: 'sendgrid spamreport' });
     else if (e.event === 'bounce' && e.type === 'blocked') out.push({ kind: 'soft', email, key, detail: `sendgrid blocked: ${why}` });

@@ -25,6 +25,8 @@ export interface StartOptions {
   database?: 'sqlite' | 'postgres';
   /** Reuse this directory (its var/ and SQLite database), e.g. to start the app again after a restart; close() keeps it. */
   dir?: string;
+  /** Changes to the loaded config that the environment cannot make (e.g. the trusted SNS certificate URL). */
+  configure?: (config: AppConfig) => void;
 }
 
 /** Starts the app under test; e2e suites shared with the PostgreSQL run take one of these. */
@@ -50,6 +52,7 @@ export async function startApp(env: Record<string, string> = {}, options: StartO
     LOG_LEVEL: 'silent',
     ...env,
   });
+  options.configure?.(config);
   const app = await started(config, port, pg);
   const url = `http://127.0.0.1:${port}`;
   return {
