@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { IntegrationsStatus } from '../channels/integrations-status.service.js';
 import { InvalidInputError } from '../common/errors.js';
 import { DigestRunsService } from '../digests/digest-runs.service.js';
 import { DigestViewService } from '../digests/digest-view.service.js';
@@ -39,6 +40,7 @@ export class AdminPageController {
     private readonly runs: DigestRunsService,
     private readonly directory: SubscriberDirectory,
     private readonly topics: TopicsService,
+    private readonly integrations: IntegrationsStatus,
   ) {}
 
   @Get()
@@ -165,6 +167,7 @@ export class AdminPageController {
       form,
       topics: topicChoices(await this.topics.list(), form.topic),
       ...dashboardSearch(query, page),
+      integrations: await this.integrations.state(),
     });
   }
 }

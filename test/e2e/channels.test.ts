@@ -9,6 +9,7 @@ import { adminHeaders, TEST_ADMIN_TOKEN, startApp, type TestApp } from '../suppo
 import { queryApp } from '../support/db.js';
 import { clearPapers, ingestDay } from '../support/digest.js';
 import { HttpSink, type SinkRequest } from '../support/http-sink.js';
+import { openForm, postForm } from '../support/web.js';
 
 const SECRET = 'channel-test-secret-0123456789';
 
@@ -21,6 +22,14 @@ describe('team channels', () => {
   const add = (body: Record<string, unknown>) => api('', { method: 'POST', body: JSON.stringify(body) });
   const run = () => t.app.get(DigestService).run({ all: true }, 'admin');
   const at = (path: string) => sink.requests.filter((r) => r.path === path);
+
+  /** The admin page's HTML, signed in with the token through its login form. */
+  async function adminPage(): Promise<string> {
+    const login = await openForm(`${t.url}/admin`);
+    const res = await postForm(`${t.url}/admin/login`, { _csrf: login.csrf, token: TEST_ADMIN_TOKEN }, login.cookie);
+    const session = res.headers.getSetCookie().map((c) => c.split(';')[0]).concat(login.cookie).join('; ');
+    return (await openForm(`${t.url}/admin`, session)).html;
+  }
 
   beforeAll(async () => {
     sink = await new HttpSink().start();
@@ -105,6 +114,9 @@ describe('team channels', () => {
     expect(state.lastError).toBe('HTTP 404: Unknown Webhook');
     const [row] = await queryApp<{ status: string; error: string }>(t.app, "SELECT d.status, d.error FROM channel_deliveries d JOIN channels c ON c.id = d.channel_id WHERE c.name = 'gone'");
     expect(row).toEqual({ status: 'rejected', error: 'HTTP 404: Unknown Webhook' });
+    const page = await adminPage();
+    expect(page).toContain('<h2 id="integrations-title">Integrations</h2>');
+    expect(page).toMatch(/<td>gone<\/td>\s*<td>discord<\/td>[\s\S]*?HTTP 404: Unknown Webhook/);
   });
 
   it("renders Slack blocks and Discord embeds within the platforms' limits", async () => {
