@@ -8,12 +8,16 @@ import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source.options.js';
 import { DigestScheduler } from './digests/digest.scheduler.js';
 import { DigestsModule } from './digests/digests.module.js';
+import { EventDispatcher } from './events/event.dispatcher.js';
+import { EventsModule } from './events/events.module.js';
+import { FeedsModule } from './feeds/feeds.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { InboxWatcher } from './papers/inbox.watcher.js';
 import { PapersModule } from './papers/papers.module.js';
 import { SubscribersModule } from './subscribers/subscribers.module.js';
 import { TopicsModule } from './topics/topics.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { WebModule } from './web/web.module.js';
 
 /** What runs: `serve` adds the scheduler and the inbox watcher; the CLI gets the same services without them. */
@@ -22,7 +26,7 @@ export type AppMode = 'serve' | 'cli' | 'worker';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, mode: AppMode): DynamicModule {
-    const serveOnly = mode === 'serve' ? { imports: [ScheduleModule.forRoot()], providers: [InboxWatcher, DigestScheduler] } : { imports: [], providers: [] };
+    const serveOnly = mode === 'serve' ? { imports: [ScheduleModule.forRoot()], providers: [InboxWatcher, DigestScheduler, EventDispatcher] } : { imports: [], providers: [] };
     return {
       module: AppModule,
       imports: [
@@ -37,6 +41,9 @@ export class AppModule {
         SubscribersModule,
         WebModule,
         DigestsModule,
+        FeedsModule,
+        EventsModule,
+        WebhooksModule,
         ...serveOnly.imports,
       ],
       providers: serveOnly.providers,

@@ -1,6 +1,7 @@
 import { AdminJobs, jobRow } from './admin-jobs.service.js';
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { IntegrationsStatus } from '../channels/integrations-status.service.js';
 import { InvalidInputError } from '../common/errors.js';
 import { DigestRunsService } from '../digests/digest-runs.service.js';
 import { DigestViewService } from '../digests/digest-view.service.js';
@@ -46,6 +47,7 @@ export class AdminPageController {
     private readonly jobs: AdminJobs,
     private readonly freshness: SourceFreshness,
     private readonly stats: AdminStatsService,
+    private readonly integrations: IntegrationsStatus,
   ) {}
 
   @Get()
@@ -175,6 +177,7 @@ export class AdminPageController {
       form,
       topics: topicChoices(await this.topics.list(), form.topic),
       ...dashboardSearch(query, page),
+      integrations: await this.integrations.state(),
     });
   }
 }

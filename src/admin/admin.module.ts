@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChannelsModule } from '../channels/channels.module.js';
 import { DigestsModule } from '../digests/digests.module.js';
 import { PapersModule } from '../papers/papers.module.js';
 import { SubscribersModule } from '../subscribers/subscribers.module.js';
@@ -20,7 +21,7 @@ import { AdminGuard } from './admin.guard.js';
 
 /** The admin API (bearer token) and the admin page (session cookie); see PRODUCT.md, "HTTP". */
 @Module({
-  imports: [PapersModule, DigestsModule, SubscribersModule, TopicsModule, WebModule],
+  imports: [PapersModule, DigestsModule, SubscribersModule, TopicsModule, WebModule, ChannelsModule],
   controllers: [AdminIngestController, AdminDigestsController, AdminSubscribersController, AdminTopicsController, AdminStatsController, AdminPageController, AdminJobsController],
   // CsrfTokens is stateless (an HMAC under SECRET_KEY), so this module's instance agrees with the public pages'.
   providers: [AdminJobs, AdminGuard, AdminAuditInterceptor, AdminSessions, AdminSessionGuard, AdminStatsService, CsrfTokens, CsrfGuard],

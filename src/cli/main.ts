@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
+import { registerChannels } from './channels.command.js';
 import { registerDigestCommands } from './digest.command.js';
 import { registerIngest } from './ingest.command.js';
 import { registerMigrate } from './migrate.command.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerTopics(program);
   registerDigestCommands(program);
   registerSubscribers(program);
+  registerChannels(program);
   registerRunCommands(subcommand(program, 'runs'));
   registerTopicTools(subcommand(program, 'topics'));
   return program;

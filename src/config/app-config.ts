@@ -43,6 +43,30 @@ export interface AppConfig {
   subscribe: { perIpPerHour: number; perAddressPerHour: number };
   /** Express's `trust proxy` setting, so rate limits see the client's address behind a reverse proxy. */
   trustProxy: boolean | number | string;
+  /** Channels, events out and mail events in (see src/channels, src/events, src/webhooks). */
+  integrations: IntegrationsConfig;
 }
+
+export interface IntegrationsConfig {
+  /** HMAC key of `X-Paperboy-Signature` (outgoing webhooks, and the generic inbound mail-events webhook). */
+  webhookSecret: string | null;
+  /** Where subscriber and digest events are POSTed; null: no events out. */
+  webhookUrl: string | null;
+  postmarkToken: string | null;
+  sendgridPublicKey: string | null;
+  mailgunSigningKey: string | null;
+  /** SNS topics whose messages are accepted; empty: any topic (the signature still must verify). */
+  sesTopicArns: string[];
+  /**
+   * Which SNS signing-certificate (and subscribe) URLs are trusted. Never read from the environment:
+   * tests inject a local one through the config object; production always has AWS's.
+   */
+  snsCertUrl: RegExp;
+  /** Per-request timeout of channel and event deliveries. */
+  httpTimeoutMs: number;
+}
+
+/** Amazon SNS serves its signing certificates only from these hosts, over https. */
+export const SNS_CERT_URL = /^https:\/\/sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//;
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

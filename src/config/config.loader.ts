@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
-import { AppConfig } from './app-config.js';
+import { AppConfig, SNS_CERT_URL } from './app-config.js';
 import { Env, envSchema } from './config.schema.js';
 
 export class ConfigError extends Error {
@@ -30,6 +30,7 @@ export interface LoadOptions {
 export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): AppConfig {
   refuseBlankSecrets(env);
   const e = parseEnv(env);
+  checkIntegrations(e);
   const varDir = resolve(e.VAR_DIR);
   return {
     env: e.NODE_ENV,
@@ -65,6 +66,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): A
     queueLockMs: e.QUEUE_LOCK_MS,
     subscribe: { perIpPerHour: e.SUBSCRIBE_LIMIT_PER_IP, perAddressPerHour: e.SUBSCRIBE_LIMIT_PER_ADDRESS },
     trustProxy: trustProxyOf(e.TRUST_PROXY),
+    integrations: {
+      webhookSecret: e.WEBHOOK_SECRET ?? null,
+      webhookUrl: e.WEBHOOK_URL ?? null,
+      postmarkToken: e.POSTMARK_WEBHOOK_TOKEN ?? null,
+      sendgridPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY ?? null,
+      mailgunSigningKey: e.MAILGUN_SIGNING_KEY ?? null,
+      sesTopicArns: (e.SES_TOPIC_ARNS ?? '').split(',').map((a) => a.trim()).filter(Boolean),
+      snsCertUrl: SNS_CERT_URL,
+      httpTimeoutMs: 10_000,
+    },
   };
 }
 
@@ -84,6 +95,11 @@ function refuseBlankSecrets(env: NodeJS.ProcessEnv): void {
     else if (value !== value.trim()) problems.push(`${name}: starts or ends with whitespace; remove it (a pasted newline or space would make it impossible to present)`);
   }
   if (problems.length) throw new ConfigError(problems);
+}
+
+/** Events out are signed: a URL without the key would send what nobody can verify. */
+function checkIntegrations(e: Env): void {
+  if (e.WEBHOOK_URL && !e.WEBHOOK_SECRET) throw new ConfigError(['WEBHOOK_URL: needs WEBHOOK_SECRET too (events are signed with it)']);
 }
 
 function databaseOf(url: string): AppConfig['database'] {

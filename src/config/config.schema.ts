@@ -42,6 +42,13 @@ export const envSchema = z.object({
   SUBSCRIBE_LIMIT_PER_ADDRESS: intIn(1, 1000).default(3),
   // Express "trust proxy": unset/false when clients connect directly; true, a hop count or subnets behind a reverse proxy.
   TRUST_PROXY: z.string().default('false'),
+  // Integrations (src/channels, src/webhooks, src/events): signing key, events out, provider keys for mail events in.
+  WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  WEBHOOK_URL: url(['http://', 'https://']).optional(),
+  POSTMARK_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().min(40, 'must be the base64 public key SendGrid shows').optional(),
+  MAILGUN_SIGNING_KEY: z.string().min(8).optional(),
+  SES_TOPIC_ARNS: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { EventsService } from '../events/events.service.js';
 import { PermanentMailError, TemporaryMailError } from '../mail/mail.errors.js';
 import { MailService } from '../mail/mail.service.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
@@ -38,6 +39,7 @@ export class DeliveryService {
     private readonly subscribers: SubscriberRepository,
     private readonly metrics: DigestMetrics,
     private readonly updates: DigestUpdates,
+    private readonly events: EventsService,
   ) {}
 
   async deliver({ delivery, subscriber, pool, ctx }: DeliveryJob): Promise<DeliveryOutcome> {
@@ -55,6 +57,7 @@ export class DeliveryService {
       await this.ledger.markSent(delivery.id, { ...outcome, paperIds, moreCount: selection.total - selection.papers.length, windowEnd: ctx.now });
       await this.subscribers.recordDigest(subscriber.id, ctx.now);
       await this.updates.recordSent(subscriber.id, delivery.id, selection.papers, extras.updates, ctx.now);
+      await this.events.emit('digest.sent', subscriber, { digestId: delivery.id, period: delivery.period, papers: paperIds.length });
       return this.count('sent');
     }
     return this.count(outcome.bounced ? 'bounced' : 'failed');
@@ -87,7 +90,9 @@ export class DeliveryService {
 
   private async bounce(delivery: ClaimedDelivery, subscriber: Subscriber, attempts: number, err: PermanentMailError): Promise<void> {
     const reason = `bounced: ${err.responseCode} ${err.message}`.slice(0, 500);
-    await this.subscribers.transition(subscriber.id, ['confirmed'], { status: 'bounced', statusReason: reason });
+    if (await this.subscribers.transition(subscriber.id, ['confirmed'], { status: 'bounced', statusReason: reason })) {
+      await this.events.emit('subscriber.bounced', subscriber, { reason });
+    }
     await this.ledger.markBounced(delivery.id, attempts, reason);
     this.log.warn({ msg: 'address bounced', subscriberId: subscriber.id, responseCode: err.responseCode });
   }

@@ -2,6 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, Like, MoreThan, type DataSource, type FindOptionsWhere } from 'typeorm';
+import { ChannelsService } from '../channels/channels.service.js';
+import type { ChannelRunSummary } from '../channels/channel.types.js';
 import { InvalidInputError, NotFoundError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
@@ -53,6 +55,8 @@ export interface RunSummary {
   dryRun: boolean;
   /** Dry runs only: who would get how many papers. */
   recipients?: { email: string; papers: number; total: number }[];
+  /** Team channels this run delivered (src/channels); absent when it concerned none. */
+  channels?: ChannelRunSummary;
 }
 
 const PAGE = 500;
@@ -79,6 +83,7 @@ export class DigestService {
     private readonly queued: QueuedDeliveryRepository,
     private readonly freshness: SourceFreshness,
     private readonly clock: Clock,
+    private readonly channels: ChannelsService,
   ) {
     freshness.register(metrics.registry);
   }
@@ -86,7 +91,10 @@ export class DigestService {
   async run(options: SendOptions, trigger: RunTrigger, now = this.clock.now()): Promise<RunSummary> {
     const where = await this.audience(options);
     if (options.dryRun) return this.dryRun(options, where, await this.context(now));
-    return this.execute(trigger, { ...options }, now, (runId, claimant) => this.planned(where, options, runId, claimant, now));
+    const summary = await this.execute(trigger, { ...options }, now, (runId, claimant) => this.planned(where, options, runId, claimant, now));
+    // Team channels go in the same run, with their own ledger (one delivery per channel and period).
+    const channels = await this.channels.run(summary.runId, options, now);
+    return channels ? { ...summary, channels } : summary;
   }
 
   /**

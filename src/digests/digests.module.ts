@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ChannelsModule } from '../channels/channels.module.js';
+import { EventsModule } from '../events/events.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { SubscribersModule } from '../subscribers/subscribers.module.js';
 import { TopicsModule } from '../topics/topics.module.js';
@@ -22,7 +24,7 @@ import { SectionMuteController } from './section-mute.controller.js';
 import { SectionMuteService } from './section-mute.service.js';
 
 @Module({
-  imports: [TopicsModule, MailModule, SubscribersModule, WebModule],
+  imports: [TopicsModule, MailModule, SubscribersModule, WebModule, ChannelsModule, EventsModule],
   controllers: [DigestsController, SectionMuteController],
   providers: [MetricsGuard, CandidateLoader, DigestLedger, DigestRenderer, DeliveryService, DigestService, DigestViewService, DigestMetrics, LockService, DigestRunsService, DeliveryQueue, QueuedDeliveryRepository, DeliveryWorker, DigestUpdates, SectionMuteService],
   exports: [DigestService, DigestViewService, DigestMetrics, LockService, DigestLedger, DigestRunsService, DeliveryQueue, DeliveryWorker],

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { TopicsModule } from '../topics/topics.module.js';
 import { PreferencesService } from './preferences.service.js';
@@ -11,7 +12,7 @@ import { SubscribersService } from './subscribers.service.js';
 import { SubscriptionsController } from './subscriptions.controller.js';
 
 @Module({
-  imports: [TopicsModule, MailModule],
+  imports: [TopicsModule, MailModule, EventsModule],
   controllers: [SubscriptionsController],
   providers: [SubscriberRepository, SubscriberLinks, SubscribeLimiter, SubscriberMailer, SubscribersService, PreferencesService, SubscriberDirectory],
   exports: [SubscriberRepository, SubscriberLinks, SubscriberMailer, SubscribersService, PreferencesService, SubscriberDirectory],

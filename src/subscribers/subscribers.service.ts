@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { EventsService } from '../events/events.service.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { SubscribeLimiter } from './subscribe.limiter.js';
 import type { Subscriber } from './subscriber.entity.js';
@@ -30,6 +31,7 @@ export class SubscribersService {
     private readonly limiter: SubscribeLimiter,
     private readonly mailer: SubscriberMailer,
     private readonly topics: TopicsService,
+    private readonly events: EventsService,
   ) {}
 
   async validSlugs(): Promise<string[]> {
@@ -82,6 +84,7 @@ export class SubscribersService {
     if (await this.repo.transition(subscriber.id, ['pending'], changes, now)) {
       const confirmed = { ...subscriber, ...changes };
       this.mailer.dispatch('welcome', confirmed);
+      await this.events.emit('subscriber.confirmed', confirmed, {}, now);
       return confirmed;
     }
     return (await this.repo.findById(subscriber.id)) ?? subscriber;
@@ -91,7 +94,10 @@ export class SubscribersService {
   async unsubscribe(token: string, purpose: 'unsubscribe' | 'preferences' = 'unsubscribe', now = new Date()): Promise<Subscriber> {
     const { subscriber } = await this.resolve(token, purpose, now);
     const changes = { status: 'unsubscribed' as const, unsubscribedAt: now, statusReason: 'asked to unsubscribe' };
-    if (await this.repo.transition(subscriber.id, ['pending', 'confirmed'], changes, now)) return { ...subscriber, ...changes };
+    if (await this.repo.transition(subscriber.id, ['pending', 'confirmed'], changes, now)) {
+      await this.events.emit('subscriber.unsubscribed', subscriber, { via: purpose }, now);
+      return { ...subscriber, ...changes };
+    }
     return subscriber;
   }
 
@@ -104,16 +110,20 @@ export class SubscribersService {
   }
 
   /** For the digest sender: a permanent SMTP refusal stops all mail to the address. */
-  async markBounced(subscriberId: number, reason: string): Promise<void> {
-    await this.repo.transition(subscriberId, ['pending', 'confirmed'], { status: 'bounced', statusReason: reason.slice(0, 500) });
+  async markBounced(subscriberId: number, reason: string): Promise<boolean> {
+    const changed = await this.repo.transition(subscriberId, ['pending', 'confirmed'], { status: 'bounced', statusReason: reason.slice(0, 500) });
+    const s = changed ? await this.repo.findById(subscriberId) : null;
+    if (s) await this.events.emit('subscriber.bounced', s, { reason: reason.slice(0, 500) });
+    return changed;
   }
 
   /** A spam complaint (feedback loop): no more mail, and the address is suppressed for good. */
   async markComplained(subscriberId: number, reason: string): Promise<void> {
     const s = await this.repo.findById(subscriberId);
     if (!s) return;
-    await this.repo.update(subscriberId, { status: 'complained', statusReason: reason.slice(0, 500) });
+    await this.repo.update(subscriberId, { status: 'complained', statusReason: reason.slice(0, 500), unsubscribedAt: s.unsubscribedAt ?? new Date() });
     await this.repo.suppress(s.email, 'complained');
+    if (s.status !== 'complained') await this.events.emit('subscriber.complained', s, { reason: reason.slice(0, 500) });
   }
 
   /** For the digest sender, once a digest is sent. */

@@ -56,6 +56,8 @@ export class HomeController {
       papers: papers.map((p) => paperCard(p, names)),
       topicGroups: groupTopics(topics, form.topics),
       topicCount: topics.length,
+      // Feed autodiscovery: each topic's Atom feed (see src/feeds).
+      feedLinks: topics.map((t) => ({ type: 'application/atom+xml', title: `Paperboy: ${t.name}`, href: `${this.config.publicUrl}/feeds/topics/${t.slug}.atom` })),
       form,
       weekly: form.frequency === 'weekly',
       errors,

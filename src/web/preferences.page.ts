@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DigestStatusService } from '../subscribers/preferences.digest-status.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
+import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { CsrfTokens } from './csrf.guard.js';
 import type { FormErrors, FormValues } from './form.parsing.js';
@@ -45,6 +46,7 @@ export class PreferencesPage {
     private readonly topics: TopicsService,
     private readonly csrf: CsrfTokens,
     private readonly digestStatus: DigestStatusService,
+    private readonly links: SubscriberLinks,
   ) {}
 
   async send(req: Request, res: Response, status: number, s: Subscriber, token: string, options: PreferencesPageOptions = {}): Promise<void> {
@@ -70,6 +72,13 @@ export class PreferencesPage {
       weekly: form.frequency === 'weekly',
       hours: HOURS.map((h) => ({ value: h, label: `${String(h).padStart(2, '0')}:00`, selected: h === hour })),
       zones: zones.map((z) => ({ name: z, selected: z === (form.timezone || s.timezone) })),
+      ...this.feedData(s),
     });
+  }
+
+  /** The reader's personal feed (src/feeds): linked on the page and announced for autodiscovery. */
+  private feedData(s: Subscriber): { feedUrl: string; feedLinks: { type: string; title: string; href: string }[] } {
+    const feedUrl = this.links.feedUrl(s, 'atom');
+    return { feedUrl, feedLinks: [{ type: 'application/atom+xml', title: 'Your Paperboy digests', href: feedUrl }, { type: 'application/feed+json', title: 'Your Paperboy digests (JSON Feed)', href: this.links.feedUrl(s, 'json') }] };
   }
 }

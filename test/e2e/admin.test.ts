@@ -27,6 +27,9 @@ const ROUTES: { method: string; path: string; body?: string; type?: string }[] =
   { method: 'GET', path: '/api/admin/stats' },
   { method: 'GET', path: '/api/admin/jobs' },
   { method: 'GET', path: '/api/admin/jobs/1' },
+  { method: 'GET', path: '/api/admin/channels' },
+  { method: 'POST', path: '/api/admin/channels', body: JSON.stringify({ name: 'intruder', kind: 'slack', url: 'https://hooks.slack.example/x', topics: ['agents'] }), type: 'application/json' },
+  { method: 'DELETE', path: '/api/admin/channels/lab' },
 ];
 
 // Answers are read field by field; a loose type keeps the assertions readable.
@@ -73,7 +76,7 @@ describe('the admin API refuses requests without the token', () => {
   it('covers every admin route the app serves', () => {
     const stack = (t.app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } }).router.stack;
     const served = stack.filter((l) => l.route?.path.startsWith('/api/admin')).flatMap((l) => Object.keys(l.route!.methods).map((m) => `${m.toUpperCase()} ${l.route!.path}`));
-    const tested = ROUTES.map((r) => `${r.method} ${r.path.split('?')[0].replace('/runs/1', '/runs/:id').replace('/jobs/1', '/jobs/:id').replace('/ann@example.org', '/:email')}`);
+    const tested = ROUTES.map((r) => `${r.method} ${r.path.split('?')[0].replace('/runs/1', '/runs/:id').replace('/jobs/1', '/jobs/:id').replace('/ann@example.org', '/:email').replace('/channels/lab', '/channels/:name')}`);
     expect(served.sort()).toEqual(tested.sort());
   });
 

@@ -23,6 +23,10 @@ export interface TestApp {
 export interface StartOptions {
   /** `postgres`: a fresh database on TEST_DATABASE_URL's server, dropped by close(). */
   database?: 'sqlite' | 'postgres';
+  /** Reuse this directory (its var/ and SQLite database), e.g. to start the app again after a restart; close() keeps it. */
+  dir?: string;
+  /** Changes to the loaded config that the environment cannot make (e.g. the trusted SNS certificate URL). */
+  configure?: (config: AppConfig) => void;
 }
 
 /** Starts the app under test; e2e suites shared with the PostgreSQL run take one of these. */
@@ -30,7 +34,7 @@ export type StartApp = (env?: Record<string, string>) => Promise<TestApp>;
 
 /** The real app on a random port with its own database and var dir; `env` overrides settings. */
 export async function startApp(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
-  const dir = mkdtempSync(join(tmpdir(), 'paperboy-test-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'paperboy-test-'));
   const port = await freePort();
   const pg = options.database === 'postgres' ? await createTestDatabase() : null;
   const databaseUrl = pg?.url ?? `sqlite:${join(dir, 'var', 'paperboy.sqlite')}`;
@@ -48,6 +52,7 @@ export async function startApp(env: Record<string, string> = {}, options: StartO
     LOG_LEVEL: 'silent',
     ...env,
   });
+  options.configure?.(config);
   const app = await started(config, port, pg);
   const url = `http://127.0.0.1:${port}`;
   return {
@@ -59,7 +64,7 @@ export async function startApp(env: Record<string, string> = {}, options: StartO
     async close() {
       await app.close();
       await pg?.drop();
-      rmSync(dir, { recursive: true, force: true });
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { ChannelsService } from '../channels/channels.service.js';
+import type { Channel } from '../channels/channel.types.js';
+import { withContext } from './cli.context.js';
+import { printJson } from './output.js';
+import { action } from './run-command.js';
+
+interface AddFlags {
+  kind?: string;
+  url?: string;
+  topics?: string;
+  keywords?: string;
+  hour?: string;
+  json?: boolean;
+}
+
+/** `paperboy channels add|list|remove`: team destinations for digests (src/channels). */
+export function registerChannels(program: Command): void {
+  const channels = program.command('channels').description('team channels: Slack, Discord or a signed webhook get a digest in each run');
+  channels
+    .command('add')
+    .description('add a channel; it gets its digest once a day, in the first run at or after --hour (UTC)')
+    .argument('<name>')
+    .requiredOption('--kind <slack|discord|webhook>', 'slack or discord incoming webhook, or webhook (JSON signed with WEBHOOK_SECRET)')
+    .requiredOption('--url <url>', 'the incoming-webhook URL')
+    .option('--topics <slugs>', 'topic slugs, comma-separated')
+    .option('--keywords <query>', 'keywords, in the topic query language')
+    .option('--hour <0-23>', 'UTC hour of delivery (default DIGEST_DEFAULT_HOUR)')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (name: string, flags: AddFlags) =>
+        withContext(async (app) => {
+          const c = await app.get(ChannelsService).add({ name, kind: flags.kind, url: flags.url, topics: flags.topics ?? [], keywords: flags.keywords, hour: flags.hour });
+          if (flags.json) return printJson(c);
+          process.stdout.write(`${line(c)}\n`);
+        }),
+      ),
+    );
+  channels
+    .command('list')
+    .description('channels with their last delivery and last error')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (flags: { json?: boolean }) =>
+        withContext(async (app) => {
+          const list = await app.get(ChannelsService).list();
+          if (flags.json) return printJson(list);
+          for (const c of list) process.stdout.write(`${line(c)}\n`);
+        }),
+      ),
+    );
+  channels
+    .command('remove')
+    .description('remove a channel and its delivery history')
+    .argument('<name>')
+    .action(
+      action(async (name: string) =>
+        withContext(async (app) => {
+          await app.get(ChannelsService).remove(name);
+          process.stdout.write(`removed ${name}\n`);
+        }),
+      ),
+    );
+}
+
+function line(c: Channel): string {
+  const what = [c.topics.join(', '), c.keywords ? `"${c.keywords}"` : ''].filter(Boolean).join(' + ');
+  const state = c.lastError && (!c.lastDeliveryAt || c.lastErrorAt! > c.lastDeliveryAt) ? `last error ${c.lastErrorAt}: ${c.lastError}` : `last delivery ${c.lastDeliveryAt ?? 'never'}`;
+  return `${c.name}  ${c.kind}  ${new URL(c.url).host}  ${what}  at ${String(c.hour).padStart(2, '0')}:00 UTC  ${state}`;
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { CandidateLoader } from '../digests/candidate.loader.js';
+import { SubscribersModule } from '../subscribers/subscribers.module.js';
+import { TopicsModule } from '../topics/topics.module.js';
+import { FeedsController } from './feeds.controller.js';
+import { FeedsService } from './feeds.service.js';
+
+/** Atom and JSON feeds of topics and of each reader's digests. CandidateLoader is stateless: a second instance here is harmless. */
+@Module({
+  imports: [TopicsModule, SubscribersModule],
+  controllers: [FeedsController],
+  providers: [FeedsService, CandidateLoader],
+})
+export class FeedsModule {}

@@ -1,0 +1,103 @@
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DigestService } from '../../src/digests/digest.service.js';
+import type { Subscriber } from '../../src/subscribers/subscriber.entity.js';
+import { SubscriberLinks } from '../../src/subscribers/subscriber-links.service.js';
+import { SubscriberRepository } from '../../src/subscribers/subscriber.repository.js';
+import { SubscribersService } from '../../src/subscribers/subscribers.service.js';
+import { startApp, type TestApp } from '../support/app.js';
+import { readDb } from '../support/db.js';
+import { clearPapers, ingestDay } from '../support/digest.js';
+import { HttpSink, type SinkRequest } from '../support/http-sink.js';
+
+const SECRET = 'events-test-secret-0123456789';
+
+interface Event {
+  id: string;
+  type: string;
+  data: { subscriberId: number; email: string; digestId?: number };
+}
+
+const eventOf = (r: SinkRequest) => JSON.parse(r.body) as Event;
+
+/** Must show 4: outgoing events arrive signed and in order per subscriber, across a restart of the server. */
+describe('events out (WEBHOOK_URL)', () => {
+  let sink: HttpSink;
+  let dir: string;
+  let t: TestApp;
+  let env: Record<string, string>;
+
+  async function pending(app: TestApp, email: string): Promise<Subscriber> {
+    const s = await app.app.get(SubscriberRepository).insert(email, { topics: ['agents'], keywords: null, frequency: 'daily', timezone: 'Etc/UTC', deliveryHour: 0 }, 'pending', new Date());
+    return s!;
+  }
+
+  beforeAll(async () => {
+    sink = await new HttpSink().start();
+    dir = mkdtempSync(join(tmpdir(), 'paperboy-events-'));
+    env = { WEBHOOK_URL: sink.url('/events'), WEBHOOK_SECRET: SECRET, DIGEST_RETRY_BASE_MS: '100' };
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await sink.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores events while the receiver is down, and delivers them signed and in order after a restart', async () => {
+    sink.respond = () => ({ status: 503, body: 'maintenance' });
+    t = await startApp(env, { dir });
+    const subscribers = t.app.get(SubscribersService);
+    const links = t.app.get(SubscriberLinks);
+    const a = await pending(t, 'ada@example.org');
+    const b = await pending(t, 'bob@example.org');
+    await subscribers.confirm(links.token(a, 'confirm'));
+    await subscribers.confirm(links.token(b, 'confirm'));
+    await subscribers.unsubscribe(links.token(a, 'unsubscribe'));
+    await subscribers.markBounced(b.id, 'smtp; 550 5.1.1 user unknown');
+    // Both subscribers' first events were tried and refused; their later events wait behind them.
+    await sink.until((rs) => new Set(rs.map((r) => eventOf(r).data.email)).size === 2);
+    await t.close();
+
+    const stored = readDb<{ type: string; status: string }>(join(dir, 'var', 'paperboy.sqlite'), 'SELECT type, status FROM event_outbox ORDER BY id');
+    expect(stored).toEqual([
+      { type: 'subscriber.confirmed', status: 'pending' },
+      { type: 'subscriber.confirmed', status: 'pending' },
+      { type: 'subscriber.unsubscribed', status: 'pending' },
+      { type: 'subscriber.bounced', status: 'pending' },
+    ]);
+    const triedBeforeRestart = sink.requests.length;
+    expect(sink.requests.every((r) => eventOf(r).type === 'subscriber.confirmed')).toBe(true);
+
+    sink.respond = () => ({ status: 200 });
+    t = await startApp(env, { dir });
+    await sink.until(() => sink.delivered.length === 4);
+
+    for (const r of sink.requests) {
+      expect(r.headers['x-paperboy-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(r.body).digest('hex')}`);
+      expect(r.headers['x-paperboy-event']).toBe(eventOf(r).type);
+    }
+    const delivered = sink.delivered.map(eventOf);
+    expect(new Set(delivered.map((e) => e.id)).size).toBe(4);
+    const typesOf = (email: string) => delivered.filter((e) => e.data.email === email).map((e) => e.type);
+    expect(typesOf('ada@example.org')).toEqual(['subscriber.confirmed', 'subscriber.unsubscribed']);
+    expect(typesOf('bob@example.org')).toEqual(['subscriber.confirmed', 'subscriber.bounced']);
+    expect(sink.requests.length).toBeGreaterThan(triedBeforeRestart);
+  });
+
+  it('sends digest.sent when a digest goes out', async () => {
+    await clearPapers(t.app);
+    await ingestDay(t.app, '2026-07-16');
+    const c = await pending(t, 'cy@example.org');
+    await t.app.get(SubscribersService).confirm(t.app.get(SubscriberLinks).token(c, 'confirm'));
+    const run = await t.app.get(DigestService).run({ email: c.email }, 'cli');
+    expect(run.sent).toBe(1);
+    await sink.until(() => sink.delivered.some((r) => eventOf(r).type === 'digest.sent'));
+    const events = sink.delivered.map(eventOf).filter((e) => e.data.email === c.email);
+    expect(events.map((e) => e.type)).toEqual(['subscriber.confirmed', 'digest.sent']);
+    expect(events[1].data.digestId).toEqual(expect.any(Number));
+  });
+});

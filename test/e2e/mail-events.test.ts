@@ -1,0 +1,3 @@
+import { describeMailEvents } from '../flows/mail-events.flow.js';
+
+describeMailEvents('sqlite');
