@@ -9,6 +9,7 @@ import { DigestScheduler } from './digests/digest.scheduler.js';
 import { DigestsModule } from './digests/digests.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
+import { OpenApiModule } from './openapi/openapi.module.js';
 import { InboxWatcher } from './papers/inbox.watcher.js';
 import { PapersModule } from './papers/papers.module.js';
 import { SubscribersModule } from './subscribers/subscribers.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         SubscribersModule,
         WebModule,
         DigestsModule,
+        OpenApiModule,
         ...serveOnly.imports,
       ],
       providers: serveOnly.providers,
