@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { dialectOf, param, sqlTimestamp } from '../database/dialect.js';
+import { parseTimestamp } from '../database/timestamp.js';
 import { paperUrl } from '../papers/papers.service.js';
 import { CandidatePool, type CandidatePaper } from './digest.selection.js';
 
@@ -82,9 +83,4 @@ function toCandidate(r: PaperRow): CandidatePaper {
     availableAt: parseTimestamp(r.available_at).getTime(),
     tags: new Map(),
   };
-}
-
-/** SQLite returns TypeORM's UTC text form without a zone; pg returns a Date. */
-export function parseTimestamp(v: string | Date): Date {
-  return v instanceof Date ? v : new Date(v.replace(' ', 'T') + 'Z');
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { dialectOf, execute, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
-import { parseTimestamp } from './candidate.loader.js';
+import { parseTimestamp } from '../database/timestamp.js';
 import { claimIsLive } from './delivery.claims.js';
 import type { DeliveryStatus } from './digest-delivery.entity.js';
 
@@ -218,7 +218,8 @@ export class DigestLedger {
   }
 }
 
-function toClaimed(r: LedgerRow): ClaimedDelivery {
+/** A ledger row as the delivery it claims; the queue's repository reads the same rows. */
+export function toClaimed(r: Pick<LedgerRow, 'id' | 'subscriber_id' | 'period' | 'resend' | 'attempts' | 'window_start'>): ClaimedDelivery {
   return {
     id: Number(r.id),
     subscriberId: Number(r.subscriber_id),
