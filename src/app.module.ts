@@ -13,6 +13,7 @@ import { EventsModule } from './events/events.module.js';
 import { FeedsModule } from './feeds/feeds.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
+import { OpenApiModule } from './openapi/openapi.module.js';
 import { InboxWatcher } from './papers/inbox.watcher.js';
 import { PapersModule } from './papers/papers.module.js';
 import { SubscribersModule } from './subscribers/subscribers.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         FeedsModule,
         EventsModule,
         WebhooksModule,
+        OpenApiModule,
         ...serveOnly.imports,
       ],
       providers: serveOnly.providers,

@@ -4,7 +4,7 @@ import type { SendOptions } from '../digests/digest.service.js';
 import type { TopicPatch } from '../topics/topic-workbench.service.js';
 
 /** Input of the admin routes, checked before any service runs; every problem is named at once. */
-const sendSchema = z
+export const sendSchema = z
   .object({
     email: z.string().max(320).optional(),
     topic: z.string().max(64).optional(),
@@ -14,11 +14,11 @@ const sendSchema = z
   })
   .strict();
 
-const topicSchema = z
+export const topicSchema = z
   .object({ slug: z.string().max(64), name: z.string().max(200).optional(), description: z.string().max(2000).optional(), query: z.string().max(2000).optional() })
   .strict();
 
-const retagSchema = z.object({ slugs: z.array(z.string().max(64)).max(1000).optional() }).strict();
+export const retagSchema = z.object({ slugs: z.array(z.string().max(64)).max(1000).optional() }).strict();
 
 /** `POST /api/admin/send`: the options of `paperboy send`; an empty body means "the subscribers who are due". */
 export function sendOptionsOf(raw: unknown): SendOptions {

@@ -2,7 +2,6 @@ import { CallHandler, ExecutionContext, HttpException, Injectable, Logger, NestI
 import type { Response } from 'express';
 import { Observable, tap } from 'rxjs';
 import { DomainError } from '../common/errors.js';
-import { DumpRejectedError } from '../papers/paper.types.js';
 import type { AdminRequest } from './admin-identity.js';
 
 /** Body fields never written to a log line, whatever route they arrive on. */
@@ -58,6 +57,5 @@ function shortValues(values: Record<string, unknown>): Record<string, unknown> {
 function statusOf(err: unknown): number {
   if (err instanceof DomainError) return err.status;
   if (err instanceof HttpException) return err.getStatus();
-  if (err instanceof DumpRejectedError) return 400;
   return 500;
 }

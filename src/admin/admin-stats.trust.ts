@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { DataSource } from 'typeorm';
 import { dialectOf, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
-import { parseTimestamp } from '../digests/candidate.loader.js';
+import { parseTimestamp } from '../database/timestamp.js';
 import type { SourceState } from '../health/source-freshness.js';
 
 /** What the dashboard adds to `/api/admin/stats` (the older fields stay as they were). */

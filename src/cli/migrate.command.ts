@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/config.loader.js';
+import { environment } from '../config/environment.js';
 import { dataSourceOptions } from '../database/data-source.options.js';
 import { printJson } from './output.js';
 import { action } from './run-command.js';
@@ -12,7 +13,7 @@ export function registerMigrate(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (flags: { json?: boolean }) => {
-        const ds = new DataSource({ ...dataSourceOptions(loadConfig(process.env)), migrationsRun: false });
+        const ds = new DataSource({ ...dataSourceOptions(loadConfig(environment())), migrationsRun: false });
         await ds.initialize();
         try {
           const applied = await ds.runMigrations({ transaction: 'each' });

@@ -1,6 +1,5 @@
-import { InvalidInputError, NotFoundError } from '../common/errors.js';
-import { ConfigError } from '../config/config.loader.js';
-import { DumpRejectedError } from '../papers/paper.types.js';
+import { DomainError } from '../common/errors.js';
+import { environment } from '../config/environment.js';
 import { note } from './output.js';
 
 /** Exit codes of every command (PRODUCT.md): 0 success, 1 the work failed, 2 bad usage or bad input. */
@@ -12,12 +11,10 @@ export class ExitError extends Error {
   }
 }
 
+/** Domain errors (ConfigError and DumpRejectedError among them) carry their exit code; anything else is a failure. */
 export function exitCodeOf(err: unknown): number {
   if (err instanceof ExitError) return err.code;
-  if (err instanceof InvalidInputError || err instanceof NotFoundError || err instanceof DumpRejectedError || err instanceof ConfigError) {
-    return EXIT.badInput;
-  }
-  return EXIT.failed;
+  return err instanceof DomainError ? err.exitCode : EXIT.failed;
 }
 
 /** Runs a command's action, turning its errors into a message on stderr and the contract's exit code. */
@@ -28,7 +25,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
     } catch (err) {
       process.exitCode = exitCodeOf(err);
       note(`error: ${err instanceof Error ? err.message : String(err)}`);
-      if (process.exitCode === EXIT.failed && err instanceof Error && process.env.DEBUG) note(err.stack ?? '');
+      if (process.exitCode === EXIT.failed && err instanceof Error && environment().DEBUG) note(err.stack ?? '');
     }
   };
 }

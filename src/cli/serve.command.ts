@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.loader.js';
+import { environment } from '../config/environment.js';
 import { createHttpApp, prepareServe } from '../main.http.js';
 import { note } from './output.js';
 import { action } from './run-command.js';
@@ -10,7 +11,7 @@ export function registerServe(program: Command): void {
     .description('API, pages, the inbox watcher and the scheduler')
     .action(
       action(async () => {
-        const config = loadConfig(process.env, {
+        const config = loadConfig(environment(), {
           onTokenGenerated: (token, file) => note(`Admin token (shown once, kept in ${file}): ${token}`),
         });
         const app = await createHttpApp(config, 'serve');

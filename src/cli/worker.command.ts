@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
 import { PinoLogger } from '../common/pino.logger.js';
 import { loadConfig } from '../config/config.loader.js';
+import { environment } from '../config/environment.js';
 import { DeliveryWorker } from '../digests/delivery.worker.js';
 import { InvalidInputError } from '../common/errors.js';
 import { note } from './output.js';
@@ -15,7 +16,7 @@ export function registerWorker(program: Command): void {
     .description('sending worker: takes digest deliveries from the BullMQ queue (needs REDIS_URL)')
     .action(
       action(async () => {
-        const config = loadConfig(process.env);
+        const config = loadConfig(environment());
         if (!config.redisUrl) throw new InvalidInputError('paperboy worker needs REDIS_URL (without it, `paperboy serve` sends in-process)');
         const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, 'worker'), { logger: new PinoLogger(config.logLevel, 1) });
         app.get(DeliveryWorker).start();

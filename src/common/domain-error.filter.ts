@@ -1,6 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DumpRejectedError } from '../papers/paper.types.js';
 import { DomainError } from './errors.js';
 
 const NAMES: Record<number, string> = {
@@ -37,8 +36,7 @@ export class DomainErrorFilter implements ExceptionFilter {
 }
 
 function describe(err: unknown): { status: number; message: string } {
-  if (err instanceof DomainError) return { status: err.status, message: err.message };
-  if (err instanceof DumpRejectedError) return { status: 400, message: `rejected: ${err.message}` };
+  if (err instanceof DomainError) return { status: err.status, message: err.publicMessage };
   if (err instanceof HttpException) {
     const body = err.getResponse();
     const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;

@@ -8,7 +8,20 @@ export abstract class DomainError extends Error {
     super(message);
     this.name = new.target.name;
   }
+
+  /** The CLI's exit code (PRODUCT.md): 2 when the caller's input is wrong, 1 when the work could not be done. */
+  get exitCode(): 1 | 2 {
+    return BAD_INPUT_STATUSES.has(this.status) ? 2 : 1;
+  }
+
+  /** The message an HTTP client reads. */
+  get publicMessage(): string {
+    return this.message;
+  }
 }
+
+/** Statuses that mean "fix what you sent": bad input, a name that does not exist, too large, wrong type. */
+const BAD_INPUT_STATUSES = new Set([400, 404, 413, 415]);
 
 /** Bad input from the caller: HTTP 400, exit code 2. */
 export class InvalidInputError extends DomainError {

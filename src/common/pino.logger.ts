@@ -1,12 +1,17 @@
 import type { LoggerService } from '@nestjs/common';
-import { pino, type Logger } from 'pino';
+import { isatty } from 'node:tty';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
-/** Nest's logger as structured JSON lines (pino). The CLI logs to stderr so stdout stays for results. */
+/**
+ * Nest's logger: structured JSON lines (pino) for log collectors, one readable line each on a terminal.
+ * The CLI logs to stderr so stdout stays for results.
+ */
 export class PinoLogger implements LoggerService {
   private readonly pino: Logger;
 
-  constructor(level: string, fd: 1 | 2) {
-    this.pino = pino({ level, base: undefined }, pino.destination({ fd, sync: true }));
+  constructor(level: string, fd: 1 | 2, pretty: boolean = isatty(fd)) {
+    const json = pino.destination({ fd, sync: true });
+    this.pino = pino({ level, base: undefined }, pretty ? prettyLines(json) : json);
   }
 
   log(message: unknown, context?: string): void {
@@ -29,4 +34,19 @@ export class PinoLogger implements LoggerService {
     const fields = typeof message === 'object' && message !== null ? { ...message } : { msg: String(message) };
     this.pino[level]({ context, ...(stack ? { stack } : {}), ...fields });
   }
+}
+
+const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+
+/** Rewrites each JSON line as `HH:MM:SS LEVEL [context] message key=value…`, the stack on the lines below. */
+function prettyLines(out: DestinationStream): DestinationStream {
+  return {
+    write(line: string) {
+      const { level, time, context, msg, stack, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      const clock = new Date(Number(time)).toISOString().slice(11, 19);
+      const fields = Object.entries(rest).map(([k, v]) => ` ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+      const head = `${clock} ${(LEVELS[Number(level)] ?? String(level)).padEnd(5)}${context ? ` [${String(context)}]` : ''} ${String(msg ?? '')}`;
+      out.write(`${head}${fields.join('')}\n${stack ? `${String(stack)}\n` : ''}`);
+    },
+  };
 }

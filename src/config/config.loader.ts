@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
+import { InvalidInputError } from '../common/errors.js';
 import { AppConfig, SNS_CERT_URL } from './app-config.js';
 import { Env, envSchema } from './config.schema.js';
 
-export class ConfigError extends Error {
+/** Bad settings are bad input: the process stops with exit code 2 and a message naming each problem. */
+export class ConfigError extends InvalidInputError {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
@@ -25,6 +27,8 @@ export function parseEnv(env: NodeJS.ProcessEnv): Env {
 export interface LoadOptions {
   /** Called once with a freshly generated admin token, so `serve` can print it. */
   onTokenGenerated?: (token: string, file: string) => void;
+  /** LOG_LEVEL when unset: `info` for the server and worker, `warn` for one-off commands (their stderr is for people). */
+  defaultLogLevel?: Env['LOG_LEVEL'];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): AppConfig {
@@ -60,7 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): A
       retries: e.DIGEST_RETRIES,
       retryBaseMs: e.DIGEST_RETRY_BASE_MS,
     },
-    logLevel: e.LOG_LEVEL,
+    logLevel: e.LOG_LEVEL ?? options.defaultLogLevel ?? 'info',
     schedulerEnabled: e.SCHEDULER_ENABLED,
     tickSeconds: e.DIGEST_TICK_SECONDS,
     queueLockMs: e.QUEUE_LOCK_MS,

@@ -31,7 +31,7 @@ export const envSchema = z.object({
   DIGEST_TICK_SECONDS: intIn(1, 3600).default(300),
   QUEUE_LOCK_MS: intIn(1000, 600_000).default(30_000),
   VAR_DIR: z.string().min(1).default('var'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   SCHEDULER_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   INGEST_POLL_SECONDS: z.coerce.number().min(0).default(5),
   // Largest admin upload (dump or CSV), streamed to a temporary file; a larger body is answered 413.

@@ -9,6 +9,9 @@ import { DigestMetrics } from './digest.metrics.js';
 
 export const DELIVERY_QUEUE = 'paperboy-deliveries';
 const WORKER_KEY = 'paperboy:worker:';
+/** Live workers by heartbeat expiry, so a /metrics scrape reads known keys instead of scanning Redis with KEYS. */
+const WORKERS_SET = 'paperboy:workers';
+const HEARTBEAT_TTL_S = 60;
 
 export interface DeliveryJobData {
   deliveryId: number;
@@ -51,14 +54,15 @@ export class DeliveryQueue implements OnApplicationShutdown {
   }
 
   private registerMetrics(metrics: DigestMetrics): void {
-    const queue = this;
+    const depth = () => this.depth();
+    const workers = () => this.workers();
     new Gauge({
       name: 'paperboy_queue_jobs',
       help: 'Delivery jobs in the queue by state',
       labelNames: ['state'],
       registers: [metrics.registry],
       async collect() {
-        for (const [state, n] of Object.entries(await queue.depth())) this.set({ state }, n);
+        for (const [state, n] of Object.entries(await depth())) this.set({ state }, n);
       },
     });
     new Gauge({
@@ -68,7 +72,7 @@ export class DeliveryQueue implements OnApplicationShutdown {
       registers: [metrics.registry],
       async collect() {
         this.reset();
-        for (const [worker, n] of await queue.workers()) this.set({ worker }, n);
+        for (const [worker, n] of await workers()) this.set({ worker }, n);
       },
     });
   }
@@ -104,14 +108,21 @@ export class DeliveryQueue implements OnApplicationShutdown {
   async workers(): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     if (!this.redis) return out;
-    const keys = await this.redis.keys(`${WORKER_KEY}*`);
-    const values = keys.length ? await this.redis.mget(...keys) : [];
-    keys.forEach((k, i) => out.set(k.slice(WORKER_KEY.length), Number(values[i] ?? 0)));
+    await this.redis.zremrangebyscore(WORKERS_SET, '-inf', Date.now());
+    const ids = await this.redis.zrange(WORKERS_SET, 0, -1);
+    const values = ids.length ? await this.redis.mget(...ids.map((id) => `${WORKER_KEY}${id}`)) : [];
+    ids.forEach((id, i) => {
+      if (values[i] != null) out.set(id, Number(values[i]));
+    });
     return out;
   }
 
   async heartbeat(workerId: string, processed: number): Promise<void> {
-    await this.redis?.set(`${WORKER_KEY}${workerId}`, String(processed), 'EX', 60);
+    await this.redis
+      ?.multi()
+      .set(`${WORKER_KEY}${workerId}`, String(processed), 'EX', HEARTBEAT_TTL_S)
+      .zadd(WORKERS_SET, Date.now() + HEARTBEAT_TTL_S * 1000, workerId)
+      .exec();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { dialectOf, execute, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
-import { parseTimestamp } from './candidate.loader.js';
+import { parseTimestamp } from '../database/timestamp.js';
 import { claimIsLive } from './delivery.claims.js';
 import type { DeliveryStatus } from './digest-delivery.entity.js';
 
@@ -222,7 +222,8 @@ export class DigestLedger {
   }
 }
 
-function toClaimed(r: LedgerRow): ClaimedDelivery {
+/** A ledger row as the delivery it claims; the queue's repository reads the same rows. */
+export function toClaimed(r: Pick<LedgerRow, 'id' | 'subscriber_id' | 'period' | 'resend' | 'attempts' | 'window_start'>): ClaimedDelivery {
   return {
     id: Number(r.id),
     subscriberId: Number(r.subscriber_id),

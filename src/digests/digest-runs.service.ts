@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { InvalidInputError, NotFoundError } from '../common/errors.js';
 import { dialectOf, param } from '../database/dialect.js';
-import { parseTimestamp } from './candidate.loader.js';
+import { parseTimestamp } from '../database/timestamp.js';
 import type { DeliveryStatus } from './digest-delivery.entity.js';
 import { DigestRun } from './digest-run.entity.js';
 import { reasonFor } from '../subscribers/preferences.digest-status.js';

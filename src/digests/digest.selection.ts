@@ -152,7 +152,7 @@ export class CandidatePool {
 
   private keywordQuery(text: string): CompiledQuery | null {
     if (!this.keywordQueries.has(text)) {
-      let compiled: CompiledQuery | null = null;
+      let compiled: CompiledQuery | null;
       try {
         compiled = compileQuery(text);
       } catch {

@@ -108,12 +108,22 @@ export class DigestService {
     return this.execute(trigger, { retryOf: runId }, now, (newRunId, claimant) => this.failedBatches(runId, newRunId, claimant, now));
   }
 
-  /** Waits until a queued run's workers have accounted for every delivery it planned. */
-  async waitFor(runId: number, pollMs = 500): Promise<RunSummary> {
+  /**
+   * Waits until a queued run's workers have accounted for every delivery it planned; gives up when the
+   * run's counts stay still for `stallMs` (no worker running, or all of them stuck), rather than forever.
+   */
+  async waitFor(runId: number, pollMs = 500, stallMs = 10 * 60_000): Promise<RunSummary> {
     const runs = this.dataSource.getRepository(DigestRun);
+    let last = '';
+    let movedAt = Date.now();
     for (;;) {
       const run = await runs.findOneByOrFail({ id: runId });
       if (run.status !== 'running' && run.status !== 'queued') return { runId, ...counts(run), dryRun: false };
+      const seen = JSON.stringify(counts(run));
+      if (seen !== last) [last, movedAt] = [seen, Date.now()];
+      else if (Date.now() - movedAt >= stallMs) {
+        throw new Error(`run ${runId} made no progress for ${Math.round(stallMs / 1000)} s: is a \`paperboy worker\` running? (see \`paperboy runs show ${runId}\`)`);
+      }
       await sleep(pollMs);
     }
   }

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { dialectOf, execute, param, returning, sqlTimestamp, type DialectName } from '../database/dialect.js';
-import { parseTimestamp } from './candidate.loader.js';
+import { parseTimestamp } from '../database/timestamp.js';
 import { claimIsLive } from './delivery.claims.js';
-import type { ClaimedDelivery } from './digest-ledger.repository.js';
+import { toClaimed, type ClaimedDelivery } from './digest-ledger.repository.js';
 
 /** What a queued job finds in the ledger when it starts. */
 export type QueuedClaim = { kind: 'claimed'; delivery: ClaimedDelivery } | { kind: 'done' } | { kind: 'busy'; holder: string };
@@ -19,10 +19,6 @@ interface Row {
   claimed_by: string | null;
   window_start: string | Date;
   updated_at: string | Date;
-}
-
-function toClaimed(row: Pick<Row, 'id' | 'subscriber_id' | 'period' | 'resend' | 'attempts' | 'window_start'>): ClaimedDelivery {
-  return { id: Number(row.id), subscriberId: Number(row.subscriber_id), period: row.period, resend: Number(row.resend), attempts: Number(row.attempts), windowStart: parseTimestamp(row.window_start) };
 }
 
 /** Rows handed to the queue are claimed by `queue:<runId>` until a worker takes them over. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { dialectOf, execute, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
-import { parseTimestamp } from '../digests/candidate.loader.js';
+import { parseTimestamp } from '../database/timestamp.js';
 
 export interface OutboxRow {
   id: number;

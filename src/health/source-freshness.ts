@@ -4,7 +4,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { parseTimestamp } from '../digests/candidate.loader.js';
+import { parseTimestamp } from '../database/timestamp.js';
 
 export interface SourceState {
   stale: boolean;

@@ -1,5 +1,4 @@
-import { Column, Entity, Index, OneToMany, PrimaryGeneratedColumn, type Relation } from 'typeorm';
-import { PaperTopic } from '../topics/paper-topic.entity.js';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity('papers')
 export class Paper {
@@ -66,7 +65,4 @@ export class Paper {
   /** When the paper became news for digests; null for papers stored by `--backfill`, which are never mailed. */
   @Column({ name: 'available_at', type: Date, nullable: true })
   availableAt: Date | null;
-
-  @OneToMany(() => PaperTopic, (t) => t.paper)
-  topics: Relation<PaperTopic[]>;
 }

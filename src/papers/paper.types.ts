@@ -1,3 +1,5 @@
+import { InvalidInputError } from '../common/errors.js';
+
 /** The formats `paperboy ingest --format` accepts; `auto` detects one of the others. */
 export const DUMP_FORMATS = ['hf-api', 'hf-page', 'arxiv-atom', 'arxiv-rss', 'arxiv-jsonl'] as const;
 export type DumpFormat = (typeof DUMP_FORMATS)[number];
@@ -34,7 +36,7 @@ export interface ParseOptions {
 }
 
 /** A file that cannot be read as its format at all. Nothing of it may be stored. */
-export class DumpRejectedError extends Error {
+export class DumpRejectedError extends InvalidInputError {
   constructor(
     readonly file: string,
     readonly line: number | null,
@@ -42,6 +44,10 @@ export class DumpRejectedError extends Error {
   ) {
     super(`${file}${line != null ? `:${line}` : ''}: ${reason}`);
     this.name = 'DumpRejectedError';
+  }
+
+  override get publicMessage(): string {
+    return `rejected: ${this.message}`;
   }
 }
 

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import { InvalidInputError } from '../common/errors.js';
+import { PaperTopic } from '../topics/paper-topic.entity.js';
 import { Topic } from '../topics/topic.entity.js';
 import { Paper } from './paper.entity.js';
 
@@ -42,7 +43,6 @@ export class PapersService {
     const qb = this.dataSource
       .getRepository(Paper)
       .createQueryBuilder('p')
-      .leftJoinAndSelect('p.topics', 't')
       .orderBy('p.trending_date', 'DESC', 'NULLS LAST')
       .addOrderBy('p.upvotes', 'DESC', 'NULLS LAST')
       .addOrderBy('p.id', 'DESC');
@@ -51,7 +51,22 @@ export class PapersService {
       qb.andWhere('p.id IN (SELECT pt.paper_id FROM paper_topics pt WHERE pt.topic_slug = :topic)', { topic: query.topic });
     }
     if (query.limit !== undefined) qb.take(query.limit).skip(query.offset ?? 0);
-    return (await qb.getMany()).map(toView);
+    const papers = await qb.getMany();
+    const tags = await this.tagsOf(papers.map((p) => p.id));
+    return papers.map((p) => toView(p, tags.get(p.id) ?? []));
+  }
+
+  /** Each paper's topic tags, a query per 500 papers (under every database's limit on bound parameters). */
+  private async tagsOf(ids: number[]): Promise<Map<number, PaperTopic[]>> {
+    const out = new Map<number, PaperTopic[]>();
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const t of await this.dataSource.getRepository(PaperTopic).findBy({ paperId: In(ids.slice(i, i + 500)) })) {
+        const list = out.get(t.paperId);
+        if (list) list.push(t);
+        else out.set(t.paperId, [t]);
+      }
+    }
+    return out;
   }
 
   count(): Promise<number> {
@@ -79,7 +94,7 @@ export function paperUrl(p: Pick<Paper, 'arxivId' | 'source' | 'arxivUrl' | 'pro
   return p.projectUrl ?? `https://arxiv.org/search/?searchtype=title&query=${encodeURIComponent(p.title)}`;
 }
 
-export function toView(p: Paper): PaperView {
+export function toView(p: Paper, tags: PaperTopic[]): PaperView {
   return {
     id: p.id,
     arxivId: p.arxivId,
@@ -95,7 +110,7 @@ export function toView(p: Paper): PaperView {
     codeUrl: p.codeUrl,
     projectUrl: p.projectUrl,
     firstSeenAt: new Date(p.firstSeenAt).toISOString(),
-    topics: (p.topics ?? [])
+    topics: [...tags]
       .sort((a, b) => b.score - a.score)
       .map((t) => ({ slug: t.topicSlug, score: Math.round(t.score * 1000) / 1000, matched: t.matched })),
   };

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { dialectOf, param } from '../database/dialect.js';
-import { parseTimestamp } from '../digests/candidate.loader.js';
+import { parseTimestamp } from '../database/timestamp.js';
 import { periodOf } from '../digests/digest-period.js';
 import type { Subscriber } from './subscriber.entity.js';
 

@@ -41,7 +41,7 @@ const choicesShape = {
   timezone: z.string().max(INPUT_LIMITS.timezoneLength * 2).optional(),
   hour: z.union([z.number(), z.string().max(4)]).optional(),
 };
-const subscriptionSchema = z.object({ email: z.string().max(EMAIL_MAX_LENGTH * 2), ...choicesShape }).strict();
+export const subscriptionSchema = z.object({ email: z.string().max(EMAIL_MAX_LENGTH * 2), ...choicesShape }).strict();
 const choicesSchema = z.object(choicesShape).strict();
 
 /** `POST /api/subscriptions` and the subscribe form: every problem is reported at once. */

@@ -74,7 +74,10 @@ function minimize(f: Objective, x: Float64Array, maxIterations: number, toleranc
     if (!step) break;
     s.push(step.x.map((v, i) => v - x[i]));
     y.push(step.grad.map((v, i) => v - grad[i]));
-    if (s.length > HISTORY) s.shift(), y.shift();
+    if (s.length > HISTORY) {
+      s.shift();
+      y.shift();
+    }
     x.set(step.x);
     grad = step.grad;
     value = step.value;

@@ -157,12 +157,6 @@ function fieldCount(packed: number, of: FieldName | Leaf): number {
   return (packed >>> (COUNT_BITS * FIELDS.indexOf(of))) & COUNT_MAX;
 }
 
-/** Occurrences of the leaf in [title, abstract, keywords] (memoized per document). */
-export function leafFieldCounts(leaf: Leaf, doc: PreparedDocument): number[] {
-  const packed = leafCounts(leaf, doc);
-  return FIELDS.map((f) => fieldCount(packed, f));
-}
-
 function scratchCounts(leaf: Leaf, doc: PreparedDocument, f: CandidateFilter): number {
   if (f.counted[leaf.id] !== f.generation) {
     f.counts[leaf.id] = countByField(leaf, doc);

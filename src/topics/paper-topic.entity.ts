@@ -16,7 +16,8 @@ export class PaperTopic {
   @Column({ type: 'simple-json' })
   matched: string[];
 
-  @ManyToOne(() => Paper, (p) => p.topics, { onDelete: 'CASCADE' })
+  // One-sided, so paper.entity does not import this file back (no import circle).
+  @ManyToOne(() => Paper, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'paper_id' })
   paper: Relation<Paper>;
 }

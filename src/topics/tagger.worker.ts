@@ -2,7 +2,7 @@
 // topic matching runs on the other. It holds its own TopicTagger, compiled from workerData.
 import { parentPort, workerData } from 'node:worker_threads';
 import { TopicTagger, type TopicQuery } from './topic.tagger.js';
-import type { TaggableText } from './topics.service.js';
+import type { TaggableText } from './topic.types.js';
 
 const tagger = new TopicTagger(workerData as TopicQuery[]);
 

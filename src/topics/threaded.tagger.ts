@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TopicTag } from './paper-topic.repository.js';
 import { TopicTagger, type TopicQuery } from './topic.tagger.js';
-import type { TaggableText } from './topics.service.js';
+import type { TaggableText } from './topic.types.js';
 
 /** Tags batches of papers, on a worker thread when one can be started, else on this thread. */
 export interface BatchTagger {

@@ -120,11 +120,17 @@ function toRow(e: Example, topic: number, others: number[], vocabulary: Map<stri
   const index = [0];
   const value = [queryScale * e.queryScores[topic]];
   others.forEach((other, k) => {
-    if (e.queryScores[other] > 0) index.push(1 + k), value.push(queryScale * e.queryScores[other]);
+    if (e.queryScores[other] > 0) {
+      index.push(1 + k);
+      value.push(queryScale * e.queryScores[other]);
+    }
   });
   for (const [stem, x] of e.words) {
     const column = vocabulary.get(stem);
-    if (column !== undefined) index.push(column), value.push(x);
+    if (column !== undefined) {
+      index.push(column);
+      value.push(x);
+    }
   }
   return { index: Int32Array.from(index), value: Float64Array.from(value) };
 }
@@ -170,7 +176,11 @@ export function f1(c: Counts): { p: number; r: number; f: number } {
 
 export function microTotal(counts: Iterable<Counts>): Counts {
   const total = { tp: 0, fp: 0, fn: 0 };
-  for (const c of counts) (total.tp += c.tp), (total.fp += c.fp), (total.fn += c.fn);
+  for (const c of counts) {
+    total.tp += c.tp;
+    total.fp += c.fp;
+    total.fn += c.fn;
+  }
   return total;
 }
 

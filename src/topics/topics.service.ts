@@ -19,12 +19,6 @@ export interface TopicInput {
   query?: string;
 }
 
-/** What tagging needs of a paper. */
-export interface TaggableText {
-  title: string;
-  abstract: string | null;
-  aiKeywords: string[];
-}
 
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;

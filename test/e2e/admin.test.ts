@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { fromRoot } from '../../src/common/paths.js';
 import { PinoLogger } from '../../src/common/pino.logger.js';
-import { adminHeaders, startApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
+import { startApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
 import { addConfirmed, clearPapers, ingestDay } from '../support/digest.js';
 import { SmtpSink } from '../support/smtp-sink.js';
 

@@ -8,7 +8,6 @@ import { HfPageParser } from './hf-page.parser.js';
 import { toBuffer } from './source.util.js';
 
 export { detectFormat } from './detect.js';
-export { sourceOf } from './source.util.js';
 export { ArxivAtomParser, ArxivJsonlParser, ArxivRssParser, HfApiParser, HfPageParser };
 
 const PARSERS: Record<DumpFormat, DumpParser> = {

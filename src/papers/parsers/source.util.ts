@@ -80,8 +80,3 @@ export class LineIndex {
     return this.starts.length;
   }
 }
-
-/** A source made of one buffer or string, for tests and for dumps posted in a request body. */
-export async function* sourceOf(...chunks: Array<Buffer | string>): AsyncIterable<Buffer | string> {
-  for (const chunk of chunks) yield chunk;
-}
