@@ -24,6 +24,17 @@ const EXTRA_PUBLIC = [
   'src/mail/mail[.]templates[.]ts', // every mail (digests, account mails) is compiled and filled by it
   'src/mail/mail[.]outbox[.]ts', // the file outbox the /outbox viewer browses
   'src/topics/threaded[.]tagger[.]ts', // ingest tags each batch on the tagger's worker thread
+  'src/topics/text[.]tokenizer[.]ts', // reasons in plain words stem and split text exactly as tagging does
+  'src/topics/query[.]compiler[.]ts', // reasons find which words of a paper a stored term matched
+  'src/digests/digest[.]selection[.]ts', // channels and feeds select and explain papers as digests do
+  'src/digests/candidate[.]loader[.]ts', // channels and feeds read the same candidate pool
+  'src/digests/digest-period[.]ts', // one notion of a reader's period and window for channels and the status page
+  'src/digests/delivery[.]claims[.]ts', // the claim protocol every ledger (digests, channels, events) shares
+  'src/health/source-freshness[.]ts', // runs, the admin page and stats report the same source freshness
+  'src/events/signature[.]ts', // one HMAC signature for channels' webhooks, events out and the generic webhook in
+  'src/events/http-post[.]ts', // one outgoing HTTP client with timeouts and Retry-After for channels and events
+  'src/subscribers/preferences[.]digest-status[.]ts', // "why no email" on the preferences page and in the admin run detail
+  'src/admin/admin-audit[.]interceptor[.]ts', // admin routes of other features (channels) are audited the same way
 ];
 
 module.exports = {

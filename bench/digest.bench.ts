@@ -36,8 +36,20 @@ export async function run(): Promise<void> {
       const raw = await runChild('./raw-send.child.js', [String(port), String(size), '10', `${db}.sample.json`]);
       const pipeline = await runChild('./digest.child.js', ['run', db, String(port)]);
       const delivered = (await received(sink)) - before;
-      rows.push({ subscribers: size.toLocaleString('en-US'), step: 'raw nodemailer', 'messages/s': Math.round(Number(raw.perSecond)), ratio: '1.00', 'peak RSS MB': raw.peakRssMb });
-      rows.push({ subscribers: size.toLocaleString('en-US'), step: `pipeline (sent ${pipeline.sent})`, 'messages/s': Math.round(Number(pipeline.perSecond)), ratio: (Number(pipeline.perSecond) / Number(raw.perSecond)).toFixed(2), 'peak RSS MB': pipeline.peakRssMb });
+      rows.push({
+        subscribers: size.toLocaleString('en-US'),
+        step: 'raw nodemailer',
+        'messages/s': Math.round(Number(raw.perSecond)),
+        ratio: '1.00',
+        'peak RSS MB': raw.peakRssMb,
+      });
+      rows.push({
+        subscribers: size.toLocaleString('en-US'),
+        step: `pipeline (sent ${pipeline.sent})`,
+        'messages/s': Math.round(Number(pipeline.perSecond)),
+        ratio: (Number(pipeline.perSecond) / Number(raw.perSecond)).toFixed(2),
+        'peak RSS MB': pipeline.peakRssMb,
+      });
       if (delivered !== size + Number(pipeline.sent)) throw new Error(`the sink received ${delivered} messages, expected ${size + Number(pipeline.sent)}`);
     }
     table(rows);

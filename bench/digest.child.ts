@@ -15,7 +15,14 @@ import { IngestService } from '../src/papers/ingest.service.js';
 import { peakRssMb } from './child.js';
 
 const [mode, db, arg] = process.argv.slice(2);
-const TOPIC_SETS = [['agents'], ['llm', 'reasoning-rl'], ['multimodal', 'video'], ['image-generation'], ['agents', 'benchmarks-datasets'], ['efficient-inference', 'llm']];
+const TOPIC_SETS = [
+  ['agents'],
+  ['llm', 'reasoning-rl'],
+  ['multimodal', 'video'],
+  ['image-generation'],
+  ['agents', 'benchmarks-datasets'],
+  ['efficient-inference', 'llm'],
+];
 
 async function boot(port?: string): Promise<INestApplicationContext> {
   const config = loadConfig({

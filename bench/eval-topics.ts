@@ -64,12 +64,17 @@ function report(name: string, papers: LabelledPaper[], counts: Map<string, Count
   }
   const total = microTotal(counts.values());
   const micro = f1(total);
-  console.log(`${'MICRO'.padEnd(26)} ${String(total.tp + total.fn).padStart(4)}   ${pct(micro.p)}  ${pct(micro.r)}  ${pct(micro.f)}  (${total.tp} ${total.fp} ${total.fn})`);
+  console.log(
+    `${'MICRO'.padEnd(26)} ${String(total.tp + total.fn).padStart(4)}   ${pct(micro.p)}  ${pct(micro.r)}  ${pct(micro.f)}  (${total.tp} ${total.fp} ${total.fn})`,
+  );
   // With one or two labels a topic's F1 is all-or-nothing, so also name the worst with real support.
-  const worst = (minSupport: number) => rows
-    .filter((r) => r.c.tp + r.c.fp + r.c.fn > 0 && r.c.tp + r.c.fn >= minSupport)
-    .sort((a, b) => a.f - b.f).slice(0, 3)
-    .map((w) => `${w.slug} (F1 ${pct(w.f).trim()}, support ${w.c.tp + w.c.fn})`).join(', ');
+  const worst = (minSupport: number) =>
+    rows
+      .filter((r) => r.c.tp + r.c.fp + r.c.fn > 0 && r.c.tp + r.c.fn >= minSupport)
+      .sort((a, b) => a.f - b.f)
+      .slice(0, 3)
+      .map((w) => `${w.slug} (F1 ${pct(w.f).trim()}, support ${w.c.tp + w.c.fn})`)
+      .join(', ');
   console.log(`worst topics: ${worst(0)}`);
   console.log(`worst topics with support >= ${MIN_SUPPORT}: ${worst(MIN_SUPPORT)}`);
 }

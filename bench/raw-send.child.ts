@@ -8,7 +8,15 @@ const inFlight = Number(inFlightText);
 const { readFileSync } = await import('node:fs');
 // Either parts to compose (like any nodemailer user), or a whole message Paperboy sent, sent as is.
 const { html, text, subject, raw } = JSON.parse(readFileSync(htmlFile, 'utf8')) as { html: string; text: string; subject: string; raw?: string };
-const transport = nodemailer.createTransport({ host: '127.0.0.1', port: Number(port), secure: false, pool: true, maxConnections: 5, maxMessages: 500, ignoreTLS: true });
+const transport = nodemailer.createTransport({
+  host: '127.0.0.1',
+  port: Number(port),
+  secure: false,
+  pool: true,
+  maxConnections: 5,
+  maxMessages: 500,
+  ignoreTLS: true,
+});
 
 const started = performance.now();
 let next = 0;

@@ -34,8 +34,11 @@ async function database(name: string, count: number, env: Record<string, string>
   const url = Object.assign(new URL(ADMIN_URL), { pathname: `/${name}` }).toString();
   await cli(['ingest', fromRoot('test/fixtures/digest/2026-07-16.json'), fromRoot('test/fixtures/digest/2026-07-17.json')], { ...env, DATABASE_URL: url });
   const topics = `(ARRAY[${TOPICS.map((t) => `'${t}'`).join(', ')}])[1 + g % ${TOPICS.length}]`;
-  await sql(url, `INSERT INTO subscribers (email, status, topics, keywords, frequency, timezone, delivery_hour, paused, link_key, subscribed_at, confirmed_at, created_at, updated_at)
-    SELECT 'reader' || g || '@example.org', 'confirmed', ${topics}, NULL, 'daily', 'Etc/UTC', 0, false, md5(g::text), now(), now(), now(), now() FROM generate_series(1, ${count}) g`);
+  await sql(
+    url,
+    `INSERT INTO subscribers (email, status, topics, keywords, frequency, timezone, delivery_hour, paused, link_key, subscribed_at, confirmed_at, created_at, updated_at)
+    SELECT 'reader' || g || '@example.org', 'confirmed', ${topics}, NULL, 'daily', 'Etc/UTC', 0, false, md5(g::text), now(), now(), now(), now() FROM generate_series(1, ${count}) g`,
+  );
   await sql(url, 'ANALYZE');
   return url;
 }
@@ -70,14 +73,18 @@ async function startSink(): Promise<Sink> {
 
 /** Peak RSS of a live process, from the kernel (the process may be killed next, so it cannot report itself). */
 function peakRss(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmHWM'))!;
   return Math.round(Number(line.replace(/\D+/g, '')) / 1024);
 }
 
 /** `workers` processes deliver the next SLICE messages from the queue; returns messages/s and their peak RSS. */
 async function deliverSlice(workers: number, env: Record<string, string>, count: () => Promise<number>): Promise<{ perSecond: number; rss: number[] }> {
   const start = await count();
-  const procs = Array.from({ length: workers }, () => spawn(process.execPath, [fromRoot('bin/paperboy.js'), 'worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] }));
+  const procs = Array.from({ length: workers }, () =>
+    spawn(process.execPath, [fromRoot('bin/paperboy.js'), 'worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] }),
+  );
   let first = 0;
   let firstAt = 0;
   for (;;) {
@@ -109,7 +116,13 @@ export async function run(): Promise<void> {
       await redis.flushdb();
       const url = await database(`paperboy_bench_${size}`, size, env);
       const plan = await runChild('./scale.child.js', [url, REDIS_URL, join(dir, 'var')]);
-      rows.push({ step: `select + enqueue ${size.toLocaleString('en-US')}`, 'per second': Math.round(Number(plan.perSecond)), seconds: Number(plan.seconds).toFixed(1), ratio: '', 'peak RSS MB': plan.peakRssMb });
+      rows.push({
+        step: `select + enqueue ${size.toLocaleString('en-US')}`,
+        'per second': Math.round(Number(plan.perSecond)),
+        seconds: Number(plan.seconds).toFixed(1),
+        ratio: '',
+        'peak RSS MB': plan.peakRssMb,
+      });
       if (size !== SIZES[SIZES.length - 1]) continue;
       const slices: [number, { perSecond: number; rss: number[] }][] = [];
       for (const workers of [1, 2, 4]) slices.push([workers, await deliverSlice(workers, { ...env, DATABASE_URL: url }, count)]);
@@ -123,10 +136,28 @@ export async function run(): Promise<void> {
       writeFileSync(bytes, JSON.stringify({ raw: message }));
       const raw = await runChild('./raw-send.child.js', [String(port), String(SLICE), '10', composed]);
       const asIs = await runChild('./raw-send.child.js', [String(port), String(SLICE), '10', bytes]);
-      rows.push({ step: `raw nodemailer, ${SLICE.toLocaleString('en-US')} messages`, 'per second': Math.round(Number(raw.perSecond)), seconds: Number(raw.seconds).toFixed(1), ratio: '1.00', 'peak RSS MB': raw.peakRssMb });
-      rows.push({ step: `raw nodemailer, pre-built MIME`, 'per second': Math.round(Number(asIs.perSecond)), seconds: Number(asIs.seconds).toFixed(1), ratio: (Number(asIs.perSecond) / Number(raw.perSecond)).toFixed(2), 'peak RSS MB': asIs.peakRssMb });
+      rows.push({
+        step: `raw nodemailer, ${SLICE.toLocaleString('en-US')} messages`,
+        'per second': Math.round(Number(raw.perSecond)),
+        seconds: Number(raw.seconds).toFixed(1),
+        ratio: '1.00',
+        'peak RSS MB': raw.peakRssMb,
+      });
+      rows.push({
+        step: `raw nodemailer, pre-built MIME`,
+        'per second': Math.round(Number(asIs.perSecond)),
+        seconds: Number(asIs.seconds).toFixed(1),
+        ratio: (Number(asIs.perSecond) / Number(raw.perSecond)).toFixed(2),
+        'peak RSS MB': asIs.peakRssMb,
+      });
       for (const [workers, r] of slices) {
-        rows.push({ step: `${workers} worker${workers > 1 ? 's' : ''}, ${SLICE.toLocaleString('en-US')} messages`, 'per second': Math.round(r.perSecond), seconds: (SLICE / r.perSecond).toFixed(1), ratio: (r.perSecond / Number(raw.perSecond)).toFixed(2), 'peak RSS MB': r.rss.join(' / ') });
+        rows.push({
+          step: `${workers} worker${workers > 1 ? 's' : ''}, ${SLICE.toLocaleString('en-US')} messages`,
+          'per second': Math.round(r.perSecond),
+          seconds: (SLICE / r.perSecond).toFixed(1),
+          ratio: (r.perSecond / Number(raw.perSecond)).toFixed(2),
+          'peak RSS MB': r.rss.join(' / '),
+        });
       }
       await sql(ADMIN_URL, `DROP DATABASE IF EXISTS paperboy_bench_${size} WITH (FORCE)`);
     }

@@ -9,7 +9,14 @@ import { DigestService } from '../src/digests/digest.service.js';
 import { peakRssMb } from './child.js';
 
 const [databaseUrl, redisUrl, varDir] = process.argv.slice(2);
-const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, VAR_DIR: varDir, MAIL_TRANSPORT: 'smtp://127.0.0.1:1', LOG_LEVEL: 'warn' });
+const config = loadConfig({
+  ...process.env,
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: redisUrl,
+  VAR_DIR: varDir,
+  MAIL_TRANSPORT: 'smtp://127.0.0.1:1',
+  LOG_LEVEL: 'warn',
+});
 const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, 'cli'), { logger: new PinoLogger('warn', 2) });
 const started = performance.now();
 const summary = await app.get(DigestService).run({ all: true }, 'cli');

@@ -11,7 +11,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fromRoot } from '../src/common/paths.js';
 import { DEFAULT_MODEL_PATH, type TopicModelFile } from '../src/topics/topic.model.js';
-import { countErrors, crossValidate, DEFAULT_TRAINING, f1, microTotal, trainTopicModel, type Counts, type LabelledPaper } from '../src/topics/topic-model.trainer.js';
+import {
+  countErrors,
+  crossValidate,
+  DEFAULT_TRAINING,
+  f1,
+  microTotal,
+  trainTopicModel,
+  type Counts,
+  type LabelledPaper,
+} from '../src/topics/topic-model.trainer.js';
 import { TopicTagger, type TopicQuery } from '../src/topics/topic.tagger.js';
 
 const TUNE_SET = ['test', 'fixtures', 'topic-eval', 'tune.json'];
@@ -43,7 +52,18 @@ function main(): void {
   console.log(`tune set: ${papers.length} papers, ${papers.reduce((n, p) => n + p.labels.length, 0)} labels`);
   if (args.includes('--cv')) {
     const queries = new TopicTagger(topics, { model: null });
-    console.log(line('queries alone', microTotal(countErrors(queries, papers, topics.map((t) => t.slug)).values())));
+    console.log(
+      line(
+        'queries alone',
+        microTotal(
+          countErrors(
+            queries,
+            papers,
+            topics.map((t) => t.slug),
+          ).values(),
+        ),
+      ),
+    );
     console.log(line('queries + model, 5-CV', crossValidate(papers, topics, DEFAULT_TRAINING)));
   }
   const model = trainTopicModel(papers, topics, DEFAULT_TRAINING, `${TUNE_SET.join('/')} (${papers.length} papers)`);

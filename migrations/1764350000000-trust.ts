@@ -39,13 +39,18 @@ export class Trust1764350000000 implements MigrationInterface {
 
 /** Same as titleKeyOf in src/papers/paper-key.ts, frozen here so the migration never changes meaning. */
 function titleKey(title: string): string {
-  const normalized = title.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  const normalized = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
   return createHash('sha256').update(normalized).digest('hex').slice(0, 32);
 }
 
 async function backfillTitleKeys(runner: QueryRunner): Promise<void> {
   const d = dialectOf(runner);
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows: { id: number; title: string }[] = await runner.query(`SELECT id, title FROM papers WHERE id > ${param(d, 1)} ORDER BY id LIMIT 1000`, [after]);
     if (rows.length === 0) return;
     for (const r of rows) await runner.query(`UPDATE papers SET title_key = ${param(d, 1)} WHERE id = ${param(d, 2)}`, [titleKey(r.title), r.id]);

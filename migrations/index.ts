@@ -6,4 +6,11 @@ import { Integrations1764330000000 } from './1764330000000-integrations.js';
 import { Trust1764350000000 } from './1764350000000-trust.js';
 
 /** Every migration, in order. Listed as classes, not globs: globs differ between .ts under jest and .js in dist/. */
-export const MIGRATIONS = [PapersAndTopics1764201600000, Subscribers1764201700000, Digests1764201800000, AdminSessions1764310000000, Integrations1764330000000, Trust1764350000000];
+export const MIGRATIONS = [
+  PapersAndTopics1764201600000,
+  Subscribers1764201700000,
+  Digests1764201800000,
+  AdminSessions1764310000000,
+  Integrations1764330000000,
+  Trust1764350000000,
+];

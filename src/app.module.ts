@@ -27,7 +27,8 @@ export type AppMode = 'serve' | 'cli' | 'worker';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, mode: AppMode): DynamicModule {
-    const serveOnly = mode === 'serve' ? { imports: [ScheduleModule.forRoot()], providers: [InboxWatcher, DigestScheduler, EventDispatcher] } : { imports: [], providers: [] };
+    const serveOnly =
+      mode === 'serve' ? { imports: [ScheduleModule.forRoot()], providers: [InboxWatcher, DigestScheduler, EventDispatcher] } : { imports: [], providers: [] };
     return {
       module: AppModule,
       imports: [

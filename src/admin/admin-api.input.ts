@@ -15,7 +15,12 @@ export const sendSchema = z
   .strict();
 
 export const topicSchema = z
-  .object({ slug: z.string().max(64), name: z.string().max(200).optional(), description: z.string().max(2000).optional(), query: z.string().max(2000).optional() })
+  .object({
+    slug: z.string().max(64),
+    name: z.string().max(200).optional(),
+    description: z.string().max(2000).optional(),
+    query: z.string().max(2000).optional(),
+  })
   .strict();
 
 export const retagSchema = z.object({ slugs: z.array(z.string().max(64)).max(1000).optional() }).strict();
@@ -42,7 +47,8 @@ export function runIdOf(raw: string): number {
 /** A whole number from a query string, within bounds; absent means the default. */
 export function intParam(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new InvalidInputError(`${name} must be a whole number from ${min} to ${max}, got "${raw.slice(0, 40)}"`);
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) < min || Number(raw) > max)
+    throw new InvalidInputError(`${name} must be a whole number from ${min} to ${max}, got "${raw.slice(0, 40)}"`);
   return Number(raw);
 }
 

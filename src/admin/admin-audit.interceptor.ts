@@ -36,7 +36,8 @@ export class AdminAuditInterceptor implements NestInterceptor {
       tap({
         // The admin page's sign-in form is public: looking at it is nobody's action.
         next: () => (req.adminId || req.method !== 'GET' ? this.log.log({ ...entry(), status: res.statusCode }) : undefined),
-        error: (err: unknown) => this.log.log({ ...entry(), status: statusOf(err), error: err instanceof Error ? err.message.slice(0, MAX_VALUE) : String(err) }),
+        error: (err: unknown) =>
+          this.log.log({ ...entry(), status: statusOf(err), error: err instanceof Error ? err.message.slice(0, MAX_VALUE) : String(err) }),
       }),
     );
   }

@@ -40,7 +40,15 @@ export function stackedByDay(id: string, title: string, dates: string[], series:
     let base = 0;
     for (const s of series) {
       const v = s.values[i];
-      if (v > 0) bars.push({ x: r(PAD.left + i * slot + slot * 0.15), y: r(y(base + v)), w: r(slot * 0.7), h: r(y(base) - y(base + v)), fill: s.color, label: `${date}: ${v} ${s.name}` });
+      if (v > 0)
+        bars.push({
+          x: r(PAD.left + i * slot + slot * 0.15),
+          y: r(y(base + v)),
+          w: r(slot * 0.7),
+          h: r(y(base) - y(base + v)),
+          fill: s.color,
+          label: `${date}: ${v} ${s.name}`,
+        });
       base += v;
     }
   });
@@ -54,9 +62,15 @@ export function stackedByDay(id: string, title: string, dates: string[], series:
     height: H,
     grid: [0, top / 2, top].map((v) => ({ x1: PAD.left, x2: W - PAD.right, y: r(y(v)), tx: PAD.left - 6, ty: r(y(v) + 4), label: String(v) })),
     bars,
-    xLabels: dates.map((d, i) => ({ d, i })).filter(({ i }) => i % 7 === 0 || (i === dates.length - 1 && i % 7 >= 4)).map(({ d, i }) => ({ x: r(PAD.left + i * slot + slot / 2), y: H - 6, label: shortDate(d) })),
+    xLabels: dates
+      .map((d, i) => ({ d, i }))
+      .filter(({ i }) => i % 7 === 0 || (i === dates.length - 1 && i % 7 >= 4))
+      .map(({ d, i }) => ({ x: r(PAD.left + i * slot + slot / 2), y: H - 6, label: shortDate(d) })),
     legend: series.map((s) => ({ name: s.name, color: s.color })),
-    table: { head: ['Day', ...series.map((s) => s.name)], rows: dates.map((d, i) => [d, ...series.map((s) => String(s.values[i]))]).filter((row) => row.slice(1).some((v) => v !== '0')) },
+    table: {
+      head: ['Day', ...series.map((s) => s.name)],
+      rows: dates.map((d, i) => [d, ...series.map((s) => String(s.values[i]))]).filter((row) => row.slice(1).some((v) => v !== '0')),
+    },
   };
 }
 
@@ -95,15 +109,33 @@ export function topicBars(byTopic: AdminStats['subscribers']['byTopic'], limit =
 export function dashboardCharts(stats: AdminStats) {
   const dash = stats.dashboard;
   const dates = dash.papers.perDay.map((d) => d.date);
-  const sources = dash.papers.sources.map((name, i) => ({ name, color: PALETTE[i % PALETTE.length], values: dash.papers.perDay.map((d) => d.bySource[name] ?? 0) }));
-  const outcomes = (['sent', 'skipped', 'failed', 'bounced'] as const).map((k) => ({ name: k, color: OUTCOME_COLORS[k], values: dash.outcomesPerDay.map((d) => d[k]) }));
+  const sources = dash.papers.sources.map((name, i) => ({
+    name,
+    color: PALETTE[i % PALETTE.length],
+    values: dash.papers.perDay.map((d) => d.bySource[name] ?? 0),
+  }));
+  const outcomes = (['sent', 'skipped', 'failed', 'bounced'] as const).map((k) => ({
+    name: k,
+    color: OUTCOME_COLORS[k],
+    values: dash.outcomesPerDay.map((d) => d[k]),
+  }));
   return {
     papersChart: stackedByDay('chart-papers', 'Papers ingested per day, by source', dates, sources),
     digestsChart: stackedByDay('chart-digests', 'Digests per day: sent, skipped (nothing matched), failed, bounced', dates, outcomes),
     topicsChart: topicBars(stats.subscribers.byTopic),
     rates: [
-      { name: 'Bounce rate', value: pct(stats.rates.bounce), w: meter(stats.rates.bounce), note: `${stats.digests.bounced} bounced of ${stats.digests.sent + stats.digests.bounced}` },
-      { name: 'Unsubscribe rate', value: pct(stats.rates.unsubscribe), w: meter(stats.rates.unsubscribe), note: `${stats.rates.unsubscribed} left per ${stats.digests.sent} digests sent` },
+      {
+        name: 'Bounce rate',
+        value: pct(stats.rates.bounce),
+        w: meter(stats.rates.bounce),
+        note: `${stats.digests.bounced} bounced of ${stats.digests.sent + stats.digests.bounced}`,
+      },
+      {
+        name: 'Unsubscribe rate',
+        value: pct(stats.rates.unsubscribe),
+        w: meter(stats.rates.unsubscribe),
+        note: `${stats.rates.unsubscribed} left per ${stats.digests.sent} digests sent`,
+      },
     ],
     lastIngest: dash.lastIngest && { ...dash.lastIngest, at: when(dash.lastIngest.at) },
     nextRun: dash.nextScheduledRun && { ...dash.nextScheduledRun, at: when(dash.nextScheduledRun.at) },

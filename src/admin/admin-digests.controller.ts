@@ -10,7 +10,8 @@ import { AdminAuditInterceptor } from './admin-audit.interceptor.js';
 import { AdminGuard } from './admin.guard.js';
 
 /** A digest's HTML is all inline styles and no script: its own CSP lets exactly that through, in a sandbox. */
-export const PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'; sandbox allow-popups allow-popups-to-escape-sandbox";
+export const PREVIEW_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'; sandbox allow-popups allow-popups-to-escape-sandbox";
 
 /** Manual sends, previews and runs: the same services as `paperboy send`, `preview` and `runs`. */
 @Controller('api/admin')
@@ -35,7 +36,8 @@ export class AdminDigestsController {
   async preview(@Query() q: Record<string, string | undefined>, @Res() res: Response): Promise<void> {
     const { email, format } = q;
     if (!email) throw new InvalidInputError('email is required: /api/admin/preview?email=ADDRESS');
-    if (format !== undefined && format !== 'html' && format !== 'json') throw new InvalidInputError(`format must be html or json, got "${format.slice(0, 20)}"`);
+    if (format !== undefined && format !== 'html' && format !== 'json')
+      throw new InvalidInputError(`format must be html or json, got "${format.slice(0, 20)}"`);
     const p = await this.views.preview(email, { limit: q.limit === undefined ? undefined : intParam(q.limit, 'limit', 10, 1, 1000) });
     res.setHeader('Cache-Control', 'no-store');
     if (format === 'json') {

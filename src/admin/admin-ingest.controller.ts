@@ -26,7 +26,11 @@ export class AdminIngestController {
    * `?async=true` 202 and the job at once (poll `GET /api/admin/jobs/:id`).
    */
   @Post()
-  async ingestDump(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query() q: Record<string, string | undefined>): Promise<IngestReport | JobView> {
+  async ingestDump(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Query() q: Record<string, string | undefined>,
+  ): Promise<IngestReport | JobView> {
     const format = q.format ?? 'auto';
     if (format !== 'auto' && !DUMP_FORMATS.includes(format as DumpFormat)) {
       throw new InvalidInputError(`unknown format "${format}"; valid: auto, ${DUMP_FORMATS.join(', ')}`);

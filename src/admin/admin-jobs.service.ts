@@ -30,7 +30,17 @@ export class AdminJobs {
   private readonly jobs = new Map<string, { view: JobView; done: Promise<unknown> }>();
 
   start<T>(kind: JobKind, label: string, work: (report: (progress: Record<string, unknown>) => void) => Promise<T>): { view: JobView; done: Promise<T> } {
-    const view: JobView = { id: randomUUID(), kind, label, state: 'running', progress: {}, result: null, error: null, startedAt: new Date().toISOString(), finishedAt: null };
+    const view: JobView = {
+      id: randomUUID(),
+      kind,
+      label,
+      state: 'running',
+      progress: {},
+      result: null,
+      error: null,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+    };
     const done = work((progress) => (view.progress = progress)).then(
       (result) => Object.assign(view, { state: 'done', result, finishedAt: new Date().toISOString() }) && result,
       (err: unknown) => {

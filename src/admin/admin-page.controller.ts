@@ -159,11 +159,13 @@ export class AdminPageController {
     const query = state.query ?? {};
     const errors = [...(state.errors ?? [])];
     const searching = Boolean(query.q || query.status);
-    const page = searching ? await this.directory.search({ q: query.q, status: query.status }).catch((err: unknown) => {
-      if (!(err instanceof InvalidInputError)) throw err;
-      errors.push(err.message);
-      return null;
-    }) : null;
+    const page = searching
+      ? await this.directory.search({ q: query.q, status: query.status }).catch((err: unknown) => {
+          if (!(err instanceof InvalidInputError)) throw err;
+          errors.push(err.message);
+          return null;
+        })
+      : null;
     const form = state.form ?? EMPTY_SEND_FORM;
     this.pages.send(res, errors.length && state.status === 200 ? 400 : state.status, 'admin', {
       title: 'Admin',

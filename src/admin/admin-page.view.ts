@@ -66,14 +66,28 @@ export function runPageData(detail: RunDetail, statusFilter: string | undefined)
 
 export function dryRunData(summary: RunSummary, form: SendForm): Record<string, unknown> {
   const recipients = summary.recipients ?? [];
-  return { summary, form, recipients: recipients.slice(0, 200).map((r) => ({ ...r, previewUrl: previewUrl(r.email) })), more: Math.max(0, recipients.length - 200) };
+  return {
+    summary,
+    form,
+    recipients: recipients.slice(0, 200).map((r) => ({ ...r, previewUrl: previewUrl(r.email) })),
+    more: Math.max(0, recipients.length - 200),
+  };
 }
 
 export function dashboardSearch(query: Record<string, string | undefined>, page: SubscriberPage | null): Record<string, unknown> {
   return {
     q: query.q ?? '',
     statuses: SUBSCRIBER_STATUSES.map((s) => ({ value: s, selected: s === query.status })),
-    results: page && { total: page.total, shown: page.items.length, items: page.items.map((s) => ({ ...s, topics: s.topics.join(', '), lastDigestAt: s.lastDigestAt ? when(s.lastDigestAt) : null, previewUrl: previewUrl(s.email) })) },
+    results: page && {
+      total: page.total,
+      shown: page.items.length,
+      items: page.items.map((s) => ({
+        ...s,
+        topics: s.topics.join(', '),
+        lastDigestAt: s.lastDigestAt ? when(s.lastDigestAt) : null,
+        previewUrl: previewUrl(s.email),
+      })),
+    },
   };
 }
 
@@ -84,7 +98,9 @@ export function topicChoices(topics: Topic[], selected: string): { slug: string;
 /** The admin page's banner when no new papers came for INGEST_STALE_HOURS; null when all is well. */
 export function sourceBanner(source: SourceState): { message: string } | null {
   if (!source.stale) return null;
-  return { message: `No new papers for ${source.hoursWithoutNew} hours (weekends not counted; the limit is ${source.staleAfterHours}): the last arrived ${when(source.lastNewPaperAt!)} UTC. Check the dumps feeding the inbox. Digest runs meanwhile record it.` };
+  return {
+    message: `No new papers for ${source.hoursWithoutNew} hours (weekends not counted; the limit is ${source.staleAfterHours}): the last arrived ${when(source.lastNewPaperAt!)} UTC. Check the dumps feeding the inbox. Digest runs meanwhile record it.`,
+  };
 }
 
 /** `{email: "a@x", force: true}` as "email a@x, force" for a table cell. */

@@ -48,7 +48,13 @@ export class AdminStatsService {
       this.count(`SELECT count(*) AS n FROM subscribers WHERE unsubscribed_at >= ${this.p(1)}`, since),
     ]);
     const sent = perDay.reduce((n, d) => n + d.sent, 0);
-    const dashboard = await dashboardStats(this.dataSource, perDay.map((d) => d.date), since, now, await this.freshness.state(now));
+    const dashboard = await dashboardStats(
+      this.dataSource,
+      perDay.map((d) => d.date),
+      since,
+      now,
+      await this.freshness.state(now),
+    );
     return {
       subscribers: { total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus, byTopic },
       digests: { since: since.toISOString().slice(0, 10), perDay, sent, bounced },
@@ -58,7 +64,9 @@ export class AdminStatsService {
   }
 
   private async byStatus(): Promise<Record<SubscriberStatus, number>> {
-    const rows: { status: SubscriberStatus; n: string | number }[] = await this.dataSource.query('SELECT status, count(*) AS n FROM subscribers GROUP BY status');
+    const rows: { status: SubscriberStatus; n: string | number }[] = await this.dataSource.query(
+      'SELECT status, count(*) AS n FROM subscribers GROUP BY status',
+    );
     const out = Object.fromEntries(SUBSCRIBER_STATUSES.map((s) => [s, 0])) as Record<SubscriberStatus, number>;
     for (const r of rows) out[r.status] = Number(r.n);
     return out;

@@ -22,20 +22,28 @@ export async function dashboardStats(ds: DataSource, days: string[], since: Date
   const d = dialectOf({ connection: ds });
   const from = sqlTimestamp(d, since);
   const [papers, outcomes, last, schedules] = await Promise.all([
-    ds.query(`SELECT ${dayOf(d, 'first_seen_at')} AS day, source, count(*) AS n FROM papers WHERE first_seen_at >= ${param(d, 1)} GROUP BY 1, 2`, [from]) as Promise<Rows>,
+    ds.query(`SELECT ${dayOf(d, 'first_seen_at')} AS day, source, count(*) AS n FROM papers WHERE first_seen_at >= ${param(d, 1)} GROUP BY 1, 2`, [
+      from,
+    ]) as Promise<Rows>,
     ds.query(
       `SELECT ${dayOf(d, 'coalesce(sent_at, updated_at)')} AS day, status, count(*) AS n FROM digest_deliveries
        WHERE coalesce(sent_at, updated_at) >= ${param(d, 1)} AND status IN ('sent', 'skipped', 'failed', 'bounced') GROUP BY 1, 2`,
       [from],
     ) as Promise<Rows>,
-    ds.query(`SELECT first_seen_at AS at, source, count(*) AS n FROM papers WHERE first_seen_at = (SELECT max(first_seen_at) FROM papers) GROUP BY 1, 2 ORDER BY 3 DESC`) as Promise<Rows>,
-    ds.query(`SELECT timezone, delivery_hour, frequency, count(*) AS n FROM subscribers WHERE status = 'confirmed' AND NOT paused GROUP BY 1, 2, 3`) as Promise<Rows>,
+    ds.query(
+      `SELECT first_seen_at AS at, source, count(*) AS n FROM papers WHERE first_seen_at = (SELECT max(first_seen_at) FROM papers) GROUP BY 1, 2 ORDER BY 3 DESC`,
+    ) as Promise<Rows>,
+    ds.query(
+      `SELECT timezone, delivery_hour, frequency, count(*) AS n FROM subscribers WHERE status = 'confirmed' AND NOT paused GROUP BY 1, 2, 3`,
+    ) as Promise<Rows>,
   ]);
   const sources = [...new Set(papers.map((r) => String(r.source)))].sort();
   return {
     papers: { perDay: days.map((date) => papersOn(date, papers)), sources },
     outcomesPerDay: days.map((date) => outcomesOn(date, outcomes)),
-    lastIngest: last.length ? { at: parseTimestamp(last[0].at as string | Date).toISOString(), papers: last.reduce((n, r) => n + Number(r.n), 0), source: String(last[0].source) } : null,
+    lastIngest: last.length
+      ? { at: parseTimestamp(last[0].at as string | Date).toISOString(), papers: last.reduce((n, r) => n + Number(r.n), 0), source: String(last[0].source) }
+      : null,
     nextScheduledRun: nextRun(schedules, now),
     source,
   };

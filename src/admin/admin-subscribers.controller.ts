@@ -24,7 +24,12 @@ export class AdminSubscribersController {
   /** `?q=` (part of the address), `?status=`, `?limit=` (≤ 500), `?offset=`. */
   @Get()
   search(@Query() q: Record<string, string | undefined>): Promise<SubscriberPage> {
-    return this.directory.search({ q: q.q, status: q.status, limit: intParam(q.limit, 'limit', 50, 1, MAX_PAGE_SIZE), offset: intParam(q.offset, 'offset', 0, 0, 1e9) });
+    return this.directory.search({
+      q: q.q,
+      status: q.status,
+      limit: intParam(q.limit, 'limit', 50, 1, MAX_PAGE_SIZE),
+      offset: intParam(q.offset, 'offset', 0, 0, 1e9),
+    });
   }
 
   /** CSV `email,topics,keywords,frequency,timezone,hour,status`, streamed. */
@@ -43,12 +48,20 @@ export class AdminSubscribersController {
    */
   @Post('import')
   @HttpCode(200)
-  async import(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('confirmed') confirmed: string | undefined, @Query('async') async: string | undefined): Promise<ImportReport | JobView> {
-    if (confirmed !== undefined && confirmed !== 'true' && confirmed !== 'false') throw new InvalidInputError(`confirmed must be true or false, got "${confirmed.slice(0, 20)}"`);
+  async import(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Query('confirmed') confirmed: string | undefined,
+    @Query('async') async: string | undefined,
+  ): Promise<ImportReport | JobView> {
+    if (confirmed !== undefined && confirmed !== 'true' && confirmed !== 'false')
+      throw new InvalidInputError(`confirmed must be true or false, got "${confirmed.slice(0, 20)}"`);
     const upload = await receiveBody(req, this.config.varDir, this.config.adminUploadMaxBytes);
     const body = await readFile(upload.path, 'utf8').finally(() => upload.remove());
     if (body.trim() === '') throw new InvalidInputError('the request body must be the CSV file itself, and it is empty');
-    const job = this.jobs.start('import', 'subscribers CSV', (progress) => this.directory.importCsv(body, { confirmed: confirmed === 'true', onProgress: progress }));
+    const job = this.jobs.start('import', 'subscribers CSV', (progress) =>
+      this.directory.importCsv(body, { confirmed: confirmed === 'true', onProgress: progress }),
+    );
     if (async !== 'true') return job.done;
     res.status(202);
     return job.view;

@@ -28,7 +28,11 @@ export class AdminTopicsController {
   /** JSON `{slugs?: [...]}`: re-tags the stored papers for these topics, or all; `?async=true` answers 202 and the job. */
   @Post('topics/retag')
   @HttpCode(200)
-  async retag(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('async') async: string | undefined): Promise<{ papers: number; tags: number } | JobView> {
+  async retag(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Query('async') async: string | undefined,
+  ): Promise<{ papers: number; tags: number } | JobView> {
     const slugs = retagSlugsOf(jsonBodyOf(req));
     const job = this.jobs.start('retag', slugs?.join(', ') || 'all topics', () => this.workbench.retag(slugs));
     if (async !== 'true') return job.done;

@@ -22,7 +22,15 @@ import { AdminGuard } from './admin.guard.js';
 /** The admin API (bearer token) and the admin page (session cookie); see PRODUCT.md, "HTTP". */
 @Module({
   imports: [PapersModule, DigestsModule, SubscribersModule, TopicsModule, WebModule, ChannelsModule],
-  controllers: [AdminIngestController, AdminDigestsController, AdminSubscribersController, AdminTopicsController, AdminStatsController, AdminPageController, AdminJobsController],
+  controllers: [
+    AdminIngestController,
+    AdminDigestsController,
+    AdminSubscribersController,
+    AdminTopicsController,
+    AdminStatsController,
+    AdminPageController,
+    AdminJobsController,
+  ],
   // CsrfTokens is stateless (an HMAC under SECRET_KEY), so this module's instance agrees with the public pages'.
   providers: [AdminJobs, AdminGuard, AdminAuditInterceptor, AdminSessions, AdminSessionGuard, AdminStatsService, CsrfTokens, CsrfGuard],
 })

@@ -74,7 +74,11 @@ export class ChannelLedger {
     return changed === 1;
   }
 
-  async finish(id: number, status: ChannelDeliveryStatus, fields: { attempts?: number; error?: string | null; windowEnd?: Date; paperIds?: number[]; sentAt?: Date }): Promise<void> {
+  async finish(
+    id: number,
+    status: ChannelDeliveryStatus,
+    fields: { attempts?: number; error?: string | null; windowEnd?: Date; paperIds?: number[]; sentAt?: Date },
+  ): Promise<void> {
     const set: Record<string, unknown> = { status, claimed_by: null, updated_at: sqlTimestamp(this.d, new Date()) };
     if (fields.attempts !== undefined) set.attempts = fields.attempts;
     if (fields.error !== undefined) set.error = fields.error?.slice(0, 2000) ?? null;

@@ -11,7 +11,16 @@ export interface DigestMessage {
 }
 
 /** Slack: at most 50 blocks, 3000 characters of section text, 150 of header text. Discord: 10 embeds, 6000 characters in all. */
-export const LIMITS = { slackBlocks: 50, slackSection: 3000, slackHeader: 150, discordEmbeds: 10, discordTitle: 256, discordDescription: 4096, discordTotal: 6000, discordContent: 2000 };
+export const LIMITS = {
+  slackBlocks: 50,
+  slackSection: 3000,
+  slackHeader: 150,
+  discordEmbeds: 10,
+  discordTitle: 256,
+  discordDescription: 4096,
+  discordTotal: 6000,
+  discordContent: 2000,
+};
 
 export function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -42,7 +51,11 @@ export function slackPayload(m: DigestMessage): object {
   const blocks: object[] = [{ type: 'header', text: { type: 'plain_text', text: cut(title(m), LIMITS.slackHeader) } }];
   // header + papers + "and N more" context stay within the block limit
   for (const p of m.selection.papers.slice(0, LIMITS.slackBlocks - 2)) {
-    const lines = [`*<${p.paper.url}|${slackEscape(cut(p.paper.title, 300))}>*`, slackEscape(authors(p.paper.authors)), `_Why:_ ${slackEscape(reasons(p, m.topicNames))}`];
+    const lines = [
+      `*<${p.paper.url}|${slackEscape(cut(p.paper.title, 300))}>*`,
+      slackEscape(authors(p.paper.authors)),
+      `_Why:_ ${slackEscape(reasons(p, m.topicNames))}`,
+    ];
     if (p.paper.upvotes != null) lines.push(`▲ ${p.paper.upvotes}${p.paper.codeUrl ? ` · <${p.paper.codeUrl}|code>` : ''}`);
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(lines.join('\n'), LIMITS.slackSection) } });
   }
@@ -56,7 +69,10 @@ export function discordPayload(m: DigestMessage): object {
   let total = 0;
   for (const p of m.selection.papers.slice(0, LIMITS.discordEmbeds)) {
     const t = cut(p.paper.title, LIMITS.discordTitle);
-    const description = cut(`${authors(p.paper.authors)}\nWhy: ${reasons(p, m.topicNames)}${p.paper.upvotes != null ? `\n▲ ${p.paper.upvotes}` : ''}${p.paper.codeUrl ? `\nCode: ${p.paper.codeUrl}` : ''}`, 600);
+    const description = cut(
+      `${authors(p.paper.authors)}\nWhy: ${reasons(p, m.topicNames)}${p.paper.upvotes != null ? `\n▲ ${p.paper.upvotes}` : ''}${p.paper.codeUrl ? `\nCode: ${p.paper.codeUrl}` : ''}`,
+      600,
+    );
     if (total + t.length + description.length > LIMITS.discordTotal - 200) break;
     total += t.length + description.length;
     embeds.push({ title: t, url: p.paper.url, description });
@@ -81,7 +97,11 @@ export function webhookPayload(m: DigestMessage): object {
       authors: p.paper.authors,
       upvotes: p.paper.upvotes,
       codeUrl: p.paper.codeUrl,
-      reasons: p.reasons.map((r) => ({ topic: r.kind === 'topic' ? r.key : null, label: r.kind === 'topic' ? (m.topicNames.get(r.key) ?? r.label) : r.label, words: r.words })),
+      reasons: p.reasons.map((r) => ({
+        topic: r.kind === 'topic' ? r.key : null,
+        label: r.kind === 'topic' ? (m.topicNames.get(r.key) ?? r.label) : r.label,
+        words: r.words,
+      })),
     })),
   };
 }

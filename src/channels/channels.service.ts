@@ -99,16 +99,31 @@ export class ChannelsService {
     const claimed = await this.ledger.claim(c.id, periodOf(schedule(c), s.now), s.runId, s.claimant, windowStart, s.now);
     if (!claimed) return; // sent, skipped or refused already this period, or a live run holds it
     s.summary.selected++;
-    const selection = s.pool.select({ topics: c.topics, keywords: c.keywords, windowStart: claimed.windowStart, windowEnd: s.now, max: this.config.digest.maxPapers, topicNames: s.names });
+    const selection = s.pool.select({
+      topics: c.topics,
+      keywords: c.keywords,
+      windowStart: claimed.windowStart,
+      windowEnd: s.now,
+      max: this.config.digest.maxPapers,
+      topicNames: s.names,
+    });
     if (selection.total === 0) {
       await this.ledger.finish(claimed.id, 'skipped', { windowEnd: s.now, paperIds: [] });
       s.summary.skippedEmpty++;
       return;
     }
-    const body = JSON.stringify(payloadFor({ channel: c, deliveryId: claimed.id, period: claimed.period, selection, topicNames: s.names, publicUrl: this.config.publicUrl }));
+    const body = JSON.stringify(
+      payloadFor({ channel: c, deliveryId: claimed.id, period: claimed.period, selection, topicNames: s.names, publicUrl: this.config.publicUrl }),
+    );
     const result = await this.post(c, claimed, body);
     if (result.ok) {
-      await this.ledger.finish(claimed.id, 'sent', { attempts: claimed.attempts + result.attempts, error: null, windowEnd: s.now, paperIds: selection.allIds ?? [], sentAt: new Date() });
+      await this.ledger.finish(claimed.id, 'sent', {
+        attempts: claimed.attempts + result.attempts,
+        error: null,
+        windowEnd: s.now,
+        paperIds: selection.allIds ?? [],
+        sentAt: new Date(),
+      });
       await this.repo.recordDelivery(c.id, new Date());
       s.summary.sent++;
       return;
@@ -124,18 +139,25 @@ export class ChannelsService {
     const headers: Record<string, string> = { 'X-Paperboy-Delivery': `channel-delivery-${claimed.id}` };
     const secret = this.config.integrations.webhookSecret;
     if (c.kind === 'webhook') {
-      if (!secret) return Promise.resolve({ ok: false as const, attempts: 0, retryable: true, reason: 'WEBHOOK_SECRET is not set: webhook channels are signed with it' });
+      if (!secret)
+        return Promise.resolve({ ok: false as const, attempts: 0, retryable: true, reason: 'WEBHOOK_SECRET is not set: webhook channels are signed with it' });
       headers[SIGNATURE_HEADER] = signBody(secret, body);
     }
     return postWithRetries(c.url, body, headers, this.policy());
   }
 
   private policy(): RetryPolicy {
-    return { retries: this.config.digest.retries, baseMs: this.config.digest.retryBaseMs, maxWaitMs: MAX_WAIT_MS, timeoutMs: this.config.integrations.httpTimeoutMs };
+    return {
+      retries: this.config.digest.retries,
+      baseMs: this.config.digest.retryBaseMs,
+      maxWaitMs: MAX_WAIT_MS,
+      timeoutMs: this.config.integrations.httpTimeoutMs,
+    };
   }
 
   private async validate(raw: unknown): Promise<{ name: string; kind: ChannelKind; url: string; topics: string[]; keywords: string | null; hour: number }> {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InvalidInputError('a channel is a JSON object {name, kind, url, topics, keywords?, hour?}');
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw new InvalidInputError('a channel is a JSON object {name, kind, url, topics, keywords?, hour?}');
     const r = raw as Record<string, unknown>;
     const problems: string[] = [];
     const name = typeof r.name === 'string' ? r.name.trim() : '';
@@ -153,7 +175,8 @@ export class ChannelsService {
     if (topics.length === 0 && !keywords) problems.push('topics: choose at least one topic or give keywords');
     const hour = r.hour === undefined || r.hour === null || r.hour === '' ? this.config.digest.defaultHour : Number(r.hour);
     if (!Number.isInteger(hour) || hour < 0 || hour > 23) problems.push('hour: an hour 0–23 (UTC)');
-    if (kind === 'webhook' && !this.config.integrations.webhookSecret) problems.push('kind webhook: set WEBHOOK_SECRET first (webhook channels are signed with it)');
+    if (kind === 'webhook' && !this.config.integrations.webhookSecret)
+      problems.push('kind webhook: set WEBHOOK_SECRET first (webhook channels are signed with it)');
     if (problems.length) throw new InvalidInputError(`invalid channel: ${problems.join('; ')}`);
     return { name, kind, url, topics, keywords, hour };
   }

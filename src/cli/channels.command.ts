@@ -30,7 +30,9 @@ export function registerChannels(program: Command): void {
     .action(
       action(async (name: string, flags: AddFlags) =>
         withContext(async (app) => {
-          const c = await app.get(ChannelsService).add({ name, kind: flags.kind, url: flags.url, topics: flags.topics ?? [], keywords: flags.keywords, hour: flags.hour });
+          const c = await app
+            .get(ChannelsService)
+            .add({ name, kind: flags.kind, url: flags.url, topics: flags.topics ?? [], keywords: flags.keywords, hour: flags.hour });
           if (flags.json) return printJson(c);
           process.stdout.write(`${line(c)}\n`);
         }),
@@ -65,6 +67,9 @@ export function registerChannels(program: Command): void {
 
 function line(c: Channel): string {
   const what = [c.topics.join(', '), c.keywords ? `"${c.keywords}"` : ''].filter(Boolean).join(' + ');
-  const state = c.lastError && (!c.lastDeliveryAt || c.lastErrorAt! > c.lastDeliveryAt) ? `last error ${c.lastErrorAt}: ${c.lastError}` : `last delivery ${c.lastDeliveryAt ?? 'never'}`;
+  const state =
+    c.lastError && (!c.lastDeliveryAt || c.lastErrorAt! > c.lastDeliveryAt)
+      ? `last error ${c.lastErrorAt}: ${c.lastError}`
+      : `last delivery ${c.lastDeliveryAt ?? 'never'}`;
   return `${c.name}  ${c.kind}  ${new URL(c.url).host}  ${what}  at ${String(c.hour).padStart(2, '0')}:00 UTC  ${state}`;
 }

@@ -8,7 +8,6 @@ import { withContext } from './cli.context.js';
 import { note, printJson } from './output.js';
 import { action, EXIT } from './run-command.js';
 
-
 export function registerDigestCommands(program: Command): void {
   program
     .command('send')
@@ -29,7 +28,9 @@ export function registerDigestCommands(program: Command): void {
           if (app.get(DeliveryQueue).enabled && result.runId !== null) result = await digests.waitFor(result.runId);
           if (json) printJson(result);
           else {
-            process.stdout.write(`run ${result.runId ?? '(dry run)'}: selected ${result.selected}, sent ${result.sent}, skipped (no papers) ${result.skippedEmpty}, failed ${result.failed}\n`);
+            process.stdout.write(
+              `run ${result.runId ?? '(dry run)'}: selected ${result.selected}, sent ${result.sent}, skipped (no papers) ${result.skippedEmpty}, failed ${result.failed}\n`,
+            );
             for (const r of result.recipients ?? []) process.stdout.write(`  ${r.email}: ${r.papers} papers${r.total > r.papers ? ` (of ${r.total})` : ''}\n`);
           }
           return result.failed > 0 ? EXIT.failed : EXIT.ok;
@@ -70,7 +71,9 @@ export function registerDigestCommands(program: Command): void {
           const runs = await app.get(DigestRunsService).list(flags.limit);
           if (flags.json) return printJson(runs);
           for (const r of runs) {
-            process.stdout.write(`${String(r.id).padStart(5)}  ${r.startedAt.toISOString()}  ${r.trigger.padEnd(8)} ${r.status.padEnd(8)} selected ${r.selected}, sent ${r.sent}, skipped ${r.skippedEmpty}, failed ${r.failed}\n`);
+            process.stdout.write(
+              `${String(r.id).padStart(5)}  ${r.startedAt.toISOString()}  ${r.trigger.padEnd(8)} ${r.status.padEnd(8)} selected ${r.selected}, sent ${r.sent}, skipped ${r.skippedEmpty}, failed ${r.failed}\n`,
+            );
           }
         }),
       ),

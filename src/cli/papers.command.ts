@@ -20,7 +20,9 @@ export function registerPapers(program: Command): void {
           if (flags.json) return printJson(list);
           for (const p of list) {
             const topics = p.topics.map((t) => `${t.slug}(${t.matched.join(', ')})`).join(' ');
-            process.stdout.write(`${p.trendingDate ?? '----------'}  ${String(p.upvotes ?? '-').padStart(4)}  ${p.arxivId ?? '-'}  ${p.title}${topics ? `\n    ${topics}` : ''}\n`);
+            process.stdout.write(
+              `${p.trendingDate ?? '----------'}  ${String(p.upvotes ?? '-').padStart(4)}  ${p.arxivId ?? '-'}  ${p.title}${topics ? `\n    ${topics}` : ''}\n`,
+            );
           }
         }),
       ),

@@ -6,7 +6,10 @@ import { note } from './output.js';
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 
 export class ExitError extends Error {
-  constructor(readonly code: number, message: string) {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
     super(message);
   }
 }

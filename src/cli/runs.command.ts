@@ -22,10 +22,14 @@ export function registerRunCommands(runs: Command): void {
           const detail = await app.get(DigestRunsService).show(runIdOf(id), { status: flags.status, limit: 5000 });
           if (flags.json) return printJson(detail);
           const r = detail.run;
-          process.stdout.write(`run ${r.id}  ${r.startedAt.toISOString()}  ${r.trigger} ${r.status}: selected ${r.selected}, sent ${r.sent}, skipped ${r.skippedEmpty}, failed ${r.failed}\n`);
+          process.stdout.write(
+            `run ${r.id}  ${r.startedAt.toISOString()}  ${r.trigger} ${r.status}: selected ${r.selected}, sent ${r.sent}, skipped ${r.skippedEmpty}, failed ${r.failed}\n`,
+          );
           for (const d of detail.deliveries) {
             const copy = d.resend ? ` copy ${d.resend}` : '';
-            process.stdout.write(`  ${d.email.padEnd(36)} ${d.period}${copy}  ${d.status.padEnd(8)} attempts ${d.attempts}, papers ${d.papers}${d.error ? `  ${d.error}` : ''}\n`);
+            process.stdout.write(
+              `  ${d.email.padEnd(36)} ${d.period}${copy}  ${d.status.padEnd(8)} attempts ${d.attempts}, papers ${d.papers}${d.error ? `  ${d.error}` : ''}\n`,
+            );
           }
           if (detail.deliveries.length < detail.total) process.stdout.write(`  … ${detail.total - detail.deliveries.length} more\n`);
         }),
@@ -33,7 +37,7 @@ export function registerRunCommands(runs: Command): void {
     );
   runs
     .command('retry')
-    .description("retry exactly the deliveries this run left failed, as a new run")
+    .description('retry exactly the deliveries this run left failed, as a new run')
     .argument('<id>')
     .option('--json', 'print JSON')
     .action(
@@ -41,7 +45,10 @@ export function registerRunCommands(runs: Command): void {
         withContext(async (app) => {
           const result = await app.get(DigestService).retryFailed(runIdOf(id), 'cli');
           if (cmd.optsWithGlobals<{ json?: boolean }>().json) printJson(result);
-          else process.stdout.write(`run ${result.runId} (retry of ${id}): selected ${result.selected}, sent ${result.sent}, skipped (no papers) ${result.skippedEmpty}, failed ${result.failed}\n`);
+          else
+            process.stdout.write(
+              `run ${result.runId} (retry of ${id}): selected ${result.selected}, sent ${result.sent}, skipped (no papers) ${result.skippedEmpty}, failed ${result.failed}\n`,
+            );
           return result.failed > 0 ? EXIT.failed : EXIT.ok;
         }),
       ),

@@ -64,11 +64,17 @@ export function registerSubscribers(program: Command): void {
     );
   subscribers
     .command('import')
-    .description('add subscribers from a CSV (header email,topics,keywords,frequency,timezone,hour; topics separated by ;). Exit 0 when rows were imported (rejected rows are reported with their line), 2 when the file is malformed or no row could be imported')
+    .description(
+      'add subscribers from a CSV (header email,topics,keywords,frequency,timezone,hour; topics separated by ;). Exit 0 when rows were imported (rejected rows are reported with their line), 2 when the file is malformed or no row could be imported',
+    )
     .argument('<file>')
     .option('--confirmed', 'add them confirmed')
     .option('--json', 'print JSON')
-    .action(action(async (file: string, flags: { confirmed?: boolean; json?: boolean }) => withContext(async (app) => importFile(app.get(SubscriberDirectory), file, flags))));
+    .action(
+      action(async (file: string, flags: { confirmed?: boolean; json?: boolean }) =>
+        withContext(async (app) => importFile(app.get(SubscriberDirectory), file, flags)),
+      ),
+    );
   subscribers
     .command('export')
     .description('every subscriber as CSV on stdout (email,topics,keywords,frequency,timezone,hour,status)')
@@ -83,7 +89,7 @@ export function registerSubscribers(program: Command): void {
 
 async function list(directory: SubscriberDirectory, flags: { status?: string; q?: string; json?: boolean }): Promise<void> {
   const all: SubscriberView[] = [];
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const page = await directory.search({ q: flags.q, status: flags.status, limit: 500, offset });
     if (flags.json) all.push(...page.items);
     else for (const s of page.items) process.stdout.write(line(s));
@@ -114,5 +120,10 @@ function printReport(file: string, r: ImportReport): void {
 }
 
 function splitList(v: string | undefined): string[] | undefined {
-  return v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v === undefined
+    ? undefined
+    : v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }

@@ -3,8 +3,16 @@ import type { Request, Response } from 'express';
 import { DomainError } from './errors.js';
 
 const NAMES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
-  413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** Renders a server-side page (the web module's PageRenderer). */
@@ -29,7 +37,11 @@ export class DomainErrorFilter implements ExceptionFilter {
     if (status >= 500) this.log.error({ msg: 'request failed', err: err instanceof Error ? err.stack : String(err) });
     if (res.headersSent) return;
     if (this.pages && status === 404 && !(err instanceof DomainError) && wantsPage(req)) {
-      return this.pages.send(res, 404, 'not-found', { title: 'Page not found', status, message: 'There is no page at this address. It may have moved, or the link was copied incompletely.' });
+      return this.pages.send(res, 404, 'not-found', {
+        title: 'Page not found',
+        status,
+        message: 'There is no page at this address. It may have moved, or the link was copied incompletely.',
+      });
     }
     res.status(status).json({ statusCode: status, error: NAMES[status] ?? 'Error', message });
   }

@@ -76,7 +76,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): A
       postmarkToken: e.POSTMARK_WEBHOOK_TOKEN ?? null,
       sendgridPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY ?? null,
       mailgunSigningKey: e.MAILGUN_SIGNING_KEY ?? null,
-      sesTopicArns: (e.SES_TOPIC_ARNS ?? '').split(',').map((a) => a.trim()).filter(Boolean),
+      sesTopicArns: (e.SES_TOPIC_ARNS ?? '')
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
       snsCertUrl: SNS_CERT_URL,
       httpTimeoutMs: 10_000,
     },
@@ -95,8 +98,12 @@ function refuseBlankSecrets(env: NodeJS.ProcessEnv): void {
   for (const name of SECRETS) {
     const value = env[name];
     if (value === undefined) continue;
-    if (value.trim() === '') problems.push(`${name}: is set but blank; set a real value${name === 'METRICS_TOKEN' ? '' : ', or remove the line to have one generated into VAR_DIR (not in production)'}`);
-    else if (value !== value.trim()) problems.push(`${name}: starts or ends with whitespace; remove it (a pasted newline or space would make it impossible to present)`);
+    if (value.trim() === '')
+      problems.push(
+        `${name}: is set but blank; set a real value${name === 'METRICS_TOKEN' ? '' : ', or remove the line to have one generated into VAR_DIR (not in production)'}`,
+      );
+    else if (value !== value.trim())
+      problems.push(`${name}: starts or ends with whitespace; remove it (a pasted newline or space would make it impossible to present)`);
   }
   if (problems.length) throw new ConfigError(problems);
 }
@@ -160,8 +167,14 @@ function persistedSecret(file: string): { value: string; created: boolean } {
 function trustProxyOf(value: string): boolean | number | string {
   if (value === 'true' || value === 'false') return value === 'true';
   if (/^\d+$/.test(value)) return Number(value);
-  const bad = value.split(',').map((v) => v.trim()).filter((v) => !isTrustedProxyItem(v));
-  if (bad.length) throw new ConfigError([`TRUST_PROXY: "${bad[0].slice(0, 60)}" is not true, false, a hop count, an address, a subnet or one of loopback, linklocal, uniquelocal`]);
+  const bad = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => !isTrustedProxyItem(v));
+  if (bad.length)
+    throw new ConfigError([
+      `TRUST_PROXY: "${bad[0].slice(0, 60)}" is not true, false, a hop count, an address, a subnet or one of loopback, linklocal, uniquelocal`,
+    ]);
   return value;
 }
 

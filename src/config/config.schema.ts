@@ -1,15 +1,17 @@
 import { z } from 'zod';
 
 const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const url = (protocols: string[]) =>
-  z.string().refine((v) => protocols.some((p) => v.startsWith(p)), { message: `must start with ${protocols.join(' or ')}` });
+const url = (protocols: string[]) => z.string().refine((v) => protocols.some((p) => v.startsWith(p)), { message: `must start with ${protocols.join(' or ')}` });
 
 /** Every setting the process reads, validated once at start (PRODUCT.md, "Settings"). */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: intIn(0, 65535).default(3000),
   // Loopback by default: /outbox (every confirmation link) and /metrics must not reach the network by accident.
-  HOST: z.string().regex(/^[A-Za-z0-9.:%-]+$/, 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
+  HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:%-]+$/, 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0')
+    .default('127.0.0.1'),
   PUBLIC_URL: url(['http://', 'https://']).default('http://localhost:3000'),
   DATABASE_URL: url(['sqlite:', 'postgres://', 'postgresql://']).default('sqlite:var/paperboy.sqlite'),
   REDIS_URL: url(['redis://', 'rediss://']).optional(),
@@ -32,7 +34,10 @@ export const envSchema = z.object({
   QUEUE_LOCK_MS: intIn(1000, 600_000).default(30_000),
   VAR_DIR: z.string().min(1).default('var'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
-  SCHEDULER_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  SCHEDULER_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   INGEST_POLL_SECONDS: z.coerce.number().min(0).default(5),
   // Largest admin upload (dump or CSV), streamed to a temporary file; a larger body is answered 413.
   ADMIN_UPLOAD_MAX_MB: intIn(1, 100_000).default(256),

@@ -43,15 +43,6 @@ export function sqlTimestamp(dialect: DialectName, date: Date): string | Date {
   return dialect === 'postgres' ? date : date.toISOString().replace('T', ' ').replace('Z', '');
 }
 
-/**
- * Inside a transaction: waits until no other transaction holding `name` is open, as SQLite's
- * single writer always does. On PostgreSQL two ingests of overlapping dumps would otherwise lock
- * the same papers in different orders (a deadlock), and both count the same papers as new.
- */
-export async function takeWriterTurn(runner: QueryRunner, name: string): Promise<void> {
-  if (dialectOf(runner) === 'postgres') await runner.query('SELECT pg_advisory_xact_lock(hashtext($1))', [name]);
-}
-
 /** Runs a write and returns how many rows it changed, the same way on both drivers. */
 export async function execute(source: DataSource | QueryRunner, sql: string, params: unknown[]): Promise<number> {
   const runner = 'manager' in source && 'createQueryRunner' in source ? source.createQueryRunner() : (source as QueryRunner);

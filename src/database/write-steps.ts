@@ -48,19 +48,6 @@ export async function runWrite<R>(source: DataSource, steps: () => WriteSteps<R>
   return db.transaction(() => driveSync(db, steps())).immediate();
 }
 
-/** Reads (or writes, outside any transaction) synchronously on SQLite, awaited on PostgreSQL. */
-export async function runRead<R>(source: DataSource, steps: () => WriteSteps<R>): Promise<R> {
-  if (dialectOfSource(source) === 'postgres') {
-    const runner = source.createQueryRunner();
-    try {
-      return await runStepsOn(runner, steps());
-    } finally {
-      await runner.release();
-    }
-  }
-  return driveSync(sqliteConnection(source), steps());
-}
-
 function driveSync<R>(db: SqliteConnection, steps: WriteSteps<R>): R {
   let next = steps.next();
   while (!next.done) {

@@ -43,7 +43,14 @@ export class DeliveryService {
   ) {}
 
   async deliver({ delivery, subscriber, pool, ctx }: DeliveryJob): Promise<DeliveryOutcome> {
-    const request = { topics: subscriber.topics, keywords: subscriber.keywords, windowStart: delivery.windowStart, windowEnd: ctx.now, max: this.config.digest.maxPapers, topicNames: ctx.topicNames };
+    const request = {
+      topics: subscriber.topics,
+      keywords: subscriber.keywords,
+      windowStart: delivery.windowStart,
+      windowEnd: ctx.now,
+      max: this.config.digest.maxPapers,
+      topicNames: ctx.topicNames,
+    };
     const { selection, catchUp } = selectDigest(pool, request, subscriber.frequency);
     if (selection.total === 0) {
       await this.ledger.markSkipped(delivery.id, ctx.now);

@@ -79,7 +79,13 @@ export class DigestViewService {
     if (!delivery || !subscriber || delivery.subscriberId !== claims.subscriberId || !this.links.verify(token, subscriber)) throw new NotFoundError(GONE);
     const papers = await this.loader.byIds(delivery.paperIds ?? []);
     const topicNames = await this.topicNames();
-    const all = new CandidatePool(papers).selectAll({ topics: subscriber.topics, keywords: subscriber.keywords, windowStart: new Date(0), windowEnd: new Date(8.64e15), topicNames });
+    const all = new CandidatePool(papers).selectAll({
+      topics: subscriber.topics,
+      keywords: subscriber.keywords,
+      windowStart: new Date(0),
+      windowEnd: new Date(8.64e15),
+      topicNames,
+    });
     // Papers whose topic the reader has since dropped still belong to the digest as sent.
     const shown = new Set(all.papers.map((p) => p.paper.id));
     const earlier = { kind: 'topic' as const, key: '', label: 'Earlier interests' }; // no key: nothing to mute
@@ -118,7 +124,11 @@ export class DigestViewService {
     const needle = q.toLowerCase();
     const sections = model.sections
       .filter((x) => !section || sectionId(x) === section)
-      .map((x) => ({ ...x, more: 0, papers: needle ? x.papers.filter((p) => `${p.title} ${p.authors} ${p.summary}`.toLowerCase().includes(needle)) : x.papers }))
+      .map((x) => ({
+        ...x,
+        more: 0,
+        papers: needle ? x.papers.filter((p) => `${p.title} ${p.authors} ${p.summary}`.toLowerCase().includes(needle)) : x.papers,
+      }))
       .filter((x) => x.papers.length > 0);
     const sectionOptions = model.sections.map((x) => ({ id: sectionId(x), label: `${x.label} (${x.papers.length})`, selected: sectionId(x) === section }));
     return { ...model, sections, filter: { section, q }, sectionOptions, matching: sections.reduce((n, x) => n + x.papers.length, 0) };
@@ -144,7 +154,15 @@ function previewPaper(p: Selection['papers'][number]): PreviewPaper {
 /** A paper sent before that changed since: listed in the `updated` section, its changes as the reason. */
 function updatePaper(u: PaperUpdate): PreviewPaper {
   const section = { kind: 'update', key: 'updated', label: 'Updated since we sent it' };
-  return { id: u.paperId, arxivId: null, title: u.title, score: 0, section, reasons: [{ kind: 'update', label: section.label, words: u.changes }], feedback: { more: null, less: null } };
+  return {
+    id: u.paperId,
+    arxivId: null,
+    title: u.title,
+    score: 0,
+    section,
+    reasons: [{ kind: 'update', label: section.label, words: u.changes }],
+    feedback: { more: null, less: null },
+  };
 }
 
 /** `paperboy preview --json` and `GET /api/admin/preview?format=json`: the same shape. */

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { httpUrl } from '../common/http-url.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MailTemplates } from '../mail/mail.templates.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';

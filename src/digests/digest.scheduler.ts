@@ -26,7 +26,10 @@ export class DigestScheduler implements OnApplicationBootstrap {
   /** Every DIGEST_TICK_SECONDS (five minutes by default), registered with @nestjs/schedule so it stops with the app. */
   onApplicationBootstrap(): void {
     if (!this.config.schedulerEnabled) return;
-    this.registry.addInterval('digest-tick', setInterval(() => void this.tick(), this.config.tickSeconds * 1000));
+    this.registry.addInterval(
+      'digest-tick',
+      setInterval(() => void this.tick(), this.config.tickSeconds * 1000),
+    );
   }
 
   async tick(): Promise<boolean> {

@@ -75,7 +75,11 @@ export function allocate<T, R extends RankedReason>(candidates: Candidate<T, R>[
   const ordered = [...groups.values()];
   for (const g of ordered) g.papers.sort((a, b) => b.rank - a.rank || b.id - a.id);
   ordered.sort((a, b) => KIND_ORDER[a.section.kind] - KIND_ORDER[b.section.kind] || b.papers[0].rank - a.papers[0].rank);
-  const taken = shares(ordered.map((g) => g.papers.length), budget, ordered.map((g) => KIND_WEIGHT[g.section.kind]));
+  const taken = shares(
+    ordered.map((g) => g.papers.length),
+    budget,
+    ordered.map((g) => KIND_WEIGHT[g.section.kind]),
+  );
   return {
     shown: ordered.flatMap((g, i) => g.papers.slice(0, taken[i])),
     all: ordered.flatMap((g) => g.papers),
@@ -90,7 +94,7 @@ export function allocate<T, R extends RankedReason>(candidates: Candidate<T, R>[
 export function shares(sizes: number[], budget: number, weights: number[] = sizes.map(() => 1)): number[] {
   const taken = sizes.map(() => 0);
   let left = Math.max(0, budget);
-  for (let progress = true; left > 0 && progress; ) {
+  for (let progress = true; left > 0 && progress;) {
     progress = false;
     for (let i = 0; i < sizes.length && left > 0; i++) {
       const take = Math.min(weights[i], sizes[i] - taken[i], left);

@@ -122,7 +122,9 @@ export class DigestService {
       const seen = JSON.stringify(counts(run));
       if (seen !== last) [last, movedAt] = [seen, Date.now()];
       else if (Date.now() - movedAt >= stallMs) {
-        throw new Error(`run ${runId} made no progress for ${Math.round(stallMs / 1000)} s: is a \`paperboy worker\` running? (see \`paperboy runs show ${runId}\`)`);
+        throw new Error(
+          `run ${runId} made no progress for ${Math.round(stallMs / 1000)} s: is a \`paperboy worker\` running? (see \`paperboy runs show ${runId}\`)`,
+        );
       }
       await sleep(pollMs);
     }
@@ -135,7 +137,9 @@ export class DigestService {
   private async execute(trigger: RunTrigger, asked: Record<string, unknown>, now: Date, batches: Batches): Promise<RunSummary> {
     const options = await this.withSourceState(asked, now);
     const runs = this.dataSource.getRepository(DigestRun);
-    const run = await runs.save(runs.create({ trigger, options, status: 'running', dryRun: false, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, startedAt: now, finishedAt: null }));
+    const run = await runs.save(
+      runs.create({ trigger, options, status: 'running', dryRun: false, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, startedAt: now, finishedAt: null }),
+    );
     const summary: RunSummary = { runId: run.id, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, dryRun: false };
     const claimant = this.queue.enabled ? { id: queueClaimant(run.id), done: () => undefined } : newClaimant();
     const started = performance.now();
@@ -193,13 +197,23 @@ export class DigestService {
   }
 
   private async *failedBatches(failedRunId: number, runId: number, claimant: string, now: Date): AsyncGenerator<Batch> {
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const rows = await this.ledger.failedOf(failedRunId, after, PAGE);
       if (rows.length === 0) return;
       after = Number(rows[rows.length - 1].id);
-      const found = await this.dataSource.getRepository(Subscriber).findBy({ id: In(rows.map((r) => Number(r.subscriber_id))), status: 'confirmed', paused: false });
+      const found = await this.dataSource
+        .getRepository(Subscriber)
+        .findBy({ id: In(rows.map((r) => Number(r.subscriber_id))), status: 'confirmed', paused: false });
       const subscribers = new Map(found.map((s) => [s.id, s]));
-      yield { claimed: await this.ledger.claimFailed(rows.filter((r) => subscribers.has(Number(r.subscriber_id))), runId, claimant, now), subscribers };
+      yield {
+        claimed: await this.ledger.claimFailed(
+          rows.filter((r) => subscribers.has(Number(r.subscriber_id))),
+          runId,
+          claimant,
+          now,
+        ),
+        subscribers,
+      };
     }
   }
 
@@ -229,7 +243,7 @@ export class DigestService {
 
   private async *pages(where: FindOptionsWhere<Subscriber>): AsyncGenerator<Subscriber[]> {
     const repo = this.dataSource.getRepository(Subscriber);
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await repo.find({ where: { ...where, id: MoreThan(after) }, order: { id: 'ASC' }, take: PAGE });
       if (page.length === 0) return;
       yield page;
@@ -265,7 +279,18 @@ export class DigestService {
       const byId = new Map(page.map((s) => [s.id, s]));
       for (const item of plan.filter((p) => !done.has(p.subscriberId))) {
         const s = byId.get(item.subscriberId)!;
-        const { selection: sel } = selectDigest(pool, { topics: s.topics, keywords: s.keywords, windowStart: item.windowStart, windowEnd: ctx.now, max: this.config.digest.maxPapers, topicNames: ctx.topicNames }, s.frequency);
+        const { selection: sel } = selectDigest(
+          pool,
+          {
+            topics: s.topics,
+            keywords: s.keywords,
+            windowStart: item.windowStart,
+            windowEnd: ctx.now,
+            max: this.config.digest.maxPapers,
+            topicNames: ctx.topicNames,
+          },
+          s.frequency,
+        );
         summary.selected++;
         if (sel.total === 0) summary.skippedEmpty++;
         summary.recipients!.push({ email: s.email, papers: sel.papers.length, total: sel.total });
@@ -294,4 +319,3 @@ function tally(summary: RunSummary, outcome: DeliveryOutcome): void {
 function counts(s: Pick<RunSummary, 'selected' | 'sent' | 'skippedEmpty' | 'failed'>) {
   return { selected: s.selected, sent: s.sent, skippedEmpty: s.skippedEmpty, failed: s.failed };
 }
-

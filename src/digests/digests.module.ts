@@ -26,7 +26,23 @@ import { SectionMuteService } from './section-mute.service.js';
 @Module({
   imports: [TopicsModule, MailModule, SubscribersModule, WebModule, ChannelsModule, EventsModule],
   controllers: [DigestsController, SectionMuteController],
-  providers: [MetricsGuard, CandidateLoader, DigestLedger, DigestRenderer, DeliveryService, DigestService, DigestViewService, DigestMetrics, LockService, DigestRunsService, DeliveryQueue, QueuedDeliveryRepository, DeliveryWorker, DigestUpdates, SectionMuteService],
+  providers: [
+    MetricsGuard,
+    CandidateLoader,
+    DigestLedger,
+    DigestRenderer,
+    DeliveryService,
+    DigestService,
+    DigestViewService,
+    DigestMetrics,
+    LockService,
+    DigestRunsService,
+    DeliveryQueue,
+    QueuedDeliveryRepository,
+    DeliveryWorker,
+    DigestUpdates,
+    SectionMuteService,
+  ],
   exports: [DigestService, DigestViewService, DigestMetrics, LockService, DigestLedger, DigestRunsService, DeliveryQueue, DeliveryWorker],
 })
 export class DigestsModule {}

@@ -64,7 +64,8 @@ export class QueuedDeliveryRepository {
     );
     if (!row || (row.status !== 'pending' && row.status !== 'failed')) return { kind: 'done' };
     const holder = row.claimed_by;
-    if (holder && holder !== claimant && !holder.startsWith('queue:') && claimIsLive(holder, parseTimestamp(row.updated_at), now)) return { kind: 'busy', holder };
+    if (holder && holder !== claimant && !holder.startsWith('queue:') && claimIsLive(holder, parseTimestamp(row.updated_at), now))
+      return { kind: 'busy', holder };
     const same = holder === null ? 'claimed_by IS NULL' : `claimed_by = ${p(4)}`;
     const changed = await execute(
       this.dataSource,

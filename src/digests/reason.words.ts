@@ -10,7 +10,8 @@ import { normalizeText, stem } from '../topics/text.tokenizer.js';
  */
 
 export const STOP_WORDS = new Set(
-  ('a about above across after again against all almost also although among an and another any are as at be because been before ' +
+  (
+    'a about above across after again against all almost also although among an and another any are as at be because been before ' +
     'being between both but by can could did do does doing done during each either else even ever every few for from further ' +
     'had has have having he her here hers him his how however i if in into is it its itself just less many may me might more ' +
     'most much must my near neither no nor not now of off often on once one only onto or other others our ours out over own ' +
@@ -20,7 +21,8 @@ export const STOP_WORDS = new Set(
     // words every abstract uses: they say nothing about what a paper is about
     'approach approaches based method methods new novel paper papers propose proposed proposes present presents result results ' +
     'show shows shown study trained training train use used uses using via work works achieve achieves state art performance ' +
-    'demonstrate demonstrates existing first further different various significant significantly large small model models').split(' '),
+    'demonstrate demonstrates existing first further different various significant significantly large small model models'
+  ).split(' '),
 );
 
 interface Token {
@@ -125,7 +127,7 @@ const compiledTerms = new Map<string, CompiledQuery | null>();
 
 function compiled(term: string): CompiledQuery | null {
   if (!compiledTerms.has(term)) {
-    let q: CompiledQuery | null = null;
+    let q: CompiledQuery | null;
     try {
       q = compileQuery(term);
     } catch {

@@ -28,6 +28,13 @@ export class SectionMuteController {
 
   private send(res: Response, state: MuteState, token: string, done: boolean): void {
     const title = done ? 'Muted' : state.label ? `Mute “${state.label}”?` : 'Already muted';
-    this.pages.send(res, 200, 'mute', { title, done, token, label: state.label, email: state.subscriber.email, preferencesUrl: this.links.preferencesUrl(state.subscriber) });
+    this.pages.send(res, 200, 'mute', {
+      title,
+      done,
+      token,
+      label: state.label,
+      email: state.subscriber.email,
+      preferencesUrl: this.links.preferencesUrl(state.subscriber),
+    });
   }
 }

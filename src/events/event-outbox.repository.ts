@@ -85,15 +85,27 @@ export class EventOutbox {
   }
 
   async state(): Promise<OutboxState> {
-    const counts: { status: string; n: number | string }[] = await this.dataSource.query(`SELECT status, count(*) AS n FROM event_outbox WHERE status IN ('pending', 'failed') GROUP BY status`);
+    const counts: { status: string; n: number | string }[] = await this.dataSource.query(
+      `SELECT status, count(*) AS n FROM event_outbox WHERE status IN ('pending', 'failed') GROUP BY status`,
+    );
     const [last]: { at: string | Date | null }[] = await this.dataSource.query(`SELECT max(delivered_at) AS at FROM event_outbox`);
-    const [err]: { last_error: string | null }[] = await this.dataSource.query(`SELECT last_error FROM event_outbox WHERE last_error IS NOT NULL ORDER BY id DESC LIMIT 1`);
+    const [err]: { last_error: string | null }[] = await this.dataSource.query(
+      `SELECT last_error FROM event_outbox WHERE last_error IS NOT NULL ORDER BY id DESC LIMIT 1`,
+    );
     const n = (s: string) => Number(counts.find((c) => c.status === s)?.n ?? 0);
-    return { pending: n('pending'), failed: n('failed'), lastDeliveredAt: last?.at ? parseTimestamp(last.at).toISOString() : null, lastError: err?.last_error ?? null };
+    return {
+      pending: n('pending'),
+      failed: n('failed'),
+      lastDeliveredAt: last?.at ? parseTimestamp(last.at).toISOString() : null,
+      lastError: err?.last_error ?? null,
+    };
   }
 
   private async set(id: number, fields: Record<string, unknown>): Promise<void> {
     const entries = Object.entries(fields);
-    await this.dataSource.query(`UPDATE event_outbox SET ${entries.map(([k], i) => `${k} = ${this.p(i + 1)}`).join(', ')} WHERE id = ${this.p(entries.length + 1)}`, [...entries.map(([, v]) => v), id]);
+    await this.dataSource.query(
+      `UPDATE event_outbox SET ${entries.map(([k], i) => `${k} = ${this.p(i + 1)}`).join(', ')} WHERE id = ${this.p(entries.length + 1)}`,
+      [...entries.map(([, v]) => v), id],
+    );
   }
 }

@@ -20,7 +20,13 @@ export type Deliver = { ok: true; attempts: number; status: number } | { ok: fal
 export async function postOnce(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<PostOutcome> {
   let res: Response;
   try {
-    res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'user-agent': 'Paperboy', ...headers }, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    res = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'user-agent': 'Paperboy', ...headers },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
     const reason = e.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : `${e.cause?.code ?? e.name}: ${e.message}`;
@@ -49,7 +55,8 @@ export async function postWithRetries(url: string, body: string, headers: Record
     if (outcome.kind === 'fail') return { ok: false, attempts: attempt, retryable: false, reason: outcome.reason };
     const wait = Math.max(policy.baseMs * 2 ** (attempt - 1), outcome.retryAfterMs ?? 0);
     if (attempt > policy.retries) return { ok: false, attempts: attempt, retryable: true, reason: outcome.reason };
-    if (wait > policy.maxWaitMs) return { ok: false, attempts: attempt, retryable: true, reason: `${outcome.reason} (asked to wait ${Math.round(wait / 1000)} s: left for a later run)` };
+    if (wait > policy.maxWaitMs)
+      return { ok: false, attempts: attempt, retryable: true, reason: `${outcome.reason} (asked to wait ${Math.round(wait / 1000)} s: left for a later run)` };
     await sleep(wait);
   }
 }

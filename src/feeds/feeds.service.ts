@@ -66,7 +66,13 @@ export class FeedsService {
       return { ...this.entry(p, reasons.get(p.id) ?? [], w.at, names), digestUrl: this.links.digestUrl(subscriber, w.digestId) };
     });
     entries.sort((a, b) => b.updated.getTime() - a.updated.getTime());
-    return this.feed(`reader:${subscriber.id}:${subscriber.linkKey}`, 'Your Paperboy digests', `The papers Paperboy sent ${subscriber.email}`, `/feeds/${token}.${format}`, entries);
+    return this.feed(
+      `reader:${subscriber.id}:${subscriber.linkKey}`,
+      'Your Paperboy digests',
+      `The papers Paperboy sent ${subscriber.email}`,
+      `/feeds/${token}.${format}`,
+      entries,
+    );
   }
 
   private async sentDigests(subscriberId: number): Promise<{ id: number; paperIds: number[]; sentAt: Date }[]> {
@@ -101,6 +107,13 @@ export class FeedsService {
 
 /** The digest's own reasons: the reader's topics and keywords run over these papers by the digest's selection. */
 function reasonsFor(s: Subscriber, papers: CandidatePaper[], topicNames: Map<string, string>): Map<number, Reason[]> {
-  const selection = new CandidatePool(papers).select({ topics: s.topics, keywords: s.keywords, windowStart: new Date(-1), windowEnd: new Date(8.64e15), max: papers.length || 1, topicNames });
+  const selection = new CandidatePool(papers).select({
+    topics: s.topics,
+    keywords: s.keywords,
+    windowStart: new Date(-1),
+    windowEnd: new Date(8.64e15),
+    max: papers.length || 1,
+    topicNames,
+  });
   return new Map(selection.papers.map((p) => [p.paper.id, p.reasons]));
 }

@@ -25,7 +25,7 @@ const DAY = 24 * HOUR;
  */
 export function weekdayHoursBetween(from: Date, to: Date): number {
   let ms = 0;
-  for (let t = from.getTime(); t < to.getTime(); ) {
+  for (let t = from.getTime(); t < to.getTime();) {
     const dayEnd = Math.min(Math.floor(t / DAY) * DAY + DAY, to.getTime());
     const weekday = new Date(t).getUTCDay();
     if (weekday !== 0 && weekday !== 6) ms += dayEnd - t;
@@ -59,12 +59,21 @@ export class SourceFreshness {
   /** `paperboy_source_stale` (1 or 0) and `paperboy_source_hours_without_new`, read at each scrape. */
   register(registry: Registry): void {
     const read = () => this.state();
-    new Gauge({ name: 'paperboy_source_stale', help: '1 when no new papers arrived for INGEST_STALE_HOURS (weekends aside)', registers: [registry], async collect() { this.set((await read()).stale ? 1 : 0); } });
+    new Gauge({
+      name: 'paperboy_source_stale',
+      help: '1 when no new papers arrived for INGEST_STALE_HOURS (weekends aside)',
+      registers: [registry],
+      async collect() {
+        this.set((await read()).stale ? 1 : 0);
+      },
+    });
     new Gauge({
       name: 'paperboy_source_hours_without_new',
       help: 'Hours since the last new paper, weekends not counted (-1 before the first)',
       registers: [registry],
-      async collect() { this.set((await read()).hoursWithoutNew ?? -1); },
+      async collect() {
+        this.set((await read()).hoursWithoutNew ?? -1);
+      },
     });
   }
 }

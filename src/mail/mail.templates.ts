@@ -100,5 +100,10 @@ function createHandlebars(): typeof Handlebars {
 
 /** Templates are easier to read with blank lines around blocks; the sent text keeps at most one. */
 function tidyText(text: string): string {
-  return text.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim() + '\n';
+  return (
+    text
+      .replace(/[ \t]+\n/g, '\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim() + '\n'
+  );
 }

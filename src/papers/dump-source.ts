@@ -23,9 +23,13 @@ export async function openFileSource(path: string, name = path): Promise<DumpSou
 }
 
 export async function openBufferSource(name: string, body: Buffer): Promise<DumpSource> {
-  return fromChunks(name, (async function* () {
-    yield body;
-  })(), body.length);
+  return fromChunks(
+    name,
+    (async function* () {
+      yield body;
+    })(),
+    body.length,
+  );
 }
 
 async function fromChunks(name: string, input: AsyncIterable<Buffer>, totalBytes: number | null): Promise<DumpSource> {

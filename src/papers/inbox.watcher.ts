@@ -100,7 +100,13 @@ export class InboxWatcher implements OnApplicationBootstrap, OnModuleDestroy {
       if (owner && (owner[1] !== hostname() || alive(Number(owner[2])))) continue;
       const original = owner ? name.slice(owner[0].length) : name;
       const claimed = join(dir, `${this.owner}--${original}`);
-      if (!(await rename(join(dir, name), claimed).then(() => true, () => false))) continue;
+      if (
+        !(await rename(join(dir, name), claimed).then(
+          () => true,
+          () => false,
+        ))
+      )
+        continue;
       this.log.warn({ msg: 'retrying a dump left in processing/ by a stopped process', file: original });
       await this.run(claimed, original);
     }

@@ -160,8 +160,19 @@ export class IngestService {
 
   private async prepare(write: BatchWrite, d: DialectName, batch: { seq: number; row: PaperRow }[], tagger: BatchTagger): Promise<Prepared> {
     // One paper, one entry: re-key or fold rows stored under another key before they are compared.
-    const rows = await write(() => resolveIdentities(d, batch.map((b) => b.row), mergeRows));
-    const states = await write(() => this.papers.findStates(d, rows.map((r) => r.paperKey)));
+    const rows = await write(() =>
+      resolveIdentities(
+        d,
+        batch.map((b) => b.row),
+        mergeRows,
+      ),
+    );
+    const states = await write(() =>
+      this.papers.findStates(
+        d,
+        rows.map((r) => r.paperKey),
+      ),
+    );
     const counts: Counts = { new: 0, updated: 0, unchanged: 0 };
     const toTag: Prepared['toTag'] = [];
     const docs: TagDoc[] = [];
@@ -186,11 +197,21 @@ export class IngestService {
     await write(function* () {
       const ids = yield* papers.upsert(d, p.rows, now, !options.backfill);
       yield* rememberTitleKeys(d, ids, p.rows);
-      yield* paperTopics.writeTags(d, p.toTag.map((t, i) => ({ paperId: ids.get(t.paperKey)!, replace: t.replace, tags: tags[i] })));
+      yield* paperTopics.writeTags(
+        d,
+        p.toTag.map((t, i) => ({ paperId: ids.get(t.paperKey)!, replace: t.replace, tags: tags[i] })),
+      );
       yield* saveProgress(d, key, { seq: p.lastSeq, counts });
     });
     Object.assign(report, counts);
-    options.onProgress?.({ file: report.file, phase: 'merging', bytesRead: 0, totalBytes: null, papers: report.read, merged: counts.new + counts.updated + counts.unchanged });
+    options.onProgress?.({
+      file: report.file,
+      phase: 'merging',
+      bytesRead: 0,
+      totalBytes: null,
+      papers: report.read,
+      merged: counts.new + counts.updated + counts.unchanged,
+    });
   }
 }
 
@@ -229,8 +250,13 @@ function textGrew(state: StoredPaperState, row: PaperRow): boolean {
 }
 
 const FIELD_OF_COLUMN: Record<string, keyof PaperRow> = {
-  abstract: 'abstract', published_at: 'publishedAt', arxiv_url: 'arxivUrl', pdf_url: 'pdfUrl',
-  code_url: 'codeUrl', project_url: 'projectUrl', ai_summary: 'aiSummary',
+  abstract: 'abstract',
+  published_at: 'publishedAt',
+  arxiv_url: 'arxivUrl',
+  pdf_url: 'pdfUrl',
+  code_url: 'codeUrl',
+  project_url: 'projectUrl',
+  ai_summary: 'aiSummary',
 };
 
 function fillsMissing(state: StoredPaperState, row: PaperRow): boolean {

@@ -21,8 +21,14 @@ type Merge = (a: PaperRow | undefined, b: PaperRow) => PaperRow;
  */
 export function* resolveIdentities(d: DialectName, rows: PaperRow[], merge: Merge): WriteSteps<PaperRow[]> {
   const folded = foldWithinBatch(rows, merge);
-  yield* adoptTitleRows(d, folded.filter((r) => r.arxivId));
-  const byTitle = yield* arxivKeysByTitle(d, folded.filter((r) => !r.arxivId).map((r) => titleKeyOf(r.title)));
+  yield* adoptTitleRows(
+    d,
+    folded.filter((r) => r.arxivId),
+  );
+  const byTitle = yield* arxivKeysByTitle(
+    d,
+    folded.filter((r) => !r.arxivId).map((r) => titleKeyOf(r.title)),
+  );
   const out = new Map<string, PaperRow>();
   for (const row of folded) {
     const target = row.arxivId ? null : byTitle.get(titleKeyOf(row.title));
@@ -56,13 +62,21 @@ function* adoptTitleRows(d: DialectName, rows: PaperRow[]): WriteSteps<void> {
   const found = yield* selectIn<{ id: number; paper_key: string }>(d, 'id, paper_key', 'paper_key', [...titleKeys.keys()]);
   if (found.length === 0) return;
   const existing = new Map(
-    (yield* selectIn<{ id: number; paper_key: string }>(d, 'id, paper_key', 'paper_key', found.map((f) => titleKeys.get(f.paper_key)!.paperKey))).map((r) => [r.paper_key, Number(r.id)]),
+    (yield* selectIn<{ id: number; paper_key: string }>(
+      d,
+      'id, paper_key',
+      'paper_key',
+      found.map((f) => titleKeys.get(f.paper_key)!.paperKey),
+    )).map((r) => [r.paper_key, Number(r.id)]),
   );
   for (const f of found) {
     const row = titleKeys.get(f.paper_key)!;
     const into = existing.get(row.paperKey);
     if (into === undefined) {
-      yield { sql: `UPDATE papers SET paper_key = ${param(d, 1)}, arxiv_id = ${param(d, 2)} WHERE id = ${param(d, 3)}`, params: [row.paperKey, row.arxivId, f.id] };
+      yield {
+        sql: `UPDATE papers SET paper_key = ${param(d, 1)}, arxiv_id = ${param(d, 2)} WHERE id = ${param(d, 3)}`,
+        params: [row.paperKey, row.arxivId, f.id],
+      };
       existing.set(row.paperKey, Number(f.id));
     } else yield* foldPaper(d, Number(f.id), into);
   }
@@ -71,7 +85,9 @@ function* adoptTitleRows(d: DialectName, rows: PaperRow[]): WriteSteps<void> {
 /** Title key → the key of the one stored arXiv paper with that title (titles shared by several are left alone). */
 function* arxivKeysByTitle(d: DialectName, titleKeys: string[]): WriteSteps<Map<string, string>> {
   if (titleKeys.length === 0) return new Map();
-  const rows = yield* selectIn<{ paper_key: string; title_key: string; arxiv_id: string | null }>(d, 'paper_key, title_key, arxiv_id', 'title_key', [...new Set(titleKeys)]);
+  const rows = yield* selectIn<{ paper_key: string; title_key: string; arxiv_id: string | null }>(d, 'paper_key, title_key, arxiv_id', 'title_key', [
+    ...new Set(titleKeys),
+  ]);
   const out = new Map<string, string | null>();
   for (const r of rows.filter((x) => x.arxiv_id)) out.set(r.title_key, out.has(r.title_key) ? null : r.paper_key);
   return new Map([...out].filter((e): e is [string, string] => e[1] !== null));
@@ -124,7 +140,10 @@ function bind(d: DialectName, sql: string, named: Record<string, unknown>): [str
 }
 
 function* moveLedgerReferences(d: DialectName, fromId: number, intoId: number): WriteSteps<void> {
-  const rows = (yield { sql: `SELECT id, paper_ids FROM digest_deliveries WHERE paper_ids LIKE ${param(d, 1)}`, params: [`%${fromId}%`] }) as unknown as { id: number; paper_ids: string }[];
+  const rows = (yield { sql: `SELECT id, paper_ids FROM digest_deliveries WHERE paper_ids LIKE ${param(d, 1)}`, params: [`%${fromId}%`] }) as unknown as {
+    id: number;
+    paper_ids: string;
+  }[];
   for (const r of rows) {
     const ids = JSON.parse(r.paper_ids) as number[];
     if (!ids.includes(fromId)) continue;
@@ -139,5 +158,8 @@ function earlier(d: DialectName, a: string, b: string): string {
 
 function* selectIn<T>(d: DialectName, columns: string, column: string, values: string[]): WriteSteps<T[]> {
   if (values.length === 0) return [];
-  return (yield { sql: `SELECT ${columns} FROM papers WHERE ${column} IN (${values.map((_, i) => param(d, i + 1)).join(', ')})`, params: values }) as unknown as T[];
+  return (yield {
+    sql: `SELECT ${columns} FROM papers WHERE ${column} IN (${values.map((_, i) => param(d, i + 1)).join(', ')})`,
+    params: values,
+  }) as unknown as T[];
 }

@@ -25,9 +25,25 @@ export interface StoredPaperState {
 }
 
 const COLUMNS = [
-  'paper_key', 'arxiv_id', 'title', 'abstract', 'authors', 'published_at', 'trending_date', 'upvotes',
-  'arxiv_url', 'pdf_url', 'code_url', 'project_url', 'ai_summary', 'ai_keywords', 'categories',
-  'source', 'first_seen_at', 'last_seen_at', 'available_at',
+  'paper_key',
+  'arxiv_id',
+  'title',
+  'abstract',
+  'authors',
+  'published_at',
+  'trending_date',
+  'upvotes',
+  'arxiv_url',
+  'pdf_url',
+  'code_url',
+  'project_url',
+  'ai_summary',
+  'ai_keywords',
+  'categories',
+  'source',
+  'first_seen_at',
+  'last_seen_at',
+  'available_at',
 ] as const;
 
 /** Fields filled from a later dump when the stored paper lacks them. */
@@ -82,9 +98,24 @@ function mergeClause(d: DialectName): string {
 
 function rowValues(row: PaperRow, now: string | Date, available: boolean, d: DialectName): unknown[] {
   return [
-    row.paperKey, row.arxivId, row.title, row.abstract, JSON.stringify(row.authors), row.publishedAt && sqlTimestamp(d, row.publishedAt),
-    row.trendingDate, row.upvotes, row.arxivUrl, row.pdfUrl, row.codeUrl, row.projectUrl, row.aiSummary,
-    JSON.stringify(row.aiKeywords), JSON.stringify(row.categories), row.source, now, now,
+    row.paperKey,
+    row.arxivId,
+    row.title,
+    row.abstract,
+    JSON.stringify(row.authors),
+    row.publishedAt && sqlTimestamp(d, row.publishedAt),
+    row.trendingDate,
+    row.upvotes,
+    row.arxivUrl,
+    row.pdfUrl,
+    row.codeUrl,
+    row.projectUrl,
+    row.aiSummary,
+    JSON.stringify(row.aiKeywords),
+    JSON.stringify(row.categories),
+    row.source,
+    now,
+    now,
     available ? now : null,
   ];
 }

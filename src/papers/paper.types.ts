@@ -26,9 +26,7 @@ export interface ParsedPaper {
 }
 
 /** What a parser yields, in file order. `line` is 1-based where the format has lines, else the record's index. */
-export type ParseEvent =
-  | { kind: 'paper'; line: number; paper: ParsedPaper }
-  | { kind: 'skip'; line: number; reason: string };
+export type ParseEvent = { kind: 'paper'; line: number; paper: ParsedPaper } | { kind: 'skip'; line: number; reason: string };
 
 export interface ParseOptions {
   /** Supplies a missing year or day to formats that lack one (the HF page capture). */

@@ -7,12 +7,7 @@ export class PapersController {
   constructor(private readonly papers: PapersService) {}
 
   @Get()
-  list(
-    @Query('since') since?: string,
-    @Query('topic') topic?: string,
-    @Query('limit') limit = '100',
-    @Query('offset') offset = '0',
-  ): Promise<PaperView[]> {
+  list(@Query('since') since?: string, @Query('topic') topic?: string, @Query('limit') limit = '100', @Query('offset') offset = '0'): Promise<PaperView[]> {
     return this.papers.list({ since, topic, limit: intParam('limit', limit, 1, 1000), offset: intParam('offset', offset, 0, 1e9) });
   }
 }

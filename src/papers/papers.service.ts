@@ -110,8 +110,6 @@ export function toView(p: Paper, tags: PaperTopic[]): PaperView {
     codeUrl: p.codeUrl,
     projectUrl: p.projectUrl,
     firstSeenAt: new Date(p.firstSeenAt).toISOString(),
-    topics: [...tags]
-      .sort((a, b) => b.score - a.score)
-      .map((t) => ({ slug: t.topicSlug, score: Math.round(t.score * 1000) / 1000, matched: t.matched })),
+    topics: [...tags].sort((a, b) => b.score - a.score).map((t) => ({ slug: t.topicSlug, score: Math.round(t.score * 1000) / 1000, matched: t.matched })),
   };
 }

@@ -35,7 +35,15 @@ export function parseSubscriberCsv(text: string): CsvRow[] {
 
 function readRecords(text: string): { line: number; fields: string[] }[] {
   try {
-    const out = parse(text, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true, raw: true, record_delimiter: ['\r\n', '\n'] }) as unknown as {
+    const out = parse(text, {
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      info: true,
+      raw: true,
+      record_delimiter: ['\r\n', '\n'],
+    }) as unknown as {
       record: string[];
       info: { lines: number };
       raw: string;
@@ -59,7 +67,8 @@ function checkHeader(names: string[]): string[] {
     ...(unknown.length ? [`has unknown column${plural(unknown.length)} ${unknown.map((n) => `"${n.slice(0, 40)}"`).join(', ')}`] : []),
     ...(repeated.length ? [`repeats column${plural(repeated.length)} ${repeated.join(', ')}`] : []),
   ];
-  if (problems.length) throw new InvalidInputError(`line 1: the header ${problems.join(' and ')}; expected "${IMPORT_COLUMNS.join(',')}" (only email and topics are required)`);
+  if (problems.length)
+    throw new InvalidInputError(`line 1: the header ${problems.join(' and ')}; expected "${IMPORT_COLUMNS.join(',')}" (only email and topics are required)`);
   return header;
 }
 
@@ -67,7 +76,10 @@ function checkHeader(names: string[]): string[] {
 export function subscriptionOfRow(fields: CsvRow['fields']): Record<string, unknown> {
   const input: Record<string, unknown> = {
     email: fields.email ?? '',
-    topics: (fields.topics ?? '').split(';').map((t) => t.trim()).filter(Boolean),
+    topics: (fields.topics ?? '')
+      .split(';')
+      .map((t) => t.trim())
+      .filter(Boolean),
   };
   for (const key of ['keywords', 'frequency', 'timezone', 'hour'] as const) if (fields[key]) input[key] = fields[key];
   return input;
@@ -79,7 +91,10 @@ export function csvHeader(): string {
 
 export function csvLines(subscribers: Subscriber[]): string {
   const rows = subscribers.map((s) => [s.email, s.topics.join(';'), s.keywords ?? '', s.frequency, s.timezone, String(s.deliveryHour), s.status]);
-  return stringify(rows.map((row) => row.map(escapeFormula)), { quoted_match: ESCAPED });
+  return stringify(
+    rows.map((row) => row.map(escapeFormula)),
+    { quoted_match: ESCAPED },
+  );
 }
 
 /**

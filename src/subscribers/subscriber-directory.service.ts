@@ -98,7 +98,7 @@ export class SubscriberDirectory {
   async *exportCsv(): AsyncGenerator<string> {
     yield csvHeader();
     const repo = this.dataSource.getRepository(Subscriber);
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await repo.find({ where: { id: MoreThan(after) }, order: { id: 'ASC' }, take: PAGE });
       if (page.length === 0) return;
       yield csvLines(page);
@@ -127,7 +127,8 @@ export class SubscriberDirectory {
   private async importRow(row: CsvRow, seen: Map<string, number>, options: { confirmed: boolean }): Promise<'created' | 'updated' | { reason: string }> {
     if (row.problem) return { reason: row.problem };
     const status = row.fields.status;
-    if (status && status !== 'pending' && status !== 'confirmed') return { reason: `status is ${status.slice(0, 20)}: only pending or confirmed subscribers are imported` };
+    if (status && status !== 'pending' && status !== 'confirmed')
+      return { reason: `status is ${status.slice(0, 20)}: only pending or confirmed subscribers are imported` };
     const check = normalizeEmail(row.fields.email ?? '');
     if (check.ok) {
       if (seen.has(check.email)) return { reason: `${check.email} is already on line ${seen.get(check.email)}` };

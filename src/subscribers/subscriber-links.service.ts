@@ -88,7 +88,9 @@ export class SubscriberLinks {
    */
   read(token: string, purpose: LinkPurpose, now = new Date()): LinkClaims | null {
     if (typeof token !== 'string' || !TOKEN.test(token)) return null;
-    const fields = Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8').split('.');
+    const fields = Buffer.from(token.slice(0, token.indexOf('.')), 'base64url')
+      .toString('utf8')
+      .split('.');
     if (fields.length < 4 || fields.length > 5) return null;
     const [id, code, issued, expires, ref] = fields;
     if (!/^[1-9]\d{0,15}$/.test(id) || PURPOSE_OF[code] !== purpose) return null;

@@ -104,7 +104,9 @@ export class SubscriberRepository {
   async deliveriesOf(subscriberId: number): Promise<{ delivery: DigestDelivery; papers: Pick<Paper, 'id' | 'arxivId' | 'title'>[] }[]> {
     const deliveries = await this.dataSource.getRepository(DigestDelivery).find({ where: { subscriberId }, order: { createdAt: 'ASC', id: 'ASC' } });
     const ids = [...new Set(deliveries.flatMap((d) => d.paperIds ?? []))];
-    const papers = ids.length ? await this.dataSource.getRepository(Paper).find({ select: { id: true, arxivId: true, title: true }, where: { id: In(ids) } }) : [];
+    const papers = ids.length
+      ? await this.dataSource.getRepository(Paper).find({ select: { id: true, arxivId: true, title: true }, where: { id: In(ids) } })
+      : [];
     const byId = new Map(papers.map((p) => [p.id, p]));
     return deliveries.map((delivery) => ({ delivery, papers: (delivery.paperIds ?? []).flatMap((id) => byId.get(id) ?? []) }));
   }

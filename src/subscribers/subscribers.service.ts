@@ -141,7 +141,11 @@ export class SubscribersService {
     if (!existing) return (await this.repo.insert(email, choices, options.confirmed ? 'confirmed' : 'pending', now)) ?? this.addByOperator(raw, options);
     // Changing a confirmed subscriber's choices without --confirmed must not take their confirmation away.
     const status = options.confirmed || existing.status === 'confirmed' ? 'confirmed' : 'pending';
-    const changes: Partial<Subscriber> = { ...(choices satisfies SubscriptionChoices), status, confirmedAt: options.confirmed && existing.status !== 'confirmed' ? now : existing.confirmedAt };
+    const changes: Partial<Subscriber> = {
+      ...(choices satisfies SubscriptionChoices),
+      status,
+      confirmedAt: options.confirmed && existing.status !== 'confirmed' ? now : existing.confirmedAt,
+    };
     await this.repo.update(existing.id, changes, now);
     return { ...existing, ...changes };
   }

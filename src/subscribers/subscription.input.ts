@@ -36,9 +36,16 @@ export interface ValidationContext {
 
 const choicesShape = {
   topics: z.array(z.string().max(INPUT_LIMITS.slugLength)).max(INPUT_LIMITS.topics).optional(),
-  keywords: z.string().max(INPUT_LIMITS.keywordsLength * 4).nullable().optional(),
+  keywords: z
+    .string()
+    .max(INPUT_LIMITS.keywordsLength * 4)
+    .nullable()
+    .optional(),
   frequency: z.string().max(16).optional(),
-  timezone: z.string().max(INPUT_LIMITS.timezoneLength * 2).optional(),
+  timezone: z
+    .string()
+    .max(INPUT_LIMITS.timezoneLength * 2)
+    .optional(),
   hour: z.union([z.number(), z.string().max(4)]).optional(),
 };
 export const subscriptionSchema = z.object({ email: z.string().max(EMAIL_MAX_LENGTH * 2), ...choicesShape }).strict();
@@ -71,7 +78,10 @@ function checkChoices(body: ChoicesBody, ctx: ValidationContext, problems: Input
   const unknown = topics.filter((t) => !ctx.validSlugs.includes(t));
   if (unknown.length) {
     const list = unknown.map((t) => `"${clip(t)}"`).join(', ');
-    problems.push({ field: 'topics', message: `unknown topic${unknown.length > 1 ? 's' : ''} ${list}; valid topics: ${[...ctx.validSlugs].sort().join(', ')}` });
+    problems.push({
+      field: 'topics',
+      message: `unknown topic${unknown.length > 1 ? 's' : ''} ${list}; valid topics: ${[...ctx.validSlugs].sort().join(', ')}`,
+    });
   }
   const keywords = body.keywords === undefined ? (cur?.keywords ?? null) : checkKeywords(body.keywords, problems);
   if (topics.length === 0 && !keywords && !problems.some((p) => p.field === 'keywords' || p.field === 'topics')) {
@@ -134,7 +144,8 @@ function shapeOf<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
   if (parsed.success) return parsed.data;
   const problems: InputProblem[] = parsed.error.issues.map((i) => ({
     field: fieldOf(String(i.path[0] ?? 'body')),
-    message: i.code === 'unrecognized_keys' ? `unknown field${i.keys.length > 1 ? 's' : ''}: ${i.keys.join(', ')}` : `${i.path.join('.') || 'body'}: ${i.message}`,
+    message:
+      i.code === 'unrecognized_keys' ? `unknown field${i.keys.length > 1 ? 's' : ''}: ${i.keys.join(', ')}` : `${i.path.join('.') || 'body'}: ${i.message}`,
   }));
   throw inputError(problems);
 }

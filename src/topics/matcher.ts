@@ -97,7 +97,7 @@ function evaluate(node: CompiledNode, ctx: Context): number {
       let sum = 0;
       for (const child of node.children) {
         const r = evaluate(child, ctx);
-        if (r < 0) return (ctx.hits.length = mark), -1;
+        if (r < 0) return ((ctx.hits.length = mark), -1);
         sum += r;
       }
       return sum;

@@ -17,7 +17,7 @@ export interface PaperTags {
 
 const CHUNK = 300;
 
-/** Ingests and re-tags write papers and their tags: they take turns on this name (see takeWriterTurn). */
+/** Ingests and re-tags write papers and their tags: they take turns on this name (see writeSession in src/database/write-steps.ts). */
 export const PAPER_WRITERS = 'paperboy:paper-writers';
 
 /** Writes papers' topic tags in batches, as write steps run inside the caller's transaction. */

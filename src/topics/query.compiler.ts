@@ -28,10 +28,7 @@ export interface Leaf {
   slop: number;
 }
 
-export type CompiledNode =
-  | { kind: 'leaf'; leaf: Leaf }
-  | { kind: 'and' | 'or'; children: CompiledNode[] }
-  | { kind: 'not'; child: CompiledNode };
+export type CompiledNode = { kind: 'leaf'; leaf: Leaf } | { kind: 'and' | 'or'; children: CompiledNode[] } | { kind: 'not'; child: CompiledNode };
 
 /** A parsed and compiled query; compile once, evaluate against many documents. */
 export interface CompiledQuery {

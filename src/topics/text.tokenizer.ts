@@ -40,7 +40,10 @@ export function splitWords(text: string): string[] {
     if (word === '') continue;
     if (!word.includes('-')) words[n++] = word;
     else {
-      const clean = word.split('-').filter((p) => p !== '').join('-');
+      const clean = word
+        .split('-')
+        .filter((p) => p !== '')
+        .join('-');
       if (clean !== '') words[n++] = clean;
     }
   }
@@ -60,9 +63,11 @@ const stemCache = new Map<string, string>();
 // A third of a paper's distinct words are function words. They are their own stem (documents
 // and queries agree, which is all that matters), and a tiny set answers faster than the memo.
 const FUNCTION_WORDS = new Set(
-  ('a an and are as at be been both but by can for from has have how in into is it its more ' +
+  (
+    'a an and are as at be been both but by can for from has have how in into is it its more ' +
     'not of on or our over such than that the their them then there these they this those ' +
-    'through to via was we were what when where which while who with without').split(' '),
+    'through to via was we were what when where which while who with without'
+  ).split(' '),
 );
 
 /** A function word ("with", "the"): never a reason a paper is about something. */

@@ -80,7 +80,11 @@ function fitTopic(
   // Left to its query; recorded so the other topics can still weigh its score.
   if (positives < options.minPositives) return { query, positives, bias: 0, queryWeight: 0, topics: {}, words: {} };
   const others = topics.map((_, i) => i).filter((i) => i !== t);
-  const fit = fitLogistic(examples.map((e) => toRow(e, t, others, vocabulary, options.queryScale)), labels, { l2 });
+  const fit = fitLogistic(
+    examples.map((e) => toRow(e, t, others, vocabulary, options.queryScale)),
+    labels,
+    { l2 },
+  );
   return {
     query,
     positives,
@@ -201,7 +205,13 @@ export function crossValidate(
     const train = papers.filter((_, i) => !held.has(i));
     const test = papers.filter((_, i) => held.has(i));
     const tagger = new TopicTagger(topics, { model: new TopicModel(trainTopicModel(train, topics, options)) });
-    return microTotal(countErrors(tagger, test, topics.map((t) => t.slug)).values());
+    return microTotal(
+      countErrors(
+        tagger,
+        test,
+        topics.map((t) => t.slug),
+      ).values(),
+    );
   });
   return microTotal(perFold);
 }

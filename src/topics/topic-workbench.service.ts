@@ -49,7 +49,7 @@ export class TopicWorkbench {
     const result: QueryTestResult = { query, threshold: DEFAULT_TAG_THRESHOLD, scanned: 0, matched: 0, tagged: 0, papers: [] };
     let best: QueryMatch[] = [];
     const p = param(dialectOf({ connection: this.dataSource }), 1);
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const rows: { id: number; arxiv_id: string | null; title: string; abstract: string | null; ai_keywords: string }[] = await this.dataSource.query(
         `SELECT id, arxiv_id, title, abstract, ai_keywords FROM papers WHERE id > ${p} ORDER BY id LIMIT ${BATCH}`,
         [after],
@@ -93,7 +93,8 @@ export class TopicWorkbench {
     if (slugs?.length) {
       const known = new Set((await this.topics.list()).map((t) => t.slug));
       const unknown = slugs.filter((s) => !known.has(s));
-      if (unknown.length) throw new InvalidInputError(`unknown topic${unknown.length > 1 ? 's' : ''} ${unknown.map((s) => `"${String(s).slice(0, 64)}"`).join(', ')}`);
+      if (unknown.length)
+        throw new InvalidInputError(`unknown topic${unknown.length > 1 ? 's' : ''} ${unknown.map((s) => `"${String(s).slice(0, 64)}"`).join(', ')}`);
     }
     return this.topics.retag(slugs?.length ? slugs : undefined);
   }

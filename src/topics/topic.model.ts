@@ -80,10 +80,7 @@ export function forEachWordFeature(doc: PreparedDocument, weights: FeatureWeight
       else if (field === 1) abstract++;
       else keywords++;
     }
-    const x =
-      (title > 0 ? weights.title : 0) +
-      (abstract > 0 ? weights.abstract * Math.log2(1 + abstract) : 0) +
-      (keywords > 0 ? weights.keywords : 0);
+    const x = (title > 0 ? weights.title : 0) + (abstract > 0 ? weights.abstract * Math.log2(1 + abstract) : 0) + (keywords > 0 ? weights.keywords : 0);
     visit(stem, x);
   }
 }

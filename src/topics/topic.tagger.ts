@@ -76,7 +76,10 @@ export class TopicTagger {
     const doc = isPreparedDocument(paper) ? paper : prepareDocument(paper);
     const filter = this.candidates.filterFor(doc);
     const matches = this.topics.map(({ query }) => matchQuery(query, doc, this.options.scoring, filter));
-    const probabilities = this.scorer?.probabilities(doc, matches.map((m) => m?.score ?? 0));
+    const probabilities = this.scorer?.probabilities(
+      doc,
+      matches.map((m) => m?.score ?? 0),
+    );
     const tags: TopicTag[] = [];
     this.topics.forEach(({ slug }, i) => {
       const tag = this.decide(i, doc, matches[i], probabilities, this.thresholdOf(i));
@@ -95,7 +98,10 @@ export class TopicTagger {
     if (i < 0) return null;
     const doc = isPreparedDocument(paper) ? paper : prepareDocument(paper);
     const matches = this.topics.map(({ query }) => matchQuery(query, doc, this.options.scoring));
-    const probabilities = this.scorer?.probabilities(doc, matches.map((m) => m?.score ?? 0));
+    const probabilities = this.scorer?.probabilities(
+      doc,
+      matches.map((m) => m?.score ?? 0),
+    );
     const tag = this.decide(i, doc, matches[i], probabilities, -Infinity);
     return tag && { ...tag, queryScore: matches[i]?.score ?? 0 };
   }

@@ -19,8 +19,6 @@ export interface TopicInput {
   query?: string;
 }
 
-
-
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const RETAG_BATCH = 500;
 
@@ -75,9 +73,16 @@ export class TopicsService implements OnApplicationBootstrap, OnApplicationShutd
     const existing = new Set((await repo.find({ select: { slug: true } })).map((t) => t.slug));
     const now = new Date();
     // upsert, not save: several instances starting at once all seed the default taxonomy.
-    await repo.upsert(inputs.map((t) => ({ slug: t.slug, name: t.name, description: t.description, query: t.query ?? defaultQuery(t), updatedAt: now })), ['slug']);
+    await repo.upsert(
+      inputs.map((t) => ({ slug: t.slug, name: t.name, description: t.description, query: t.query ?? defaultQuery(t), updatedAt: now })),
+      ['slug'],
+    );
     await this.dropTagger();
-    if (options.retag !== false) await this.retag(inputs.map((t) => t.slug), { dependents: true });
+    if (options.retag !== false)
+      await this.retag(
+        inputs.map((t) => t.slug),
+        { dependents: true },
+      );
     const created = inputs.filter((t) => !existing.has(t.slug)).length;
     return { created, updated: inputs.length - created };
   }
@@ -98,7 +103,7 @@ export class TopicsService implements OnApplicationBootstrap, OnApplicationShutd
     const only = [...wanted];
     // Each batch replaces its papers' tags of these topics: on SQLite in its own short transaction.
     await writeSession(this.dataSource, PAPER_WRITERS, async (write) => {
-      for (let after = 0; only.length > 0; ) {
+      for (let after = 0; only.length > 0;) {
         const rows = await write(() => selectBatch(after));
         if (rows.length === 0) break;
         const items = rows.map((r) => {

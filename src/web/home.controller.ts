@@ -47,7 +47,12 @@ export class HomeController {
     this.pages.send(res, 200, 'subscribed', { title: 'Check your inbox', email: form.email });
   }
 
-  private async homeData(req: Request, res: Response, form: FormValues & { email: string }, errors?: FormErrors): Promise<{ title: string } & Record<string, unknown>> {
+  private async homeData(
+    req: Request,
+    res: Response,
+    form: FormValues & { email: string },
+    errors?: FormErrors,
+  ): Promise<{ title: string } & Record<string, unknown>> {
     const [papers, topics] = await Promise.all([this.papers.list({ limit: LATEST_PAPERS }), this.topics.list()]);
     const names = new Map(topics.map((t) => [t.slug, t.name]));
     return {
@@ -57,7 +62,11 @@ export class HomeController {
       topicGroups: groupTopics(topics, form.topics),
       topicCount: topics.length,
       // Feed autodiscovery: each topic's Atom feed (see src/feeds).
-      feedLinks: topics.map((t) => ({ type: 'application/atom+xml', title: `Paperboy: ${t.name}`, href: `${this.config.publicUrl}/feeds/topics/${t.slug}.atom` })),
+      feedLinks: topics.map((t) => ({
+        type: 'application/atom+xml',
+        title: `Paperboy: ${t.name}`,
+        href: `${this.config.publicUrl}/feeds/topics/${t.slug}.atom`,
+      })),
       form,
       weekly: form.frequency === 'weekly',
       errors,

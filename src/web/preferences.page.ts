@@ -79,6 +79,12 @@ export class PreferencesPage {
   /** The reader's personal feed (src/feeds): linked on the page and announced for autodiscovery. */
   private feedData(s: Subscriber): { feedUrl: string; feedLinks: { type: string; title: string; href: string }[] } {
     const feedUrl = this.links.feedUrl(s, 'atom');
-    return { feedUrl, feedLinks: [{ type: 'application/atom+xml', title: 'Your Paperboy digests', href: feedUrl }, { type: 'application/feed+json', title: 'Your Paperboy digests (JSON Feed)', href: this.links.feedUrl(s, 'json') }] };
+    return {
+      feedUrl,
+      feedLinks: [
+        { type: 'application/atom+xml', title: 'Your Paperboy digests', href: feedUrl },
+        { type: 'application/feed+json', title: 'Your Paperboy digests (JSON Feed)', href: this.links.feedUrl(s, 'json') },
+      ],
+    };
   }
 }

@@ -51,7 +51,8 @@ export class SubscriberPagesController {
     } catch (err) {
       if (!(err instanceof InvalidInputError) && !(err instanceof ReconfirmationRequiredError)) throw err;
       const s = await this.preferences.view(token);
-      if (err instanceof ReconfirmationRequiredError) return this.preferencesPage.send(req, res, 409, s, token, { errors: { messages: [err.message], fields: {} } });
+      if (err instanceof ReconfirmationRequiredError)
+        return this.preferencesPage.send(req, res, 409, s, token, { errors: { messages: [err.message], fields: {} } });
       await this.preferencesPage.send(req, res, 400, s, token, { errors: formErrorsOf(err), form: choicesFromForm(body) });
     }
   }
@@ -99,7 +100,10 @@ export class SubscriberPagesController {
     const data = await this.preferences.exportData(token);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Content-Disposition', 'attachment; filename="paperboy-my-data.json"');
-    res.status(200).type('application/json').send(JSON.stringify(data, null, 2));
+    res
+      .status(200)
+      .type('application/json')
+      .send(JSON.stringify(data, null, 2));
   }
 
   private async delete(token: string, body: FormBody, req: Request, res: Response): Promise<void> {

@@ -6,9 +6,15 @@ import type { Topic } from '../topics/topic.entity.js';
  */
 const GROUPS: { name: string; slugs: string[] }[] = [
   { name: 'Language models and agents', slugs: ['llm', 'reasoning-rl', 'agents', 'code', 'safety-alignment'] },
-  { name: 'Vision, audio and generation', slugs: ['multimodal', 'image-generation', 'video', '3d-vision', 'speech-audio', 'segmentation', 'object-detection', 'image-restoration'] },
+  {
+    name: 'Vision, audio and generation',
+    slugs: ['multimodal', 'image-generation', 'video', '3d-vision', 'speech-audio', 'segmentation', 'object-detection', 'image-restoration'],
+  },
   { name: 'Efficiency', slugs: ['quantization', 'pruning-sparsity', 'knowledge-distillation', 'efficient-inference', 'edge-ai', 'architecture-search'] },
-  { name: 'Learning methods and theory', slugs: ['graph-learning', 'representation-learning', 'federated-learning', 'metric-learning', 'optimization-theory', 'domain-adaptation'] },
+  {
+    name: 'Learning methods and theory',
+    slugs: ['graph-learning', 'representation-learning', 'federated-learning', 'metric-learning', 'optimization-theory', 'domain-adaptation'],
+  },
   { name: 'Applications and evaluation', slugs: ['robotics', 'medical', 'benchmarks-datasets'] },
 ];
 
@@ -35,7 +41,5 @@ export function groupTopics(topics: Topic[], checked: string[]): TopicGroup[] {
     return { name: g.name, topics: members };
   });
   groups.push({ name: 'More topics', topics: topics.filter((t) => !placed.has(t.slug)).map(option) });
-  return groups
-    .filter((g) => g.topics.length > 0)
-    .map((g, i) => ({ id: `group-${i}`, ...g, checkedCount: g.topics.filter((t) => t.checked).length }));
+  return groups.filter((g) => g.topics.length > 0).map((g, i) => ({ id: `group-${i}`, ...g, checkedCount: g.topics.filter((t) => t.checked).length }));
 }

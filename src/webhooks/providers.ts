@@ -50,7 +50,7 @@ export function verifySendgrid(req: WebhookRequest, config: IntegrationsConfig, 
   const timestamp = header(req, 'x-twilio-email-event-webhook-timestamp');
   if (!signature || !timestamp) throw new UnverifiedWebhookError('sendgrid: the signature headers are missing');
   if (!fresh(Number(timestamp), now)) throw new UnverifiedWebhookError('sendgrid: the signed timestamp is too old or in the future');
-  let ok = false;
+  let ok: boolean;
   try {
     const publicKey = createPublicKey({ key: Buffer.from(key, 'base64'), format: 'der', type: 'spki' });
     ok = verifySignature('sha256', Buffer.concat([Buffer.from(timestamp), req.body]), publicKey, Buffer.from(signature, 'base64'));
@@ -82,7 +82,9 @@ export function verifyMailgun(body: unknown, config: IntegrationsConfig, now = D
   const [timestamp, token, signature] = [sig.timestamp, sig.token, sig.signature].map((v) => (typeof v === 'string' || typeof v === 'number' ? String(v) : ''));
   if (!timestamp || !token || !signature) throw new UnverifiedWebhookError('mailgun: the signature object is missing');
   if (!fresh(Number(timestamp), now)) throw new UnverifiedWebhookError('mailgun: the signed timestamp is too old or in the future');
-  const expected = createHmac('sha256', key).update(timestamp + token).digest('hex');
+  const expected = createHmac('sha256', key)
+    .update(timestamp + token)
+    .digest('hex');
   if (!equal(signature.toLowerCase(), expected)) throw new UnverifiedWebhookError('mailgun: the signature does not verify');
 }
 
@@ -101,7 +103,8 @@ export function parseMailgun(body: unknown): MailEvent[] {
 /** Generic: `X-Paperboy-Signature: sha256=<hex HMAC of the body under WEBHOOK_SECRET>`, body `{event, email, permanent}`. */
 export function verifyGeneric(req: WebhookRequest, config: IntegrationsConfig): void {
   const secret = need(config.webhookSecret, 'WEBHOOK_SECRET', 'generic');
-  if (!verifyBody(secret, req.body, header(req, SIGNATURE_HEADER))) throw new UnverifiedWebhookError(`generic: ${SIGNATURE_HEADER} is missing or does not verify`);
+  if (!verifyBody(secret, req.body, header(req, SIGNATURE_HEADER)))
+    throw new UnverifiedWebhookError(`generic: ${SIGNATURE_HEADER} is missing or does not verify`);
 }
 
 export function parseGeneric(body: Buffer): MailEvent[] {

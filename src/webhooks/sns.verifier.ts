@@ -48,11 +48,12 @@ export class SnsVerifier {
       throw new UnverifiedWebhookError('ses: not an SNS message (no Signature or SigningCertURL)');
     }
     if (!this.config.snsCertUrl.test(m.SigningCertURL)) throw new UnverifiedWebhookError('ses: SigningCertURL is not an Amazon SNS address');
-    if (this.config.sesTopicArns.length && !this.config.sesTopicArns.includes(m.TopicArn)) throw new UnverifiedWebhookError('ses: message from a topic not in SES_TOPIC_ARNS');
+    if (this.config.sesTopicArns.length && !this.config.sesTopicArns.includes(m.TopicArn))
+      throw new UnverifiedWebhookError('ses: message from a topic not in SES_TOPIC_ARNS');
     const algorithm = m.SignatureVersion === '1' ? 'RSA-SHA1' : m.SignatureVersion === '2' ? 'RSA-SHA256' : null;
     if (!algorithm) throw new UnverifiedWebhookError(`ses: unknown SignatureVersion ${String(m.SignatureVersion).slice(0, 8)}`);
     const cert = await this.cert(m.SigningCertURL);
-    let ok = false;
+    let ok: boolean;
     try {
       ok = createVerify(algorithm).update(snsStringToSign(m), 'utf8').verify(cert, m.Signature, 'base64');
     } catch {
@@ -98,11 +99,21 @@ export function parseSes(m: SnsMessage): MailEvent[] {
   if (type === 'Bounce') {
     const b = (n.bounce ?? {}) as { bounceType?: string; bounceSubType?: string; bouncedRecipients?: { emailAddress: string; diagnosticCode?: string }[] };
     const kind = b.bounceType === 'Permanent' ? 'hard' : 'soft';
-    return (b.bouncedRecipients ?? []).map((r) => ({ kind, email: r.emailAddress, key: `${m.MessageId}:${r.emailAddress}`, detail: `ses ${b.bounceType}/${b.bounceSubType}: ${r.diagnosticCode ?? ''}` }));
+    return (b.bouncedRecipients ?? []).map((r) => ({
+      kind,
+      email: r.emailAddress,
+      key: `${m.MessageId}:${r.emailAddress}`,
+      detail: `ses ${b.bounceType}/${b.bounceSubType}: ${r.diagnosticCode ?? ''}`,
+    }));
   }
   if (type === 'Complaint') {
     const c = (n.complaint ?? {}) as { complainedRecipients?: { emailAddress: string }[]; complaintFeedbackType?: string };
-    return (c.complainedRecipients ?? []).map((r) => ({ kind: 'complaint' as const, email: r.emailAddress, key: `${m.MessageId}:${r.emailAddress}`, detail: `ses complaint${c.complaintFeedbackType ? ` (${c.complaintFeedbackType})` : ''}` }));
+    return (c.complainedRecipients ?? []).map((r) => ({
+      kind: 'complaint' as const,
+      email: r.emailAddress,
+      key: `${m.MessageId}:${r.emailAddress}`,
+      detail: `ses complaint${c.complaintFeedbackType ? ` (${c.complaintFeedbackType})` : ''}`,
+    }));
   }
   return [];
 }

@@ -62,7 +62,10 @@ describe('paperboy subscribers', () => {
   });
 
   it('import: imports the good rows and reports each rejected row with its line (exit 0)', async () => {
-    const file = write('people.csv', 'email,topics,keywords,frequency,timezone,hour\ndan@example.org,agents;llm,,weekly,Europe/Paris,7\neve@example.org,astrology\nfay@example.org,video,,,,25\n"gus@example.org",code,"code review",,,\n');
+    const file = write(
+      'people.csv',
+      'email,topics,keywords,frequency,timezone,hour\ndan@example.org,agents;llm,,weekly,Europe/Paris,7\neve@example.org,astrology\nfay@example.org,video,,,,25\n"gus@example.org",code,"code review",,,\n',
+    );
     const res = await runCli(['subscribers', 'import', file, '--confirmed'], env);
     expect(res.code).toBe(0);
     expect(res.stdout.split('\n')[0]).toBe(`${file}: 4 rows: 2 created, 0 updated, 2 rejected`);
@@ -76,7 +79,12 @@ describe('paperboy subscribers', () => {
   it('import: --json reports the same; a malformed file or one with no importable row exits 2 and stores nothing', async () => {
     const json = await runCli(['subscribers', 'import', write('one.csv', 'topics,email\nllm,hal@example.org\nnope,ida@example.org\n'), '--json'], env);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toEqual({ rows: 2, created: 1, updated: 0, rejected: [{ line: 3, email: 'ida@example.org', reason: expect.stringMatching(/unknown topic "nope"/) }] });
+    expect(JSON.parse(json.stdout)).toEqual({
+      rows: 2,
+      created: 1,
+      updated: 0,
+      rejected: [{ line: 3, email: 'ida@example.org', reason: expect.stringMatching(/unknown topic "nope"/) }],
+    });
     const count = () => readDb(dbPath, 'SELECT id FROM subscribers').length;
     const before = count();
     const malformed = await runCli(['subscribers', 'import', write('broken.csv', 'email,topics\njo@example.org,llm\n"kim@example.org,llm\n')], env);
@@ -127,7 +135,9 @@ describe('paperboy topics test and set', () => {
     const scores = result.papers.map((p: Json) => p.score);
     expect(scores).toEqual([...scores].sort((a: number, b: number) => b - a));
     const text = await runCli(['topics', 'test', 'title:agent*', '--limit', '2'], env);
-    expect(text.stdout).toMatch(/^\d+ of \d+ stored papers match; \d+ score 0\.5 or more and would be tagged\n0\.\d{3} tag .+\n {6}matched: agent\*\n0\.\d{3} tag .+\n {6}matched: agent\*\n$/);
+    expect(text.stdout).toMatch(
+      /^\d+ of \d+ stored papers match; \d+ score 0\.5 or more and would be tagged\n0\.\d{3} tag .+\n {6}matched: agent\*\n0\.\d{3} tag .+\n {6}matched: agent\*\n$/,
+    );
   });
 
   it('exits 2 on a syntax error and points at the position', async () => {
@@ -141,7 +151,10 @@ describe('paperboy topics test and set', () => {
   it('set: creates and edits one topic, keeping the fields left out', async () => {
     const created = await runCli(['topics', 'set', 'harnesses', '--name', 'Agent harnesses', '--query', 'title:harness*', '--json'], env);
     expect(created.code).toBe(0);
-    expect(JSON.parse(created.stdout)).toEqual({ created: true, topic: { slug: 'harnesses', name: 'Agent harnesses', description: '', query: 'title:harness*' } });
+    expect(JSON.parse(created.stdout)).toEqual({
+      created: true,
+      topic: { slug: 'harnesses', name: 'Agent harnesses', description: '', query: 'title:harness*' },
+    });
     const edited = await runCli(['topics', 'set', 'harnesses', '--description', 'Scaffolding around agents'], env);
     expect(edited.stdout).toBe('updated harnesses (Agent harnesses)\n    title:harness*\n');
     const tagged = readDb<{ title: string }>(dbPath, "SELECT p.title FROM papers p JOIN paper_topics t ON t.paper_id = p.id WHERE t.topic_slug = 'harnesses'");
@@ -161,7 +174,13 @@ describe('paperboy preview', () => {
     expect(data.subject.length).toBeLessThanOrEqual(80);
     expect(data.papers).toHaveLength(2);
     for (const p of data.papers as Json[]) {
-      expect(p).toMatchObject({ id: expect.any(Number), title: expect.any(String), score: expect.any(Number), section: { kind: expect.stringMatching(/^(keyword|topic)$/) }, feedback: { more: null, less: null } });
+      expect(p).toMatchObject({
+        id: expect.any(Number),
+        title: expect.any(String),
+        score: expect.any(Number),
+        section: { kind: expect.stringMatching(/^(keyword|topic)$/) },
+        feedback: { more: null, less: null },
+      });
       for (const r of p.reasons as Json[]) expect(r.words.join(' ')).not.toMatch(/[*"~^]/);
     }
     const bad = await runCli(['preview', '--email', 'ann@example.org', '--json', '--limit', '0'], env);
@@ -181,7 +200,11 @@ describe('paperboy runs show and retry', () => {
     expect(detail.run).toMatchObject({ id: runId, trigger: 'cli', selected: 1, sent: 1 });
     expect(detail.deliveries).toEqual([expect.objectContaining({ email: 'ann@example.org', status: 'sent', attempts: 1, error: null })]);
     const text = await runCli(['runs', 'show', String(runId)], env);
-    expect(text.stdout).toMatch(new RegExp(`^run ${runId} .* cli finished: selected 1, sent 1, skipped 0, failed 0\\n {2}ann@example\\.org +\\d{4}-\\d{2}-\\d{2} +sent +attempts 1, papers \\d+\\n$`));
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `^run ${runId} .* cli finished: selected 1, sent 1, skipped 0, failed 0\\n {2}ann@example\\.org +\\d{4}-\\d{2}-\\d{2} +sent +attempts 1, papers \\d+\\n$`,
+      ),
+    );
     const retry = await runCli(['runs', 'retry', String(runId)], env);
     expect(retry.code).toBe(2);
     expect(retry.stderr).toMatch(/no failed deliveries left to retry/);

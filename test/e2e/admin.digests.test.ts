@@ -11,7 +11,11 @@ let sink: SmtpSink;
 type Json = Record<string, any>;
 
 async function send(options: Record<string, unknown>): Promise<Json> {
-  const res = await fetch(`${t.url}/api/admin/send`, { method: 'POST', headers: { ...adminHeaders, 'content-type': 'application/json' }, body: JSON.stringify(options) });
+  const res = await fetch(`${t.url}/api/admin/send`, {
+    method: 'POST',
+    headers: { ...adminHeaders, 'content-type': 'application/json' },
+    body: JSON.stringify(options),
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as Json;
 }
@@ -25,7 +29,10 @@ async function get(path: string): Promise<Json> {
 /** Everything the ledger holds, as one string: equal before and after means nothing was written. */
 async function ledgerSnapshot(): Promise<string> {
   const db = t.app.get(DataSource);
-  return JSON.stringify({ runs: await db.query('SELECT * FROM digest_runs ORDER BY id'), deliveries: await db.query('SELECT * FROM digest_deliveries ORDER BY id') });
+  return JSON.stringify({
+    runs: await db.query('SELECT * FROM digest_runs ORDER BY id'),
+    deliveries: await db.query('SELECT * FROM digest_deliveries ORDER BY id'),
+  });
 }
 
 beforeAll(async () => {
@@ -62,12 +69,19 @@ describe('manual sends over the admin API', () => {
     const original = await get(`/api/admin/runs/${first.runId}`);
     const copy = await get(`/api/admin/runs/${forced.runId}`);
     expect(original.deliveries).toEqual([expect.objectContaining({ email: 'once@example.org', resend: 0, status: 'sent', attempts: 1 })]);
-    expect(copy.deliveries).toEqual([expect.objectContaining({ email: 'once@example.org', resend: 1, status: 'sent', attempts: 1, period: original.deliveries[0].period })]);
+    expect(copy.deliveries).toEqual([
+      expect.objectContaining({ email: 'once@example.org', resend: 1, status: 'sent', attempts: 1, period: original.deliveries[0].period }),
+    ]);
     expect((await get(`/api/admin/runs/${second.runId}`)).deliveries).toEqual([]);
     const rows: { resend: number; status: string }[] = await t.app
       .get(DataSource)
-      .query("SELECT d.resend, d.status FROM digest_deliveries d JOIN subscribers s ON s.id = d.subscriber_id WHERE s.email = 'once@example.org' ORDER BY d.resend");
-    expect(rows.map((r) => [Number(r.resend), r.status])).toEqual([[0, 'sent'], [1, 'sent']]);
+      .query(
+        "SELECT d.resend, d.status FROM digest_deliveries d JOIN subscribers s ON s.id = d.subscriber_id WHERE s.email = 'once@example.org' ORDER BY d.resend",
+      );
+    expect(rows.map((r) => [Number(r.resend), r.status])).toEqual([
+      [0, 'sent'],
+      [1, 'sent'],
+    ]);
   });
 
   it('a dry run sends nothing and writes no ledger rows', async () => {
@@ -77,7 +91,8 @@ describe('manual sends over the admin API', () => {
     for (const options of [{ dryRun: true, all: true }, { dryRun: true, email: 'dry@example.org', force: true }, { dryRun: true }]) {
       const summary = await send(options);
       expect(summary).toMatchObject({ runId: null, dryRun: true, sent: 0, failed: 0 });
-      if (options.all || options.email) expect(summary.recipients).toContainEqual({ email: 'dry@example.org', papers: expect.any(Number), total: expect.any(Number) });
+      if (options.all || options.email)
+        expect(summary.recipients).toContainEqual({ email: 'dry@example.org', papers: expect.any(Number), total: expect.any(Number) });
     }
     const all = await send({ dryRun: true, all: true });
     expect(all.recipients.find((r: Json) => r.email === 'dry@example.org').papers).toBeGreaterThan(0);
@@ -108,7 +123,12 @@ describe('manual sends over the admin API', () => {
     const retry = (await retryRes.json()) as Json;
     expect(retry).toEqual({ runId: expect.any(Number), selected: 2, sent: 2, skippedEmpty: 0, failed: 0, dryRun: false });
     await sink.waitFor(before + 2);
-    expect(sink.messages.slice(before).flatMap((m) => m.envelopeTo).sort()).toEqual(['down1@example.org', 'down2@example.org']);
+    expect(
+      sink.messages
+        .slice(before)
+        .flatMap((m) => m.envelopeTo)
+        .sort(),
+    ).toEqual(['down1@example.org', 'down2@example.org']);
     expect(sink.to('late@example.org')).toEqual([]);
 
     const detail = await get(`/api/admin/runs/${retry.runId}`);

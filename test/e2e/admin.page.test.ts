@@ -12,11 +12,19 @@ class Visitor {
   cookies = new Map<string, string>();
   setCookies: string[] = [];
 
-  async request(path: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<{ status: number; html: string; location: string | null; headers: Headers }> {
+  async request(
+    path: string,
+    init: { method?: string; form?: Record<string, string> } = {},
+  ): Promise<{ status: number; html: string; location: string | null; headers: Headers }> {
     const headers: Record<string, string> = {};
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (init.form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const res = await fetch(`${t.url}${path}`, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body: init.form ? new URLSearchParams(init.form) : undefined, redirect: 'manual' });
+    const res = await fetch(`${t.url}${path}`, {
+      method: init.method ?? (init.form ? 'POST' : 'GET'),
+      headers,
+      body: init.form ? new URLSearchParams(init.form) : undefined,
+      redirect: 'manual',
+    });
     this.setCookies = res.headers.getSetCookie();
     for (const c of this.setCookies) {
       const [pair] = c.split(';');
@@ -28,7 +36,11 @@ class Visitor {
   }
 
   /** GETs a page and posts a form found on it with the page's CSRF field. */
-  async submit(page: string, action: string, fields: Record<string, string>): Promise<{ status: number; html: string; location: string | null; headers: Headers }> {
+  async submit(
+    page: string,
+    action: string,
+    fields: Record<string, string>,
+  ): Promise<{ status: number; html: string; location: string | null; headers: Headers }> {
     const { html } = await this.request(page);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
     if (!csrf) throw new Error(`no CSRF field on ${page}`);
@@ -167,12 +179,17 @@ describe('the admin dashboard', () => {
     expect(direct.html).toContain('no failed deliveries left to retry');
   });
 
-  it('logs page actions with the session\'s token id and without the CSRF field', async () => {
+  it("logs page actions with the session's token id and without the CSRF field", async () => {
     const info = jest.spyOn(PinoLogger.prototype, 'log');
     try {
       await v.submit('/admin', '/admin/send', { email: 'page.reader@example.org', dryRun: 'yes' });
       const line = info.mock.calls.map((c) => c[0] as Record<string, unknown>).find((m) => m.msg === 'admin action' && m.action === 'POST /admin/send');
-      expect(line).toMatchObject({ who: expect.stringMatching(/^[0-9a-f]{8}$/), via: 'session', fields: { email: 'page.reader@example.org', dryRun: 'yes' }, status: 200 });
+      expect(line).toMatchObject({
+        who: expect.stringMatching(/^[0-9a-f]{8}$/),
+        via: 'session',
+        fields: { email: 'page.reader@example.org', dryRun: 'yes' },
+        status: 200,
+      });
       expect(JSON.stringify(info.mock.calls)).not.toMatch(/_csrf|test-admin-token/);
     } finally {
       info.mockRestore();

@@ -14,7 +14,10 @@ afterAll(async () => t?.close());
 async function signIn(ip: string, token: string): Promise<{ status: number; html: string; retryAfter: string | null; cookie: string | null }> {
   const page = await fetch(`${t.url}/admin`, { headers: { 'x-forwarded-for': ip } });
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
-  const csrfCookie = page.headers.getSetCookie().find((c) => c.startsWith('pb_csrf='))!.split(';')[0];
+  const csrfCookie = page.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('pb_csrf='))!
+    .split(';')[0];
   const res = await fetch(`${t.url}/admin/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie, 'x-forwarded-for': ip },

@@ -28,7 +28,12 @@ const ROUTES: { method: string; path: string; body?: string; type?: string }[] =
   { method: 'GET', path: '/api/admin/jobs' },
   { method: 'GET', path: '/api/admin/jobs/1' },
   { method: 'GET', path: '/api/admin/channels' },
-  { method: 'POST', path: '/api/admin/channels', body: JSON.stringify({ name: 'intruder', kind: 'slack', url: 'https://hooks.slack.example/x', topics: ['agents'] }), type: 'application/json' },
+  {
+    method: 'POST',
+    path: '/api/admin/channels',
+    body: JSON.stringify({ name: 'intruder', kind: 'slack', url: 'https://hooks.slack.example/x', topics: ['agents'] }),
+    type: 'application/json',
+  },
   { method: 'DELETE', path: '/api/admin/channels/lab' },
 ];
 
@@ -74,9 +79,15 @@ afterAll(async () => {
 
 describe('the admin API refuses requests without the token', () => {
   it('covers every admin route the app serves', () => {
-    const stack = (t.app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } }).router.stack;
-    const served = stack.filter((l) => l.route?.path.startsWith('/api/admin')).flatMap((l) => Object.keys(l.route!.methods).map((m) => `${m.toUpperCase()} ${l.route!.path}`));
-    const tested = ROUTES.map((r) => `${r.method} ${r.path.split('?')[0].replace('/runs/1', '/runs/:id').replace('/jobs/1', '/jobs/:id').replace('/ann@example.org', '/:email').replace('/channels/lab', '/channels/:name')}`);
+    const stack = (t.app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } }).router
+      .stack;
+    const served = stack
+      .filter((l) => l.route?.path.startsWith('/api/admin'))
+      .flatMap((l) => Object.keys(l.route!.methods).map((m) => `${m.toUpperCase()} ${l.route!.path}`));
+    const tested = ROUTES.map(
+      (r) =>
+        `${r.method} ${r.path.split('?')[0].replace('/runs/1', '/runs/:id').replace('/jobs/1', '/jobs/:id').replace('/ann@example.org', '/:email').replace('/channels/lab', '/channels/:name')}`,
+    );
     expect(served.sort()).toEqual(tested.sort());
   });
 
@@ -98,8 +109,12 @@ describe('the admin API refuses requests without the token', () => {
       await json('GET', '/api/admin/runs?limit=5');
       await call('GET', '/api/admin/stats', { token: 'nope' });
       const id = createHash('sha256').update(TEST_ADMIN_TOKEN).digest('hex').slice(0, 8);
-      expect(info.mock.calls.map((c) => c[0])).toContainEqual(expect.objectContaining({ msg: 'admin action', who: id, via: 'token', action: 'GET /api/admin/runs', query: { limit: '5' }, status: 200 }));
-      expect(warn.mock.calls.map((c) => c[0])).toContainEqual(expect.objectContaining({ msg: 'admin request refused', path: '/api/admin/stats', reason: 'wrong token' }));
+      expect(info.mock.calls.map((c) => c[0])).toContainEqual(
+        expect.objectContaining({ msg: 'admin action', who: id, via: 'token', action: 'GET /api/admin/runs', query: { limit: '5' }, status: 200 }),
+      );
+      expect(warn.mock.calls.map((c) => c[0])).toContainEqual(
+        expect.objectContaining({ msg: 'admin request refused', path: '/api/admin/stats', reason: 'wrong token' }),
+      );
       expect(JSON.stringify([...info.mock.calls, ...warn.mock.calls])).not.toContain(TEST_ADMIN_TOKEN);
     } finally {
       info.mockRestore();
@@ -130,10 +145,19 @@ describe('POST /api/admin/send', () => {
   });
 
   it('answers 400 for an unknown address, an unknown topic and bad options', async () => {
-    await expectBadInput(await call('POST', '/api/admin/send', { body: JSON.stringify({ email: 'nobody@example.org' }), type: 'application/json' }), /no subscriber with the address "nobody@example.org"/);
-    await expectBadInput(await call('POST', '/api/admin/send', { body: JSON.stringify({ topic: 'astrology' }), type: 'application/json' }), /unknown topic "astrology"/);
+    await expectBadInput(
+      await call('POST', '/api/admin/send', { body: JSON.stringify({ email: 'nobody@example.org' }), type: 'application/json' }),
+      /no subscriber with the address "nobody@example.org"/,
+    );
+    await expectBadInput(
+      await call('POST', '/api/admin/send', { body: JSON.stringify({ topic: 'astrology' }), type: 'application/json' }),
+      /unknown topic "astrology"/,
+    );
     await expectBadInput(await call('POST', '/api/admin/send', { body: JSON.stringify({ all: 'yes' }), type: 'application/json' }), /all: .*boolean/);
-    await expectBadInput(await call('POST', '/api/admin/send', { body: JSON.stringify({ everyone: true }), type: 'application/json' }), /unknown field everyone/);
+    await expectBadInput(
+      await call('POST', '/api/admin/send', { body: JSON.stringify({ everyone: true }), type: 'application/json' }),
+      /unknown field everyone/,
+    );
     await expectBadInput(await call('POST', '/api/admin/send', { body: '{"email":', type: 'application/json' }), /JSON/);
     await expectBadInput(await call('POST', '/api/admin/send', { body: 'email=ann@example.org', type: 'text/plain' }), /as JSON/);
     expect(sink.messages).toHaveLength(1);
@@ -149,10 +173,21 @@ describe('GET /api/admin/preview', () => {
     expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'.*sandbox/);
     const html = await res.text();
     const data = await json('GET', '/api/admin/preview?email=previewed@example.org&format=json');
-    expect(data).toMatchObject({ email: 'previewed@example.org', subject: expect.stringMatching(/paper/i), papers: expect.any(Array), total: expect.any(Number) });
+    expect(data).toMatchObject({
+      email: 'previewed@example.org',
+      subject: expect.stringMatching(/paper/i),
+      papers: expect.any(Array),
+      total: expect.any(Number),
+    });
     const papers = data.papers as unknown as Json[];
     expect(papers.length).toBeGreaterThan(0);
-    expect(papers[0]).toMatchObject({ id: expect.any(Number), title: expect.any(String), score: expect.any(Number), section: { kind: 'topic', key: 'agents' }, feedback: { more: null, less: null } });
+    expect(papers[0]).toMatchObject({
+      id: expect.any(Number),
+      title: expect.any(String),
+      score: expect.any(Number),
+      section: { kind: 'topic', key: 'agents' },
+      feedback: { more: null, less: null },
+    });
     expect(papers[0].reasons).toEqual([{ kind: 'topic', label: 'AI agents and tool use', words: expect.any(Array) }]);
     const one = await json('GET', '/api/admin/preview?email=previewed@example.org&format=json&limit=1');
     expect(one.papers).toEqual([papers[0]]);
@@ -174,7 +209,16 @@ describe('runs', () => {
 
   it('GET /api/admin/runs lists runs newest first with their counts', async () => {
     const runs = (await json('GET', '/api/admin/runs')) as unknown as Json[];
-    expect(runs[0]).toMatchObject({ id: expect.any(Number), trigger: 'admin', status: 'finished', selected: 1, sent: 1, skippedEmpty: 0, failed: 0, options: { email: 'ann@example.org' } });
+    expect(runs[0]).toMatchObject({
+      id: expect.any(Number),
+      trigger: 'admin',
+      status: 'finished',
+      selected: 1,
+      sent: 1,
+      skippedEmpty: 0,
+      failed: 0,
+      options: { email: 'ann@example.org' },
+    });
     await expectBadInput(await call('GET', '/api/admin/runs?limit=0'), /limit must be a whole number from 1 to 500/);
   });
 
@@ -188,8 +232,25 @@ describe('runs', () => {
     expect(detail.run).toMatchObject({ id: failedRun.runId, selected: 3, sent: 2, failed: 1 });
     expect(detail.outcomes).toMatchObject({ sent: 2, failed: 1 });
     const flaky = detail.deliveries.find((d: Json) => d.email === 'flaky@example.org');
-    expect(flaky).toEqual({ id: expect.any(Number), email: 'flaky@example.org', period: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), resend: 0, status: 'failed', attempts: 1, error: expect.stringMatching(/451/), papers: 0, sentAt: null, reason: 'failed, will be retried' });
-    expect(detail.deliveries.find((d: Json) => d.email === 'steady@example.org')).toMatchObject({ status: 'sent', attempts: 1, error: null, papers: expect.any(Number), sentAt: expect.any(String) });
+    expect(flaky).toEqual({
+      id: expect.any(Number),
+      email: 'flaky@example.org',
+      period: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      resend: 0,
+      status: 'failed',
+      attempts: 1,
+      error: expect.stringMatching(/451/),
+      papers: 0,
+      sentAt: null,
+      reason: 'failed, will be retried',
+    });
+    expect(detail.deliveries.find((d: Json) => d.email === 'steady@example.org')).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+      error: null,
+      papers: expect.any(Number),
+      sentAt: expect.any(String),
+    });
     expect(detail.deliveries.find((d: Json) => d.email === 'steady@example.org').papers).toBeGreaterThan(0);
     const onlyFailed = await json('GET', `/api/admin/runs/${failedRun.runId}?status=failed`);
     expect(onlyFailed.deliveries.map((d: Json) => d.email)).toEqual(['flaky@example.org']);
@@ -235,7 +296,8 @@ describe('subscribers', () => {
   });
 
   it('POST /api/admin/subscribers/import imports good rows and reports the others with their line', async () => {
-    const csv = 'email,topics,keywords,frequency,timezone,hour\nnew1@example.org,llm;agents,,weekly,Europe/Paris,7\nnew2@example.org,astrology\n"new3@example.org",,"speculative decoding",,,\nnot-an-address,llm\n';
+    const csv =
+      'email,topics,keywords,frequency,timezone,hour\nnew1@example.org,llm;agents,,weekly,Europe/Paris,7\nnew2@example.org,astrology\n"new3@example.org",,"speculative decoding",,,\nnot-an-address,llm\n';
     const res = await call('POST', '/api/admin/subscribers/import?confirmed=true', { body: csv, type: 'text/csv' });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
@@ -283,9 +345,15 @@ describe('subscribers', () => {
 
 describe('topics', () => {
   it('POST /api/admin/topics creates a topic with its query and tags the stored papers', async () => {
-    const created = await call('POST', '/api/admin/topics', { body: JSON.stringify({ slug: 'tool-agents', name: 'Tool agents', description: 'Agents that call tools', query: 'title:agent*' }), type: 'application/json' });
+    const created = await call('POST', '/api/admin/topics', {
+      body: JSON.stringify({ slug: 'tool-agents', name: 'Tool agents', description: 'Agents that call tools', query: 'title:agent*' }),
+      type: 'application/json',
+    });
     expect(created.status).toBe(201);
-    expect(await created.json()).toEqual({ created: true, topic: { slug: 'tool-agents', name: 'Tool agents', description: 'Agents that call tools', query: 'title:agent*' } });
+    expect(await created.json()).toEqual({
+      created: true,
+      topic: { slug: 'tool-agents', name: 'Tool agents', description: 'Agents that call tools', query: 'title:agent*' },
+    });
     const papers = (await (await fetch(`${t.url}/api/papers?topic=tool-agents`)).json()) as Json[];
     expect(papers.length).toBeGreaterThan(0);
     for (const p of papers) expect(p.title).toMatch(/agent/i);
@@ -293,7 +361,10 @@ describe('topics', () => {
 
   it('POST /api/admin/topics edits a topic, keeping the fields left out', async () => {
     const edited = await json('POST', '/api/admin/topics', { slug: 'tool-agents', query: 'title:harness*' });
-    expect(edited).toEqual({ created: false, topic: { slug: 'tool-agents', name: 'Tool agents', description: 'Agents that call tools', query: 'title:harness*' } });
+    expect(edited).toEqual({
+      created: false,
+      topic: { slug: 'tool-agents', name: 'Tool agents', description: 'Agents that call tools', query: 'title:harness*' },
+    });
     const papers = (await (await fetch(`${t.url}/api/papers?topic=tool-agents`)).json()) as Json[];
     expect(papers.map((p) => p.title)).toEqual(['Harness Handbook: Making Evolving Agent Harnesses Readable,Navigable, and Editable']);
   });
@@ -312,7 +383,10 @@ describe('topics', () => {
     expect(one.tags).toBeGreaterThan(0);
     const all = await json('POST', '/api/admin/topics/retag');
     expect(all.tags).toBeGreaterThan(one.tags);
-    await expectBadInput(await call('POST', '/api/admin/topics/retag', { body: JSON.stringify({ slugs: ['agents', 'astrology'] }), type: 'application/json' }), /unknown topic "astrology"/);
+    await expectBadInput(
+      await call('POST', '/api/admin/topics/retag', { body: JSON.stringify({ slugs: ['agents', 'astrology'] }), type: 'application/json' }),
+      /unknown topic "astrology"/,
+    );
   });
 
   it('re-tagging one topic gives it the tags a full pass gives: the model weighs the other topics too', async () => {

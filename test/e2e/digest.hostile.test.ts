@@ -18,7 +18,15 @@ beforeAll(async () => {
   t = await startApp({ MAIL_TRANSPORT: sink.url });
   await clearPapers(t.app);
   const dump = join(t.dir, 'hostile.json');
-  const paper = { id: '2607.99999', title: TITLE, summary: ABSTRACT, authors: [{ name: '<b>Eve</b>' }], upvotes: 3, submittedOnDailyAt: '2026-07-16T00:00:00.000Z', githubRepo: 'javascript:alert(1)' };
+  const paper = {
+    id: '2607.99999',
+    title: TITLE,
+    summary: ABSTRACT,
+    authors: [{ name: '<b>Eve</b>' }],
+    upvotes: 3,
+    submittedOnDailyAt: '2026-07-16T00:00:00.000Z',
+    githubRepo: 'javascript:alert(1)',
+  };
   writeFileSync(dump, JSON.stringify([{ paper, title: TITLE }]));
   await t.app.get(IngestService).ingestFile(dump);
   await addConfirmed(t.app, 'reader@example.org', { topics: [], keywords: 'hostile' });

@@ -35,7 +35,9 @@ interface Row {
 async function kvCachePapers(): Promise<Row[]> {
   const rows = await queryApp<Row>(t.app, 'SELECT id, title, abstract, ai_keywords, arxiv_id FROM papers WHERE available_at IS NOT NULL');
   const query = compileQuery('"KV cache"');
-  return rows.filter((r) => (matchQuery(query, prepareDocument({ title: r.title, abstract: r.abstract, aiKeywords: JSON.parse(r.ai_keywords) }))?.score ?? 0) >= 0.25);
+  return rows.filter(
+    (r) => (matchQuery(query, prepareDocument({ title: r.title, abstract: r.abstract, aiKeywords: JSON.parse(r.ai_keywords) }))?.score ?? 0) >= 0.25,
+  );
 }
 
 beforeAll(async () => {

@@ -44,14 +44,19 @@ describe('auto-detection takes only real dumps', () => {
     const files = [write('x.txt', 'x'), '/etc/passwd', write('subscribers.csv', NOT_DUMPS[2][1])];
     const res = await runCli(['ingest', ...files], env());
     expect(res.code).toBe(2);
-    for (const file of files) expect(res.stderr).toMatch(new RegExp(`${file}:\\d+: rejected: (not a Hugging Face papers page capture|no paper found in the page capture)`));
+    for (const file of files)
+      expect(res.stderr).toMatch(new RegExp(`${file}:\\d+: rejected: (not a Hugging Face papers page capture|no paper found in the page capture)`));
     expect(await snapshot()).toBe(before);
   });
 
   it('POST /api/admin/ingest answers 400 for each of them and stores nothing', async () => {
     const before = await snapshot();
     for (const [name, body] of NOT_DUMPS) {
-      const res = await fetch(`${t.url}/api/admin/ingest?name=${name}`, { method: 'POST', headers: { ...adminHeaders, 'content-type': 'application/octet-stream' }, body });
+      const res = await fetch(`${t.url}/api/admin/ingest?name=${name}`, {
+        method: 'POST',
+        headers: { ...adminHeaders, 'content-type': 'application/octet-stream' },
+        body,
+      });
       expect(res.status).toBe(400);
       expect(((await res.json()) as { message: string }).message).toMatch(/not a Hugging Face papers page capture|no paper found in the page capture/);
     }
@@ -66,9 +71,15 @@ describe('auto-detection takes only real dumps', () => {
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout)).toMatchObject([{ format: 'hf-page', read: 5, new: 5, skipped: 0 }]);
     expect(await count()).toBe(before + 5);
-    const titles = ((await db.query(`SELECT title FROM papers WHERE arxiv_id IN ('2402.17764', '2402.04396', '2306.00978', '2210.17323', '2208.07339')`)) as { title: string }[]).map((r) => r.title);
+    const titles = (
+      (await db.query(`SELECT title FROM papers WHERE arxiv_id IN ('2402.17764', '2402.04396', '2306.00978', '2210.17323', '2208.07339')`)) as {
+        title: string;
+      }[]
+    ).map((r) => r.title);
     expect(titles).toHaveLength(5);
-    const chrome = (await db.query(`SELECT title FROM papers WHERE lower(title) IN ('web source', 'subscribe', 'daily papers', 'models', 'by ak and the research community')`)) as unknown[];
+    const chrome = (await db.query(
+      `SELECT title FROM papers WHERE lower(title) IN ('web source', 'subscribe', 'daily papers', 'models', 'by ak and the research community')`,
+    )) as unknown[];
     expect(chrome).toEqual([]);
   });
 });

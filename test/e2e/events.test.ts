@@ -31,7 +31,9 @@ describe('events out (WEBHOOK_URL)', () => {
   let env: Record<string, string>;
 
   async function pending(app: TestApp, email: string): Promise<Subscriber> {
-    const s = await app.app.get(SubscriberRepository).insert(email, { topics: ['agents'], keywords: null, frequency: 'daily', timezone: 'Etc/UTC', deliveryHour: 0 }, 'pending', new Date());
+    const s = await app.app
+      .get(SubscriberRepository)
+      .insert(email, { topics: ['agents'], keywords: null, frequency: 'daily', timezone: 'Etc/UTC', deliveryHour: 0 }, 'pending', new Date());
     return s!;
   }
 

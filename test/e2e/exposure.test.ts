@@ -55,7 +55,17 @@ describe('paperboy serve', () => {
   it('listens on 127.0.0.1 by default and says so', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [fromRoot('bin/paperboy.js'), 'serve'], {
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', PORT: String(port), VAR_DIR: join(dir, 'var'), DATABASE_URL: `sqlite:${join(dir, 'p.sqlite')}`, MAIL_TRANSPORT: `file:${join(dir, 'outbox')}`, INGEST_POLL_SECONDS: '0', SCHEDULER_ENABLED: 'false' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        PORT: String(port),
+        VAR_DIR: join(dir, 'var'),
+        DATABASE_URL: `sqlite:${join(dir, 'p.sqlite')}`,
+        MAIL_TRANSPORT: `file:${join(dir, 'outbox')}`,
+        INGEST_POLL_SECONDS: '0',
+        SCHEDULER_ENABLED: 'false',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     try {

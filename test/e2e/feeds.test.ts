@@ -94,7 +94,9 @@ describe('feeds', () => {
 
   it('announces the feeds for autodiscovery on the home and preferences pages, and links the personal one', async () => {
     const home = await (await fetch(`${t.url}/`)).text();
-    expect(home).toMatch(/<link rel="alternate" type="application\/atom\+xml" title="Paperboy: AI agents and tool use" href="[^"]+\/feeds\/topics\/agents\.atom">/);
+    expect(home).toMatch(
+      /<link rel="alternate" type="application\/atom\+xml" title="Paperboy: AI agents and tool use" href="[^"]+\/feeds\/topics\/agents\.atom">/,
+    );
     const prefs = await openForm(t.app.get(SubscriberLinks).preferencesUrl(reader));
     // Tokens carry their issue time, so the page's link is a fresh one: it must name a working feed.
     const announced = /<link rel="alternate" type="application\/atom\+xml" title="Your Paperboy digests" href="([^"]+)">/.exec(prefs.html)?.[1];

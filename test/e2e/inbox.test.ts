@@ -18,7 +18,8 @@ afterEach(async () => {
 });
 
 const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => arxivLine(from + i)).join('\n') + '\n';
-const soakPapers = (app: TestApp) => readDb<{ n: number }>(join(app.dir, 'var', 'paperboy.sqlite'), "SELECT count(*) AS n FROM papers WHERE title LIKE 'Soak paper %'")[0].n;
+const soakPapers = (app: TestApp) =>
+  readDb<{ n: number }>(join(app.dir, 'var', 'paperboy.sqlite'), "SELECT count(*) AS n FROM papers WHERE title LIKE 'Soak paper %'")[0].n;
 const report = (inbox: string, name: string) => {
   const file = readdirSync(join(inbox, 'done')).find((f) => f.endsWith(`${name}.report.json`));
   return file ? (JSON.parse(readFileSync(join(inbox, 'done', file), 'utf8')) as { read: number; new: number; file: string }) : null;

@@ -12,7 +12,12 @@ const services: MailService[] = [];
 beforeAll(async () => {
   Logger.overrideLogger(false); // the refusals below are expected
   sink = await new SmtpSink().start();
-  sink.reject = (rcpt) => (rcpt.startsWith('full') ? { code: 452, message: '4.2.2 mailbox full, try later' } : rcpt.startsWith('gone') ? { code: 550, message: '5.1.1 user unknown' } : null);
+  sink.reject = (rcpt) =>
+    rcpt.startsWith('full')
+      ? { code: 452, message: '4.2.2 mailbox full, try later' }
+      : rcpt.startsWith('gone')
+        ? { code: 550, message: '5.1.1 user unknown' }
+        : null;
 });
 afterAll(async () => {
   for (const s of services) await s.onApplicationShutdown();
@@ -20,7 +25,14 @@ afterAll(async () => {
 });
 
 function mailService(transport: string, env: Record<string, string> = {}): MailService {
-  const config = loadConfig({ NODE_ENV: 'test', MAIL_TRANSPORT: transport, SECRET_KEY: 's'.repeat(40), ADMIN_TOKEN: 'a'.repeat(40), VAR_DIR: '/tmp/paperboy-mail-test', ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    MAIL_TRANSPORT: transport,
+    SECRET_KEY: 's'.repeat(40),
+    ADMIN_TOKEN: 'a'.repeat(40),
+    VAR_DIR: '/tmp/paperboy-mail-test',
+    ...env,
+  });
   const service = new MailService(config);
   services.push(service);
   return service;
@@ -71,7 +83,9 @@ describe('MailService over SMTP', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    const err = await mailService(`smtp://127.0.0.1:${port}`).send(message('carl@example.org')).catch((e: unknown) => e);
+    const err = await mailService(`smtp://127.0.0.1:${port}`)
+      .send(message('carl@example.org'))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TemporaryMailError);
     expect(err).toMatchObject({ permanent: false, responseCode: null });
   });

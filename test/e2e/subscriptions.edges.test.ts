@@ -51,7 +51,11 @@ describe('an old preferences link after a one-click unsubscribe', () => {
     expect(await status(email)).toBe('unsubscribed');
     const act = (action: string, extra: Record<string, string> = {}) => postForm(prefsUrl, { _csrf: page.csrf, action, ...extra }, page.cookie);
 
-    for (const [action, extra] of [['save', { topics: 'agents', frequency: 'weekly', hour: '9', timezone: 'UTC' }], ['resume', {}], ['pause', {}]] as const) {
+    for (const [action, extra] of [
+      ['save', { topics: 'agents', frequency: 'weekly', hour: '9', timezone: 'UTC' }],
+      ['resume', {}],
+      ['pause', {}],
+    ] as const) {
       const refused = await act(action, extra);
       expect(refused.status).toBe(409);
       const html = await refused.text();
@@ -93,7 +97,11 @@ async function everything(): Promise<string> {
 }
 
 async function sendTo(email: string): Promise<Record<string, unknown>> {
-  const res = await fetch(`${t.url}/api/admin/send`, { method: 'POST', headers: { ...adminHeaders, 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+  const res = await fetch(`${t.url}/api/admin/send`, {
+    method: 'POST',
+    headers: { ...adminHeaders, 'content-type': 'application/json' },
+    body: JSON.stringify({ email }),
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as Record<string, unknown>;
 }
@@ -108,14 +116,19 @@ describe("a person's data", () => {
     const last = (await repo.findByEmail(email))?.lastDigestAt;
     expect(last).not.toBeNull();
     expect(new Date(last!).getTime()).toBeGreaterThanOrEqual(before - 1000);
-    const listed = (await (await fetch(`${t.url}/api/admin/subscribers?q=history`, { headers: adminHeaders })).json()) as { items: { lastDigestAt: string | null }[] };
+    const listed = (await (await fetch(`${t.url}/api/admin/subscribers?q=history`, { headers: adminHeaders })).json()) as {
+      items: { lastDigestAt: string | null }[];
+    };
     expect(listed.items[0].lastDigestAt).not.toBeNull();
 
     const prefsUrl = onTestServer(t.url, linkIn(welcome, '/preferences/'));
     const page = await openForm(prefsUrl);
     const exported = await postForm(prefsUrl, { _csrf: page.csrf, action: 'export' }, page.cookie);
     expect(exported.status).toBe(200);
-    const data = (await exported.json()) as { lastDigestAt: string | null; deliveries: { status: string; sentAt: string | null; papers: { title: string }[] }[] };
+    const data = (await exported.json()) as {
+      lastDigestAt: string | null;
+      deliveries: { status: string; sentAt: string | null; papers: { title: string }[] }[];
+    };
     expect(data.lastDigestAt).toBe(new Date(last!).toISOString());
     expect(data.deliveries).toHaveLength(1);
     expect(data.deliveries[0]).toMatchObject({ status: 'sent', sentAt: expect.any(String), resend: 0, attempts: 1 });

@@ -63,17 +63,29 @@ describe('no address enumeration', () => {
     expect((await repo.findByEmail('bounced@example.org'))?.status).toBe('bounced');
     const welcome = await confirmed('suppressed@example.org');
     const prefs = await openForm(onTestServer(t.url, linkIn(welcome, '/preferences/')));
-    await postForm(onTestServer(t.url, linkIn(welcome, '/preferences/')), { _csrf: prefs.csrf, action: 'delete', confirm: 'yes', neverAgain: 'yes' }, prefs.cookie);
+    await postForm(
+      onTestServer(t.url, linkIn(welcome, '/preferences/')),
+      { _csrf: prefs.csrf, action: 'delete', confirm: 'yes', neverAgain: 'yes' },
+      prefs.cookie,
+    );
     expect(await repo.findByEmail('suppressed@example.org')).toBeNull();
     expect(await repo.isSuppressed('suppressed@example.org')).toBe(true);
 
-    const addresses = ['unknown@example.org', 'pending@example.org', 'confirmed@example.org', 'unsubscribed@example.org', 'bounced@example.org', 'suppressed@example.org'];
+    const addresses = [
+      'unknown@example.org',
+      'pending@example.org',
+      'confirmed@example.org',
+      'unsubscribed@example.org',
+      'bounced@example.org',
+      'suppressed@example.org',
+    ];
     const before = new Map(addresses.map((a) => [a, attempts.get(a) ?? 0]));
     const apiAnswers = [];
     for (const email of addresses) apiAnswers.push(await answer(await api({ email, topics: ['agents'] })));
     const home = await openForm(`${t.url}/`);
     const formAnswers = [];
-    for (const email of addresses) formAnswers.push(await answer(await postForm(`${t.url}/subscribe`, { _csrf: home.csrf, email, topics: 'agents' }, home.cookie), email));
+    for (const email of addresses)
+      formAnswers.push(await answer(await postForm(`${t.url}/subscribe`, { _csrf: home.csrf, email, topics: 'agents' }, home.cookie), email));
     expect(new Set(apiAnswers).size).toBe(1);
     expect(new Set(formAnswers).size).toBe(1);
     expect(JSON.parse(apiAnswers[0]).status).toBe(202);
@@ -81,7 +93,14 @@ describe('no address enumeration', () => {
 
     await idle();
     const sent = Object.fromEntries(addresses.map((a) => [a, (attempts.get(a) ?? 0) - before.get(a)!]));
-    expect(sent).toEqual({ 'unknown@example.org': 2, 'pending@example.org': 2, 'confirmed@example.org': 2, 'unsubscribed@example.org': 2, 'bounced@example.org': 0, 'suppressed@example.org': 0 });
+    expect(sent).toEqual({
+      'unknown@example.org': 2,
+      'pending@example.org': 2,
+      'confirmed@example.org': 2,
+      'unsubscribed@example.org': 2,
+      'bounced@example.org': 0,
+      'suppressed@example.org': 0,
+    });
     expect(sink.to('confirmed@example.org').at(-1)?.parsed.subject).toBe('Your Paperboy preferences link');
     expect(sink.to('unsubscribed@example.org').at(-1)?.parsed.subject).toBe('Confirm your Paperboy subscription');
     // The deleted subscriber's old links died with the row.
@@ -148,7 +167,11 @@ describe('bad input', () => {
   it('names an invalid email (400, JSON and form) and stores nothing', async () => {
     const res = await api({ email: 'not-an-email', topics: ['llm'] });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ statusCode: 400, error: 'Bad Request', message: 'invalid email address "not-an-email": it must look like name@example.org' });
+    expect(await res.json()).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'invalid email address "not-an-email": it must look like name@example.org',
+    });
     const home = await openForm(`${t.url}/`);
     const form = await postForm(`${t.url}/subscribe`, { _csrf: home.csrf, email: 'x@y', topics: 'llm' }, home.cookie);
     expect(form.status).toBe(400);

@@ -50,7 +50,10 @@ describe('source freshness', () => {
   it('a digest run in that state records it, and its skipped readers are told "source stale"', async () => {
     const summary = await t.app.get(DigestService).run({}, 'cli');
     expect(summary).toMatchObject({ selected: 1, skippedEmpty: 1 });
-    const detail = (await (await fetch(`${t.url}/api/admin/runs/${summary.runId}`, { headers: adminHeaders })).json()) as { run: { options: Record<string, unknown> }; deliveries: { reason: string }[] };
+    const detail = (await (await fetch(`${t.url}/api/admin/runs/${summary.runId}`, { headers: adminHeaders })).json()) as {
+      run: { options: Record<string, unknown> };
+      deliveries: { reason: string }[];
+    };
     expect(detail.run.options.sourceStale).toMatchObject({ lastNewPaperAt: '2026-08-19T06:00:00.000Z', hoursWithoutNew: 37 });
     expect(detail.deliveries.map((d) => d.reason)).toEqual(['source stale']);
     const page = await (await fetch(`${t.url}/admin/runs/${summary.runId}`, { headers: { cookie: await adminCookie(t.url) } })).text();

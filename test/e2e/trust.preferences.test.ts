@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 describe('the preferences page says what happened to the digest', () => {
-  it('a reader who got today\'s: when it went, and the next one in their zone', async () => {
+  it("a reader who got today's: when it went, and the next one in their zone", async () => {
     const page = await text(pages.sent);
     expect(page).toContain('Last digest Thursday 20 August, 09:00 (Europe/Berlin)');
     expect(page).toContain('Next digest Friday 21 August, 08:00 (Europe/Berlin)');

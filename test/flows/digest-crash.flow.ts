@@ -70,7 +70,11 @@ export function describeCrashResume(start: StartApp): void {
       const second = send();
       const [code] = await once(second.child, 'exit');
       expect(code).toBe(0);
-      expect(JSON.parse(second.output())).toMatchObject({ selected: SUBSCRIBERS - ACKNOWLEDGED_BEFORE_CRASH, sent: SUBSCRIBERS - ACKNOWLEDGED_BEFORE_CRASH, failed: 0 });
+      expect(JSON.parse(second.output())).toMatchObject({
+        selected: SUBSCRIBERS - ACKNOWLEDGED_BEFORE_CRASH,
+        sent: SUBSCRIBERS - ACKNOWLEDGED_BEFORE_CRASH,
+        failed: 0,
+      });
 
       await sink.waitFor(SUBSCRIBERS);
       for (let i = 0; i < SUBSCRIBERS; i++) expect(sink.to(`reader${i}@example.org`)).toHaveLength(1);

@@ -19,7 +19,9 @@ export function describeDeliveryFaults(start: StartApp): void {
   async function ledger(email: string): Promise<{ status: string; attempts: number; error: string | null; resend: number }[]> {
     return queryApp(
       t.app,
-      'SELECT d.status, d.attempts, d.error, d.resend FROM digest_deliveries d JOIN subscribers s ON s.id = d.subscriber_id WHERE s.email = ? ORDER BY d.id', [email]);
+      'SELECT d.status, d.attempts, d.error, d.resend FROM digest_deliveries d JOIN subscribers s ON s.id = d.subscriber_id WHERE s.email = ? ORDER BY d.id',
+      [email],
+    );
   }
 
   beforeAll(async () => {
@@ -74,7 +76,9 @@ export function describeDeliveryFaults(start: StartApp): void {
       const down = await t.app.get(DigestService).run({ topic: 'agents' }, 'cli', now);
       expect(down.sent).toBe(0);
       expect(down.failed).toBe(down.selected);
-      expect(await ledger('patient1@example.org')).toEqual([expect.objectContaining({ status: 'failed', attempts: 3, error: expect.stringMatching(/TemporaryMailError/) })]);
+      expect(await ledger('patient1@example.org')).toEqual([
+        expect.objectContaining({ status: 'failed', attempts: 3, error: expect.stringMatching(/TemporaryMailError/) }),
+      ]);
       const before = sink.messages.length;
       await sink.start();
       const up = await t.app.get(DigestService).run({ topic: 'agents' }, 'cli', new Date(now.getTime() + 60_000));

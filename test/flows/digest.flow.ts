@@ -29,7 +29,9 @@ export function describeDailyDigest(start: StartApp): void {
       `SELECT p.title, p.upvotes, pt.score FROM papers p JOIN paper_topics pt ON pt.paper_id = p.id WHERE pt.topic_slug = ? AND p.available_at > ?`,
       [slug, since],
     );
-    return rows.sort((a, b) => rankScore({ matchScore: b.score, upvotes: b.upvotes }) - rankScore({ matchScore: a.score, upvotes: a.upvotes })).map((r) => r.title);
+    return rows
+      .sort((a, b) => rankScore({ matchScore: b.score, upvotes: b.upvotes }) - rankScore({ matchScore: a.score, upvotes: a.upvotes }))
+      .map((r) => r.title);
   }
 
   beforeAll(async () => {

@@ -28,7 +28,10 @@ export function describeIngestCli(open: OpenCliDatabase): void {
         id,
         title,
         summary: `An abstract about ${title}.`,
-        authors: [{ name: 'Ada Lovelace', hidden: false }, { name: 'Alan Turing', hidden: false }],
+        authors: [
+          { name: 'Ada Lovelace', hidden: false },
+          { name: 'Alan Turing', hidden: false },
+        ],
         publishedAt: `${day}T00:00:00.000Z`,
         submittedOnDailyAt: `${day}T12:00:00.000Z`,
         upvotes,
@@ -75,7 +78,9 @@ export function describeIngestCli(open: OpenCliDatabase): void {
       const list = JSON.parse(res.stdout);
       expect(list.length).toBeGreaterThan(1);
       for (const p of list) {
-        expect(Object.keys(p)).toEqual(expect.arrayContaining(['id', 'arxivId', 'title', 'authors', 'publishedAt', 'trendingDate', 'upvotes', 'url', 'topics']));
+        expect(Object.keys(p)).toEqual(
+          expect.arrayContaining(['id', 'arxivId', 'title', 'authors', 'publishedAt', 'trendingDate', 'upvotes', 'url', 'topics']),
+        );
         expect(Array.isArray(p.authors)).toBe(true);
       }
     });
@@ -96,7 +101,11 @@ export function describeIngestCli(open: OpenCliDatabase): void {
   describe('paperboy ingest rejects hostile input whole, exit 2, naming file, line and reason', () => {
     const cases: [string, () => string, RegExp][] = [
       ['an empty file', () => write('empty.json', ''), /empty\.json.*empty/i],
-      ['truncated JSON', () => write('truncated.json', JSON.stringify([hfItem('2601.00002', 'Cut Short', 3, '2026-01-08')], null, 2).slice(0, 150)), /truncated\.json:\d+: /],
+      [
+        'truncated JSON',
+        () => write('truncated.json', JSON.stringify([hfItem('2601.00002', 'Cut Short', 3, '2026-01-08')], null, 2).slice(0, 150)),
+        /truncated\.json:\d+: /,
+      ],
       ['JSON of the wrong shape', () => write('shape.json', JSON.stringify({ papers: 'none' })), /shape\.json.*(array|shape|expected)/i],
       ['XML that is neither Atom nor RSS', () => write('other.xml', '<?xml version="1.0"?>\n<html><body>hi</body></html>'), /other\.xml.*html/i],
       ['a binary file', () => write('binary.json', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3, 0, 0, 255, 254])), /binary\.json.*binary/i],
@@ -114,7 +123,16 @@ export function describeIngestCli(open: OpenCliDatabase): void {
       expect(await papersSnapshot(db)).toBe(before);
     });
 
-    const line = (id: string) => JSON.stringify({ id, title: `Paper ${id}`, abstract: 'About things.', authors: 'A. One and B. Two', categories: 'cs.LG', versions: [{ version: 'v1', created: 'Mon, 5 Jan 2026 10:00:00 GMT' }], update_date: '2026-01-05' });
+    const line = (id: string) =>
+      JSON.stringify({
+        id,
+        title: `Paper ${id}`,
+        abstract: 'About things.',
+        authors: 'A. One and B. Two',
+        categories: 'cs.LG',
+        versions: [{ version: 'v1', created: 'Mon, 5 Jan 2026 10:00:00 GMT' }],
+        update_date: '2026-01-05',
+      });
 
     it('skips and counts one broken JSON Lines record; --strict rejects the file', async () => {
       const file = write('snapshot.jsonl', [line('2601.10001'), '{"id": "2601.10002", "title": ', line('2601.10003')].join('\n') + '\n');

@@ -89,7 +89,18 @@ export function describeFirstStart(start: StartApp): void {
       const done = readdirSync(join(inbox, 'done'));
       const failed = readdirSync(join(inbox, 'failed'));
       expect(done.some((f) => f.endsWith('good.xml'))).toBe(true);
-      expect(JSON.parse(readFileSync(join(inbox, 'done', done.find((f) => f.endsWith('good.xml.report.json'))!), 'utf8'))).toMatchObject({ format: 'arxiv-atom' });
+      expect(
+        JSON.parse(
+          readFileSync(
+            join(
+              inbox,
+              'done',
+              done.find((f) => f.endsWith('good.xml.report.json'))!,
+            ),
+            'utf8',
+          ),
+        ),
+      ).toMatchObject({ format: 'arxiv-atom' });
       const reason = failed.find((f) => f.endsWith('bad.json.reason.txt'))!;
       expect(readFileSync(join(inbox, 'failed', reason), 'utf8')).toMatch(/bad\.json/);
       expect(readdirSync(inbox).filter((f) => !['done', 'failed', 'processing'].includes(f))).toEqual([]);

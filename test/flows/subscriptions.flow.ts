@@ -73,7 +73,15 @@ export function describeSubscriptions(start: StartApp): void {
     expect(page.status).toBe(200);
     const saved = await postForm(
       prefsUrl,
-      { _csrf: page.csrf, action: 'save', topics: ['quantization', 'graph-learning'], keywords: 'kv cache, "speculative decoding"', frequency: 'daily', hour: '6', timezone: 'America/New_York' },
+      {
+        _csrf: page.csrf,
+        action: 'save',
+        topics: ['quantization', 'graph-learning'],
+        keywords: 'kv cache, "speculative decoding"',
+        frequency: 'daily',
+        hour: '6',
+        timezone: 'America/New_York',
+      },
       page.cookie,
     );
     expect(saved.status).toBe(303);
@@ -115,7 +123,14 @@ export function describeSubscriptions(start: StartApp): void {
       const nextMail = nextMailTo('reader.one@example.org');
       const res = await postForm(
         `${t.url}/subscribe`,
-        { _csrf: home.csrf, email: '  Reader.One@EXAMPLE.org ', topics: ['llm', 'agents'], keywords: 'tool use', frequency: 'weekly', timezone: 'Europe/Paris' },
+        {
+          _csrf: home.csrf,
+          email: '  Reader.One@EXAMPLE.org ',
+          topics: ['llm', 'agents'],
+          keywords: 'tool use',
+          frequency: 'weekly',
+          timezone: 'Europe/Paris',
+        },
         home.cookie,
       );
       expect(res.status).toBe(200);
@@ -165,7 +180,14 @@ export function describeSubscriptions(start: StartApp): void {
   describe('subscribing through the JSON API', () => {
     it('answers 202, then the same confirm → welcome → preferences → one-click flow works', async () => {
       const nextMail = nextMailTo('api.reader@example.org');
-      const res = await postJson(`${t.url}/api/subscriptions`, { email: 'api.reader@example.org', topics: ['multimodal'], keywords: 'video llm', frequency: 'daily', timezone: 'Asia/Tokyo', hour: 7 });
+      const res = await postJson(`${t.url}/api/subscriptions`, {
+        email: 'api.reader@example.org',
+        topics: ['multimodal'],
+        keywords: 'video llm',
+        frequency: 'daily',
+        timezone: 'Asia/Tokyo',
+        hour: 7,
+      });
       expect(res.status).toBe(202);
       expect(await res.json()).toEqual(SUBSCRIBE_ANSWER);
       const mail = await nextMail;
@@ -250,7 +272,8 @@ export function describeSubscriptions(start: StartApp): void {
       await fetch(onTestServer(t.url, linkIn(confirm, '/confirm/')));
       const prefsUrl = onTestServer(t.url, linkIn(await welcoming, '/preferences/'));
       const page = await openForm(prefsUrl);
-      const act = (action: string, extra: Record<string, string | string[]> = {}): Promise<Response> => postForm(prefsUrl, { _csrf: page.csrf, action, ...extra }, page.cookie);
+      const act = (action: string, extra: Record<string, string | string[]> = {}): Promise<Response> =>
+        postForm(prefsUrl, { _csrf: page.csrf, action, ...extra }, page.cookie);
 
       expect((await act('pause')).status).toBe(303);
       expect((await stored(email)).paused).toBe(true);

@@ -19,7 +19,16 @@ const at = (iso: string) => new Date(iso);
 const AUG19: Item[] = JSON.parse(readFileSync(fromRoot('test/fixtures/trust/hf-api-2026-08-19.json'), 'utf8'));
 const [ASI, NAV, SKILLS] = [AUG19[0], AUG19[2], AUG19[5]];
 /** Days of real dumps for a pause; each is ingested on its own day of the injected clock. */
-const DAYS = ['digest/2026-07-16', 'digest/2026-07-17', 'trust/hf-api-2026-08-19', 'hf-api/2025-08-25', 'hf-api/2026-07-15', 'hf-api/2025-01-10', 'hf-api/2025-01-02', 'hf-api/2024-09-03'];
+const DAYS = [
+  'digest/2026-07-16',
+  'digest/2026-07-17',
+  'trust/hf-api-2026-08-19',
+  'hf-api/2025-08-25',
+  'hf-api/2026-07-15',
+  'hf-api/2025-01-10',
+  'hf-api/2025-01-02',
+  'hf-api/2024-09-03',
+];
 
 /**
  * Updates, catch-up and the coverage line, with the clock injected (no sleeping).
@@ -118,16 +127,23 @@ export function describeTrustDigests(start: StartApp): void {
       expect(await run(dayIso(10, 8))).toMatchObject({ sent: 1 });
       await sink.waitFor(before + 1);
       const mail = sink.to('away@example.org').at(-1)!.parsed;
-      const m = /While you were away: the best (\d+) of (\d+) papers from 10 days/.exec(mail.subject ?? mail.text ?? '') ?? /While you were away: the best (\d+) of (\d+) papers from 10 days/.exec(mail.text ?? '');
+      const m =
+        /While you were away: the best (\d+) of (\d+) papers from 10 days/.exec(mail.subject ?? mail.text ?? '') ??
+        /While you were away: the best (\d+) of (\d+) papers from 10 days/.exec(mail.text ?? '');
       expect(m).not.toBeNull();
       expect(Number(m![1])).toBe(5);
       expect(Number(m![2])).toBeGreaterThan(20);
       expect(titlesIn(mail)).toHaveLength(5);
       expect(mail.text).not.toMatch(/more matching papers/);
-      const [row] = await queryApp<{ paper_ids: string }>(t.app, 'SELECT paper_ids FROM digest_deliveries WHERE subscriber_id = ? ORDER BY id DESC LIMIT 1', [reader.id]);
+      const [row] = await queryApp<{ paper_ids: string }>(t.app, 'SELECT paper_ids FROM digest_deliveries WHERE subscriber_id = ? ORDER BY id DESC LIMIT 1', [
+        reader.id,
+      ]);
       expect(JSON.parse(row.paper_ids)).toHaveLength(5);
       // the best of the whole pause: the shown papers came on more than one day
-      const days = await queryApp<{ available_at: string }>(t.app, `SELECT DISTINCT available_at FROM papers WHERE id IN (${JSON.parse(row.paper_ids).join(', ')})`);
+      const days = await queryApp<{ available_at: string }>(
+        t.app,
+        `SELECT DISTINCT available_at FROM papers WHERE id IN (${JSON.parse(row.paper_ids).join(', ')})`,
+      );
       expect(days.length).toBeGreaterThan(1);
     });
 

@@ -96,9 +96,15 @@ export function describePaperIdentity(start: StartApp): void {
     it('the same title from two dumps, and an arXiv v2, are one paper', async () => {
       const dir = t.dir;
       const md = join(dir, 'capture.md');
-      writeFileSync(md, '# Daily Papers\n\n## Aug 21\n\n### A Title Only Seen In Captures: Part One\n\nWe study a problem that matters to everyone who reads papers. Our method solves it well on three benchmarks.\n');
+      writeFileSync(
+        md,
+        '# Daily Papers\n\n## Aug 21\n\n### A Title Only Seen In Captures: Part One\n\nWe study a problem that matters to everyone who reads papers. Our method solves it well on three benchmarks.\n',
+      );
       const plain = join(dir, 'capture.txt');
-      writeFileSync(plain, 'Daily Papers\n\nAug 21\n\nA title only seen in captures — part one\n\nWe study a problem that matters to everyone who reads papers. Our method solves it well on three benchmarks. It is longer this time.\n');
+      writeFileSync(
+        plain,
+        'Daily Papers\n\nAug 21\n\nA title only seen in captures — part one\n\nWe study a problem that matters to everyone who reads papers. Our method solves it well on three benchmarks. It is longer this time.\n',
+      );
       await ingest(md, { format: 'hf-page', date: '2026-08-21' });
       await ingest(plain, { format: 'hf-page', date: '2026-08-21' });
       const atom = (v: number) => `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2608.99999v${v}</id>
@@ -115,7 +121,10 @@ export function describePaperIdentity(start: StartApp): void {
 
     it('two rows of one paper stored before (a title row and an arXiv row) fold into the arXiv row, keeping the earlier availability', async () => {
       const dir = t.dir;
-      writeFileSync(join(dir, 'dup.txt'), 'Daily Papers\n\nAug 21\n\nA Paper Stored Twice\n\nWe study a problem that matters to everyone who reads papers. Our method solves it well on three benchmarks.\n');
+      writeFileSync(
+        join(dir, 'dup.txt'),
+        'Daily Papers\n\nAug 21\n\nA Paper Stored Twice\n\nWe study a problem that matters to everyone who reads papers. Our method solves it well on three benchmarks.\n',
+      );
       await ingest(join(dir, 'dup.txt'), { format: 'hf-page', date: '2026-08-21' });
       const [titleRow] = (await papers()).filter((p) => p.title === 'A Paper Stored Twice');
       await queryApp(t.app, 'UPDATE papers SET paper_key = ? WHERE id = ?', ['hidden', titleRow.id]); // as if stored before identities were resolved

@@ -26,9 +26,17 @@ beforeAll(async () => {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   server = new ServerProcess(url, {
-    NODE_ENV: 'test', PORT: String(port), PUBLIC_URL: url, VAR_DIR: join(dir, 'var'), DATABASE_URL: `sqlite:${join(dir, 'var', 'paperboy.sqlite')}`,
-    MAIL_TRANSPORT: `file:${join(dir, 'var', 'outbox')}`, INGEST_DIR: join(dir, 'inbox'), INGEST_POLL_SECONDS: '0',
-    SCHEDULER_ENABLED: 'false', ADMIN_TOKEN: TEST_ADMIN_TOKEN, LOG_LEVEL: 'warn',
+    NODE_ENV: 'test',
+    PORT: String(port),
+    PUBLIC_URL: url,
+    VAR_DIR: join(dir, 'var'),
+    DATABASE_URL: `sqlite:${join(dir, 'var', 'paperboy.sqlite')}`,
+    MAIL_TRANSPORT: `file:${join(dir, 'var', 'outbox')}`,
+    INGEST_DIR: join(dir, 'inbox'),
+    INGEST_POLL_SECONDS: '0',
+    SCHEDULER_ENABLED: 'false',
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    LOG_LEVEL: 'warn',
   });
   await server.start();
 });
@@ -106,7 +114,13 @@ async function job(id: string): Promise<Record<string, any>> {
 
 describe('admin uploads against a running server', () => {
   it('refuses an anonymous 150 MB upload with 401 without reading it: RSS grows by less than 40 MB', async () => {
-    const { result, peakGrowthMb } = await watch(post('/api/admin/ingest', body(BODY_BYTES, (i) => arxivLine(i) + '\n'), null));
+    const { result, peakGrowthMb } = await watch(
+      post(
+        '/api/admin/ingest',
+        body(BODY_BYTES, (i) => arxivLine(i) + '\n'),
+        null,
+      ),
+    );
     expect(result.status).toBe(401);
     expect(peakGrowthMb).toBeLessThan(40);
   });
@@ -115,7 +129,11 @@ describe('admin uploads against a running server', () => {
     const pad = ' filler'.repeat(300); // ~2 KB a line: 150 MB is ~65,000 papers
     const { result, peakGrowthMb, slowestHealthMs } = await watch(
       (async () => {
-        const accepted = await post('/api/admin/ingest?async=true&name=big.jsonl', body(BODY_BYTES, (i) => arxivLine(i, pad) + '\n'), TEST_ADMIN_TOKEN);
+        const accepted = await post(
+          '/api/admin/ingest?async=true&name=big.jsonl',
+          body(BODY_BYTES, (i) => arxivLine(i, pad) + '\n'),
+          TEST_ADMIN_TOKEN,
+        );
         expect(accepted.status).toBe(202);
         return job(accepted.json.id as string);
       })(),

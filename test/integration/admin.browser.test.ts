@@ -47,7 +47,8 @@ describe('an operator on /admin in a real browser', () => {
     await page.getByLabel(/Every confirmed subscriber/).check();
     await page.getByRole('button', { name: 'Run now' }).click();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Dry run');
-    for (const email of ['ada@example.org', 'grace@example.org', 'alan@example.org']) await expect(page.getByRole('cell', { name: email }).count()).resolves.toBe(1);
+    for (const email of ['ada@example.org', 'grace@example.org', 'alan@example.org'])
+      await expect(page.getByRole('cell', { name: email }).count()).resolves.toBe(1);
     expect(sink.messages).toHaveLength(0);
 
     await page.getByRole('link', { name: 'Admin dashboard' }).click();
@@ -68,9 +69,16 @@ describe('an operator on /admin in a real browser', () => {
     expect(await page.getByRole('status').textContent()).toBe('3 subscribers found, 3 shown.');
     await page.screenshot({ path: `${ARTIFACTS}/admin-dashboard-wide.png`, fullPage: true });
 
-    await page.getByRole('row', { name: /ada@example\.org/ }).getByRole('link', { name: 'Preview' }).click();
+    await page
+      .getByRole('row', { name: /ada@example\.org/ })
+      .getByRole('link', { name: 'Preview' })
+      .click();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Preview for ada@example.org');
-    await page.frameLocator('iframe.mail-frame').getByText(/View this digest in your browser|Manage preferences/).first().waitFor();
+    await page
+      .frameLocator('iframe.mail-frame')
+      .getByText(/View this digest in your browser|Manage preferences/)
+      .first()
+      .waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/admin-preview-wide.png`, fullPage: true });
     await page.context().close();
 
@@ -84,6 +92,7 @@ describe('an operator on /admin in a real browser', () => {
     await narrow.context().close();
 
     expect(problems).toEqual([]);
-    for (const name of ['admin-login-wide', 'admin-run-wide', 'admin-dashboard-wide', 'admin-preview-wide', 'admin-dashboard-narrow']) expect(existsSync(`${ARTIFACTS}/${name}.png`)).toBe(true);
+    for (const name of ['admin-login-wide', 'admin-run-wide', 'admin-dashboard-wide', 'admin-preview-wide', 'admin-dashboard-narrow'])
+      expect(existsSync(`${ARTIFACTS}/${name}.png`)).toBe(true);
   });
 });

@@ -33,7 +33,9 @@ function corpusSightings(files: string[]): Map<string, Sighting[]> {
 }
 
 describe('the 580-day Hugging Face corpus', () => {
-  const files = readdirSync(CORPUS).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(CORPUS)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const sightings = corpusSightings(files);
 
   it('stores exactly one paper per distinct paper.id, and a second ingest adds none', async () => {
@@ -52,8 +54,18 @@ describe('the 580-day Hugging Face corpus', () => {
     const twice = [...sightings].filter(([, s]) => new Set(s.map((x) => x.day)).size > 1);
     expect(twice.length).toBeGreaterThan(0);
     for (const [id, s] of twice) {
-      const [row] = readDb<{ upvotes: number; trending_date: string }>(env.DATABASE_URL.slice(7), 'SELECT upvotes, trending_date FROM papers WHERE paper_key = ?', [id]);
-      expect(row).toEqual({ upvotes: Math.max(...s.map((x) => x.upvotes)), trending_date: s.map((x) => x.day).sort().pop() });
+      const [row] = readDb<{ upvotes: number; trending_date: string }>(
+        env.DATABASE_URL.slice(7),
+        'SELECT upvotes, trending_date FROM papers WHERE paper_key = ?',
+        [id],
+      );
+      expect(row).toEqual({
+        upvotes: Math.max(...s.map((x) => x.upvotes)),
+        trending_date: s
+          .map((x) => x.day)
+          .sort()
+          .pop(),
+      });
     }
   });
 

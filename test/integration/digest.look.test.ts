@@ -56,7 +56,11 @@ beforeAll(async () => {
   for (const f of readdirSync(DAYS).sort()) await t.app.get(IngestService).ingestFile(join(DAYS, f));
   await addConfirmed(t.app, 'kv@example.org', { topics: ['agents', 'llm', 'multimodal'], keywords: '"KV cache", "speculative decoding"' });
   await t.app.get(DigestService).run({ email: 'kv@example.org' }, 'cli');
-  await fetch(`${t.url}/api/subscriptions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'new@example.org', topics: ['llm'] }) });
+  await fetch(`${t.url}/api/subscriptions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'new@example.org', topics: ['llm'] }),
+  });
   await sink.waitFor(2);
   confirmMail = sink.to('new@example.org')[0];
   await fetch(linkIn(confirmMail, '/confirm/'));

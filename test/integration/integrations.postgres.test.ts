@@ -38,7 +38,14 @@ describe('PostgreSQL: integrations', () => {
     it('delivers events signed and in order per subscriber, a refused first try holding back the later ones', async () => {
       let refused = 0;
       sink.respond = () => (refused++ < 2 ? { status: 503 } : { status: 200 });
-      const s = (await t.app.get(SubscriberRepository).insert('pg.reader@example.org', { topics: ['agents'], keywords: null, frequency: 'daily', timezone: 'Etc/UTC', deliveryHour: 0 }, 'pending', new Date()))!;
+      const s = (await t.app
+        .get(SubscriberRepository)
+        .insert(
+          'pg.reader@example.org',
+          { topics: ['agents'], keywords: null, frequency: 'daily', timezone: 'Etc/UTC', deliveryHour: 0 },
+          'pending',
+          new Date(),
+        ))!;
       await t.app.get(SubscribersService).confirm(t.app.get(SubscriberLinks).token(s, 'confirm'));
       expect((await t.app.get(DigestService).run({ email: s.email }, 'cli')).sent).toBe(1);
       await t.app.get(SubscribersService).unsubscribe(t.app.get(SubscriberLinks).token(s, 'unsubscribe'));

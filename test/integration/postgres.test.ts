@@ -62,7 +62,7 @@ describe('PostgreSQL: a crashed run resumed', () => describeCrashResume(startApp
 
 /** Resolves once `sessions` sessions of this database wait on a lock: the writers have reached the one holding it. */
 async function someSessionWaitsOnLock(dataSource: DataSource, sessions = 1): Promise<void> {
-  for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
     const [row] = await dataSource.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
     if (Number(row.n) >= sessions) return;
   }
@@ -70,7 +70,14 @@ async function someSessionWaitsOnLock(dataSource: DataSource, sessions = 1): Pro
 }
 
 const jsonlPaper = (id: string) =>
-  JSON.stringify({ id, title: `Paper ${id}`, abstract: 'About things.', authors: 'A. One', categories: 'cs.LG', versions: [{ version: 'v1', created: 'Mon, 5 Jan 2026 10:00:00 GMT' }] }) + '\n';
+  JSON.stringify({
+    id,
+    title: `Paper ${id}`,
+    abstract: 'About things.',
+    authors: 'A. One',
+    categories: 'cs.LG',
+    versions: [{ version: 'v1', created: 'Mon, 5 Jan 2026 10:00:00 GMT' }],
+  }) + '\n';
 
 describe('PostgreSQL: several writers at once', () => {
   let t: TestApp;

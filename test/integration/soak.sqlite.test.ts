@@ -44,10 +44,20 @@ async function site(): Promise<Site> {
   const url = `http://127.0.0.1:${port}`;
   const dbPath = join(dir, 'var', 'paperboy.sqlite');
   const server = new ServerProcess(url, {
-    NODE_ENV: 'test', PORT: String(port), PUBLIC_URL: url, VAR_DIR: join(dir, 'var'), DATABASE_URL: `sqlite:${dbPath}`,
-    MAIL_TRANSPORT: `file:${join(dir, 'var', 'outbox')}`, INGEST_DIR: join(dir, 'inbox'), INGEST_POLL_SECONDS: '0.5',
-    SCHEDULER_ENABLED: 'false', ADMIN_TOKEN: TEST_ADMIN_TOKEN, SECRET_KEY: SECRET, LOG_LEVEL: 'warn',
-    SUBSCRIBE_LIMIT_PER_IP: '1000000', SUBSCRIBE_LIMIT_PER_ADDRESS: '1000',
+    NODE_ENV: 'test',
+    PORT: String(port),
+    PUBLIC_URL: url,
+    VAR_DIR: join(dir, 'var'),
+    DATABASE_URL: `sqlite:${dbPath}`,
+    MAIL_TRANSPORT: `file:${join(dir, 'var', 'outbox')}`,
+    INGEST_DIR: join(dir, 'inbox'),
+    INGEST_POLL_SECONDS: '0.5',
+    SCHEDULER_ENABLED: 'false',
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    SECRET_KEY: SECRET,
+    LOG_LEVEL: 'warn',
+    SUBSCRIBE_LIMIT_PER_IP: '1000000',
+    SUBSCRIBE_LIMIT_PER_ADDRESS: '1000',
   });
   servers.push(server);
   await server.start();
@@ -69,7 +79,8 @@ function seed(s: Site, prefix: string, count: number): { email: string; token: s
   const conn = new Database(s.dbPath);
   conn.pragma('busy_timeout = 10000');
   const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
-  const insert = conn.prepare(`INSERT INTO subscribers (email, status, topics, keywords, frequency, timezone, delivery_hour, paused, link_key, subscribed_at, confirmed_at, created_at, updated_at)
+  const insert =
+    conn.prepare(`INSERT INTO subscribers (email, status, topics, keywords, frequency, timezone, delivery_hour, paused, link_key, subscribed_at, confirmed_at, created_at, updated_at)
     VALUES (?, 'confirmed', '["llm"]', NULL, 'daily', 'UTC', 8, 0, ?, ?, ?, ?, ?) RETURNING id`);
   const seeded = Array.from({ length: count }, (_, i) => {
     const email = `${prefix}-${i}@example.org`;
@@ -88,7 +99,12 @@ async function drop(s: Site, name: string, lines: number, line: (i: number) => s
 }
 
 const inProcessing = (s: Site, name: string) => readdirSync(join(s.inbox, 'processing')).some((f) => f.endsWith(`--${name}`));
-const finished = (s: Site, name: string) => ['done', 'failed'].flatMap((f) => readdirSync(join(s.inbox, f)).filter((n) => n.includes(`-${name}`)).map((n) => `${f}/${n}`));
+const finished = (s: Site, name: string) =>
+  ['done', 'failed'].flatMap((f) =>
+    readdirSync(join(s.inbox, f))
+      .filter((n) => n.includes(`-${name}`))
+      .map((n) => `${f}/${n}`),
+  );
 
 async function until(what: string, condition: () => boolean, timeoutMs = 600_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -108,22 +124,35 @@ interface Answer {
 
 /** One-click unsubscribes and subscribes, two at a time, each timed; `during` says whether the dump was still being handled. */
 async function webWrites(s: Site, unsubscribes: { email: string; token: string }[], subscribeEmails: string[], busy: () => boolean): Promise<Answer[]> {
-  const unsub = unsubscribes.map((u) => ({ kind: 'unsubscribe' as const, email: u.email, run: () => fetch(`${s.server.url}/unsubscribe/${u.token}`, { method: 'POST', redirect: 'manual' }) }));
+  const unsub = unsubscribes.map((u) => ({
+    kind: 'unsubscribe' as const,
+    email: u.email,
+    run: () => fetch(`${s.server.url}/unsubscribe/${u.token}`, { method: 'POST', redirect: 'manual' }),
+  }));
   const sub = subscribeEmails.map((email) => ({
     kind: 'subscribe' as const,
     email,
-    run: () => fetch(`${s.server.url}/api/subscriptions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, topics: ['llm'] }) }),
+    run: () =>
+      fetch(`${s.server.url}/api/subscriptions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, topics: ['llm'] }),
+      }),
   }));
   const order = unsub.flatMap((u, i) => [u, sub[i]]);
   const answers: Answer[] = [];
   for (let i = 0; i < order.length; i += 2) {
-    answers.push(...(await Promise.all(order.slice(i, i + 2).map(async (c) => {
-      const during = busy();
-      const started = performance.now();
-      const res = await c.run();
-      await res.arrayBuffer();
-      return { kind: c.kind, email: c.email, status: res.status, ms: performance.now() - started, during };
-    }))));
+    answers.push(
+      ...(await Promise.all(
+        order.slice(i, i + 2).map(async (c) => {
+          const during = busy();
+          const started = performance.now();
+          const res = await c.run();
+          await res.arrayBuffer();
+          return { kind: c.kind, email: c.email, status: res.status, ms: performance.now() - started, during };
+        }),
+      )),
+    );
   }
   return answers;
 }

@@ -29,7 +29,10 @@ async function open(viewport: { width: number; height: number }): Promise<{ cont
 }
 
 async function shoot(path: string, name: string): Promise<void> {
-  for (const [label, viewport] of [['narrow', NARROW], ['wide', WIDE]] as const) {
+  for (const [label, viewport] of [
+    ['narrow', NARROW],
+    ['wide', WIDE],
+  ] as const) {
     const { context, page } = await open(viewport);
     await page.goto(path);
     await page.screenshot({ path: `${ARTIFACTS}/${name}-${label}.png`, fullPage: true });
@@ -66,7 +69,13 @@ describe('a person in a real browser', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Check your inbox');
 
     const repo = t.app.get(SubscriberRepository);
-    expect(await repo.findByEmail('browser.user@example.org')).toMatchObject({ status: 'pending', topics: ['llm', 'quantization'], frequency: 'weekly', timezone: 'Europe/Berlin', keywords: 'speculative decoding' });
+    expect(await repo.findByEmail('browser.user@example.org')).toMatchObject({
+      status: 'pending',
+      topics: ['llm', 'quantization'],
+      frequency: 'weekly',
+      timezone: 'Europe/Berlin',
+      keywords: 'speculative decoding',
+    });
 
     const confirmUrl = await linkFromOutbox(page, 'Confirm your Paperboy subscription', 'Yes, send me papers');
     await shoot(page.url(), 'email-confirm'); // the outbox view of the confirmation email
@@ -85,7 +94,12 @@ describe('a person in a real browser', () => {
     await page.getByText('Daily', { exact: true }).click();
     await page.getByRole('button', { name: 'Save preferences' }).click();
     expect(await page.getByRole('status').textContent()).toBe('Your preferences are saved.');
-    expect(await repo.findByEmail('browser.user@example.org')).toMatchObject({ topics: ['llm', 'knowledge-distillation'], deliveryHour: 7, timezone: 'America/Chicago', frequency: 'daily' });
+    expect(await repo.findByEmail('browser.user@example.org')).toMatchObject({
+      topics: ['llm', 'knowledge-distillation'],
+      deliveryHour: 7,
+      timezone: 'America/Chicago',
+      frequency: 'daily',
+    });
 
     await page.goto(await linkFromOutbox(page, 'Welcome to Paperboy: you are subscribed', /^Unsubscribe$/));
     expect((await repo.findByEmail('browser.user@example.org'))?.status).toBe('confirmed'); // the page alone changes nothing

@@ -31,7 +31,9 @@ describe('why no email, in the browser', () => {
 
   for (const [reader, name, says] of cases) {
     it(`${name}: the page says so, visibly`, async () => {
-      const { context, page } = await openPage(browser, { viewport: { width: 900, height: 640 }, locale: 'en-GB' }, problems, (m) => m.startsWith('Failed to load resource'));
+      const { context, page } = await openPage(browser, { viewport: { width: 900, height: 640 }, locale: 'en-GB' }, problems, (m) =>
+        m.startsWith('Failed to load resource'),
+      );
       await page.goto(pages[reader]);
       const status = page.locator('.digest-status');
       await expect(status.isVisible()).resolves.toBe(true);

@@ -23,11 +23,20 @@ const CORPUS = '../shared/data/hf-daily-papers';
 const DAY = 86_400_000;
 const FIRST = Date.parse('2026-07-23T00:00:00Z');
 const READERS: [string, string[], string | null][] = [
-  ['llm@example.org', ['llm'], null], ['agents@example.org', ['agents'], null], ['reasoning@example.org', ['reasoning'], null],
-  ['vision@example.org', ['multimodal'], null], ['diffusion@example.org', ['diffusion'], null], ['video@example.org', ['video'], null],
-  ['robots@example.org', ['robotics'], null], ['efficient@example.org', ['efficiency', 'quantization'], null], ['code@example.org', ['code', 'agents'], null],
-  ['bench@example.org', ['benchmarks'], null], ['safety@example.org', ['safety'], null], ['quiet@example.org', [], 'title:"protein folding"'],
-  ['bounce@example.org', ['llm'], null], ['leaver@example.org', ['agents', 'llm'], null],
+  ['llm@example.org', ['llm'], null],
+  ['agents@example.org', ['agents'], null],
+  ['reasoning@example.org', ['reasoning'], null],
+  ['vision@example.org', ['multimodal'], null],
+  ['diffusion@example.org', ['diffusion'], null],
+  ['video@example.org', ['video'], null],
+  ['robots@example.org', ['robotics'], null],
+  ['efficient@example.org', ['efficiency', 'quantization'], null],
+  ['code@example.org', ['code', 'agents'], null],
+  ['bench@example.org', ['benchmarks'], null],
+  ['safety@example.org', ['safety'], null],
+  ['quiet@example.org', [], 'title:"protein folding"'],
+  ['bounce@example.org', ['llm'], null],
+  ['leaver@example.org', ['agents', 'llm'], null],
 ];
 
 let t: TestApp;
@@ -45,7 +54,8 @@ beforeAll(async () => {
   const slugs = new Set(((await (await fetch(`${t.url}/api/topics`)).json()) as { slug: string }[]).map((x) => x.slug));
   const clock = t.app.get(Clock);
   clock.set(new Date(FIRST));
-  for (const [email, topics, keywords] of READERS) await addConfirmed(t.app, email, { topics: topics.filter((s) => slugs.has(s)), keywords, hour: 8, timezone: 'Etc/UTC' });
+  for (const [email, topics, keywords] of READERS)
+    await addConfirmed(t.app, email, { topics: topics.filter((s) => slugs.has(s)), keywords, hour: 8, timezone: 'Etc/UTC' });
   const repo = t.app.get(DataSource).getRepository(Subscriber);
   await repo.update({ email: 'bench@example.org' }, { frequency: 'weekly' });
   for (let day = 0; day < 30; day++) {
@@ -74,7 +84,7 @@ afterAll(async () => {
 });
 
 describe('the admin dashboard over 30 days of the corpus', () => {
-  it('/api/admin/stats adds the plots\' data and keeps its fields', async () => {
+  it("/api/admin/stats adds the plots' data and keeps its fields", async () => {
     const stats = (await (await fetch(`${t.url}/api/admin/stats`, { headers: adminHeaders })).json()) as Record<string, any>;
     expect(Object.keys(stats)).toEqual(expect.arrayContaining(['subscribers', 'digests', 'rates', 'dashboard']));
     const dash = stats.dashboard;
@@ -92,7 +102,9 @@ describe('the admin dashboard over 30 days of the corpus', () => {
   });
 
   it('renders the plots as SVG with text alternatives, and looks right', async () => {
-    const { context, page } = await openPage(browser, { viewport: { width: 1280, height: 900 }, locale: 'en-GB' }, problems, (m) => m.startsWith('Failed to load resource'));
+    const { context, page } = await openPage(browser, { viewport: { width: 1280, height: 900 }, locale: 'en-GB' }, problems, (m) =>
+      m.startsWith('Failed to load resource'),
+    );
     await page.goto(`${t.url}/admin`);
     await page.fill('#token', TEST_ADMIN_TOKEN);
     await Promise.all([page.waitForURL(`${t.url}/admin`), page.click('button[type=submit]')]);

@@ -13,7 +13,10 @@ export function arxivLine(i: number, pad = ''): string {
     abstract: `We study item ${i} of a generated snapshot.${pad}`,
     versions: [{ version: 'v1', created: 'Mon, 2 Apr 2007 19:18:42 GMT' }],
     update_date: '2008-11-13',
-    authors_parsed: [['Lovelace', 'Ada', ''], ['Turing', 'Alan', '']],
+    authors_parsed: [
+      ['Lovelace', 'Ada', ''],
+      ['Turing', 'Alan', ''],
+    ],
   });
 }
 

@@ -57,5 +57,8 @@ export async function papersSnapshot(db: CliDatabase): Promise<string> {
 export function queryApp<T>(app: INestApplicationContext, sql: string, params: unknown[] = []): Promise<T[]> {
   const ds = app.get(DataSource);
   const d = dialectOf({ connection: ds });
-  return ds.query(d === 'postgres' ? numberedParams(sql) : sql, params.map((p) => (p instanceof Date ? sqlTimestamp(d, p) : p)));
+  return ds.query(
+    d === 'postgres' ? numberedParams(sql) : sql,
+    params.map((p) => (p instanceof Date ? sqlTimestamp(d, p) : p)),
+  );
 }

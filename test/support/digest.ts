@@ -21,7 +21,13 @@ export async function addConfirmed(
 ): Promise<Subscriber> {
   const created = await app.get(SubscriberRepository).insert(
     email,
-    { topics: choices.topics, keywords: choices.keywords ?? null, frequency: choices.frequency ?? 'daily', timezone: choices.timezone ?? 'Etc/UTC', deliveryHour: choices.hour ?? 0 },
+    {
+      topics: choices.topics,
+      keywords: choices.keywords ?? null,
+      frequency: choices.frequency ?? 'daily',
+      timezone: choices.timezone ?? 'Etc/UTC',
+      deliveryHour: choices.hour ?? 0,
+    },
     'confirmed',
     new Date(),
   );

@@ -65,7 +65,14 @@ export class HttpSink {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const entry: SinkRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status: null, at: Date.now() };
+    const entry: SinkRequest = {
+      method: req.method ?? '',
+      path: req.url ?? '',
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+      status: null,
+      at: Date.now(),
+    };
     const answer = this.respond(entry, this.requests.length);
     this.requests.push(entry);
     if (answer === 'hold') this.held.push(res);

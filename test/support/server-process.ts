@@ -17,15 +17,23 @@ export class ServerProcess {
   }
 
   async start(): Promise<void> {
-    this.child = spawn(process.execPath, [fromRoot('bin/paperboy.js'), 'serve'], { env: { PATH: process.env.PATH ?? '', ...this.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    this.child = spawn(process.execPath, [fromRoot('bin/paperboy.js'), 'serve'], {
+      env: { PATH: process.env.PATH ?? '', ...this.env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     this.child.stderr!.on('data', (d) => (this.stderr = (this.stderr + d).slice(-20_000)));
-    const exited = new Promise<never>((_, reject) => this.child!.once('exit', (code) => reject(new Error(`server exited (${code}) before answering /health: ${this.stderr}`))));
+    const exited = new Promise<never>((_, reject) =>
+      this.child!.once('exit', (code) => reject(new Error(`server exited (${code}) before answering /health: ${this.stderr}`))),
+    );
     await Promise.race([exited, this.healthy()]);
   }
 
   private async healthy(): Promise<void> {
     for (;;) {
-      const ok = await fetch(`${this.url}/health`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${this.url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
       await new Promise((r) => setTimeout(r, 100));
     }

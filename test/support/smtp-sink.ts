@@ -41,7 +41,10 @@ export class SmtpSink {
         cb(err);
       },
       onData: (stream, session, cb) =>
-        void this.receive(stream, session.envelope.rcptTo.map((r) => r.address)).then((ack) => (ack ? cb() : this.heldReplies.push(cb)), cb),
+        void this.receive(
+          stream,
+          session.envelope.rcptTo.map((r) => r.address),
+        ).then((ack) => (ack ? cb() : this.heldReplies.push(cb)), cb),
       ...options,
     });
     await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));

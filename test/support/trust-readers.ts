@@ -43,6 +43,6 @@ export async function readersInFourStates(t: TestApp): Promise<ReaderPages> {
   await t.app.get(DigestService).run({}, 'schedule');
   clock.set(new Date('2026-08-20T09:30:00Z'));
   const links = t.app.get(SubscriberLinks);
-  const fresh = async (s: Subscriber) => links.preferencesUrl((await repo.findOneByOrFail({ id: s.id })));
+  const fresh = async (s: Subscriber) => links.preferencesUrl(await repo.findOneByOrFail({ id: s.id }));
   return { sent: await fresh(readers.sent), nothing: await fresh(readers.nothing), paused: await fresh(readers.paused), bounced: await fresh(readers.bounced) };
 }

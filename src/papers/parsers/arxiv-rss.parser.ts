@@ -2,9 +2,7 @@ import { DumpRejectedError, type DumpParser, type ParseEvent, type ParseOptions 
 import { arxivAbsUrl, arxivIdFromUrl, normalizeArxivId } from './arxiv-id.util.js';
 import { paperEvent, rawTitleTooLong, skip } from './paper.util.js';
 import { collectText } from './source.util.js';
-import {
-  cleanOptional, cleanText, decodeEntities, isRecord, parseTimestamp, rfc2822DatePart, splitAuthorList,
-} from './text.util.js';
+import { cleanOptional, cleanText, decodeEntities, isRecord, parseTimestamp, rfc2822DatePart, splitAuthorList } from './text.util.js';
 import { children, parseXml, textOf, type XmlNode } from './xml.util.js';
 
 /**
@@ -65,6 +63,12 @@ function readItem(item: unknown, line: number, feedDate: string | null): ParseEv
     publishedAt: announceType?.startsWith('replace') ? null : parseTimestamp(pubDate),
     trendingDate: rfc2822DatePart(pubDate) ?? feedDate,
     arxivUrl: arxivAbsUrl(arxivId),
-    categories: [...new Set(children(item, 'category').map((c) => cleanOptional(textOf(c))).filter((c) => c !== null))],
+    categories: [
+      ...new Set(
+        children(item, 'category')
+          .map((c) => cleanOptional(textOf(c)))
+          .filter((c) => c !== null),
+      ),
+    ],
   });
 }

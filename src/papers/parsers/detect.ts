@@ -22,7 +22,11 @@ export function detectFormat(head: string | Buffer, fileName: string): DumpForma
 /** One JSON object a line is the arXiv snapshot; a pretty-printed object is a wrapped HF API dump. */
 function jsonObjectFormat(start: string, fileName: string): DumpFormat {
   const lines = start.split('\n');
-  const complete = lines.slice(0, -1).map((l) => l.trim()).filter((l) => l !== '').slice(0, 5);
+  const complete = lines
+    .slice(0, -1)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .slice(0, 5);
   if (complete.length === 0) return /\.(?:jsonl|ndjson)$/i.test(fileName) || /^\{\s*"id"\s*:/.test(start) ? 'arxiv-jsonl' : 'hf-api';
   return complete.some(isSnapshotLine) ? 'arxiv-jsonl' : 'hf-api';
 }

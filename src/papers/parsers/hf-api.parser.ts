@@ -5,9 +5,7 @@ import { scanJson } from './json-scan.js';
 import { paperEvent, rawTitleTooLong, skip } from './paper.util.js';
 import { parsePythonLiteral } from './python-literal.js';
 import { collectText } from './source.util.js';
-import {
-  cleanOptional, cleanStringArray, isoDatePart, isRecord, numberOrNull, parseTimestamp, stringOrNull,
-} from './text.util.js';
+import { cleanOptional, cleanStringArray, isoDatePart, isRecord, numberOrNull, parseTimestamp, stringOrNull } from './text.util.js';
 
 /**
  * Hugging Face Daily Papers API (`/api/daily_papers?date=…`): a JSON array of items

@@ -19,11 +19,44 @@ export type PageLine =
 
 /** Page furniture of the HF papers page and of tools' captures of it, compared lowercased. */
 const CHROME = new Set([
-  'new', 'get trending papers in your email inbox!', 'subscribe', 'byak and the research community',
-  'by ak and the research community', 'daily papers', 'trending papers', 'papers', 'trending', 'search',
-  'submit', 'submit paper', 'sign up', 'log in', 'login', 'previous', 'next', 'load more', 'view all',
-  'see all', 'hugging face', 'models', 'datasets', 'spaces', 'docs', 'pricing', 'daily', 'weekly', 'monthly',
-  'web source', 'system theme', 'company', 'website', 'resources', 'enterprise', 'community', 'sign in', 'menu',
+  'new',
+  'get trending papers in your email inbox!',
+  'subscribe',
+  'byak and the research community',
+  'by ak and the research community',
+  'daily papers',
+  'trending papers',
+  'papers',
+  'trending',
+  'search',
+  'submit',
+  'submit paper',
+  'sign up',
+  'log in',
+  'login',
+  'previous',
+  'next',
+  'load more',
+  'view all',
+  'see all',
+  'hugging face',
+  'models',
+  'datasets',
+  'spaces',
+  'docs',
+  'pricing',
+  'daily',
+  'weekly',
+  'monthly',
+  'web source',
+  'system theme',
+  'company',
+  'website',
+  'resources',
+  'enterprise',
+  'community',
+  'sign in',
+  'menu',
 ]);
 
 /** Lines a capture tool puts above the page: `URL Source: …`, `Captured: …`, `Markdown Content:`. */
@@ -49,8 +82,11 @@ const VOTES = [
 const AUTHORS = /^authors?\s*:\s*(.+)$/i;
 /** Card details that carry nothing a paper needs: `· 5 authors`, comment counts, submitters, stars. */
 const IGNORED_META = [
-  /^[·|]/, /^\d+\s+(?:authors?|comments?)\b/i, /^(?:submitted|published|posted|added)\s+(?:by|on)\b/i,
-  /^(?:github|stars?|★|⭐)\s*:?\s*[\d.,]+k?$/i, /^(?:paper page|view paper|pdf|code|project page|arxiv|abstract)$/i,
+  /^[·|]/,
+  /^\d+\s+(?:authors?|comments?)\b/i,
+  /^(?:submitted|published|posted|added)\s+(?:by|on)\b/i,
+  /^(?:github|stars?|★|⭐)\s*:?\s*[\d.,]+k?$/i,
+  /^(?:paper page|view paper|pdf|code|project page|arxiv|abstract)$/i,
 ];
 /** Labels of a paper's links (`[PDF](…)`, `[Code](…)`), as opposed to a title written as a link. */
 const LINK_LABELS = /^(?:pdf|code|github|project(?: page)?|arxiv|abs|abstract|paper(?: page)?|page|website|demo|hf|hugging ?face|models?|datasets?|spaces?)$/i;
@@ -89,7 +125,10 @@ export function classifyLine(raw: string, line: number, refs: Map<string, string
  */
 function isPageChrome(t: string): boolean {
   if (CAPTURE_HEADER.test(t)) return true;
-  const plain = t.replace(/^(?:#{1,6}|[-*+•]|>)\s+/, '').replace(IMAGE_ANYWHERE, '').trim();
+  const plain = t
+    .replace(/^(?:#{1,6}|[-*+•]|>)\s+/, '')
+    .replace(IMAGE_ANYWHERE, '')
+    .trim();
   if (isImageOnly(t)) return false;
   const links = [...plain.matchAll(LINK_ANYWHERE)];
   const rest = plain.replace(LINK_ANYWHERE, '');
@@ -100,7 +139,10 @@ function isPageChrome(t: string): boolean {
 }
 
 function isImageOnly(t: string): boolean {
-  const rest = t.replace(/^(?:[-*+•]|>)\s+/, '').replace(IMAGE_ANYWHERE, '').trim();
+  const rest = t
+    .replace(/^(?:[-*+•]|>)\s+/, '')
+    .replace(IMAGE_ANYWHERE, '')
+    .trim();
   return rest.length < t.trim().length && (rest === '' || /^\[\s*\]\((?:[^()]|\([^()]*\))*\)$/.test(rest));
 }
 
@@ -175,7 +217,10 @@ export function parsePageDate(text: string): PageDate | null {
   if (t.length > 60) return null;
   const iso = ISO_IN_LINE.exec(t);
   if (iso) {
-    const rest = t.replace(iso[0], ' ').replace(/[^\p{L}\s]/gu, ' ').trim();
+    const rest = t
+      .replace(iso[0], ' ')
+      .replace(/[^\p{L}\s]/gu, ' ')
+      .trim();
     return rest === '' || rest.split(/\s+/).length <= 4 ? { year: +iso[1], month: +iso[2], day: +iso[3] } : null;
   }
   const md = MONTH_DAY.exec(t);

@@ -45,7 +45,11 @@ export class HfPageParser implements DumpParser {
       if (events.length > 0 && events.every((e) => e.kind === 'skip' && e.reason.endsWith(NOT_A_PAPER))) {
         throw new DumpRejectedError(file, first.line, `not a Hugging Face papers page capture: ${NO_STRUCTURE}`);
       }
-      throw new DumpRejectedError(file, first?.line ?? null, `no paper found in the page capture${first?.kind === 'skip' ? ` (first skipped: ${first.reason})` : ''}`);
+      throw new DumpRejectedError(
+        file,
+        first?.line ?? null,
+        `no paper found in the page capture${first?.kind === 'skip' ? ` (first skipped: ${first.reason})` : ''}`,
+      );
     }
     yield* events;
   }
@@ -72,7 +76,9 @@ function paragraphs(lines: PageLine[]): Element[] {
 function assemble(elements: Element[], resolveDate: (d: PageDate | null) => string | null): ParseEvent[] {
   if (elements.some((e) => e.kind === 'title')) return assembleMarked(elements, resolveDate);
   if (elements.some((e) => e.kind === 'para' && isAbstractLike(e.text))) return assemblePlain(elements, resolveDate);
-  const titles = elements.map((e): Element => (e.kind === 'para' ? { kind: 'title', line: e.line, text: wrappedFirstLine(e.lines), arxivId: findArxivId(e.text) } : e));
+  const titles = elements.map((e): Element =>
+    e.kind === 'para' ? { kind: 'title', line: e.line, text: wrappedFirstLine(e.lines), arxivId: findArxivId(e.text) } : e,
+  );
   return assembleMarked(titles, resolveDate);
 }
 
@@ -165,7 +171,8 @@ function finish(draft: Draft): ParseEvent {
   const tooLong = rawTitleTooLong(draft.title);
   if (tooLong) return skip(draft.line, tooLong);
   const abstract = cleanText(draft.abstract.join(' '));
-  if (!hasPaperStructure(draft, abstract)) return skip(draft.line, `"${cleanText(draft.title).slice(0, 80)}" has no abstract, paper link, votes or authors: ${NOT_A_PAPER}`);
+  if (!hasPaperStructure(draft, abstract))
+    return skip(draft.line, `"${cleanText(draft.title).slice(0, 80)}" has no abstract, paper link, votes or authors: ${NOT_A_PAPER}`);
   return paperEvent(draft.line, {
     arxivId: draft.arxivId,
     title: cleanText(draft.title),

@@ -14,7 +14,18 @@ export function parsePythonLiteral(text: string): unknown {
 const MAX_DEPTH = 100;
 const CLOSERS: Record<string, string> = { '[': ']', '(': ')', '{': '}' };
 const ESCAPES: Record<string, string> = {
-  n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', a: '\x07', '0': '\0', '\\': '\\', "'": "'", '"': '"', '\n': '',
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  a: '\x07',
+  '0': '\0',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '\n': '',
 };
 const NUMBER = /[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?/y;
 const WORD = /True|False|None|inf|nan/y;
@@ -76,7 +87,7 @@ class LiteralReader {
   private string(): string {
     const quote = this.s[this.i++];
     let out = '';
-    for (let start = this.i; ; ) {
+    for (let start = this.i; ;) {
       const j = this.nextSpecial(quote);
       out += this.s.slice(start, j);
       if (this.s[j] === quote) {

@@ -52,7 +52,7 @@ export function cleanStringArray(value: unknown): string[] {
 export function splitAuthorList(text: string): string[] {
   let bare = text;
   // Repeat so nested parentheses `(a (b) c)` go too; each pass removes the innermost level.
-  for (let prev = ''; bare.includes('(') && prev !== bare; ) {
+  for (let prev = ''; bare.includes('(') && prev !== bare;) {
     prev = bare;
     bare = bare.replace(/\([^()]*\)/g, ' ');
   }

@@ -48,9 +48,15 @@ describe('blank secrets', () => {
   it('refuses a blank or whitespace ADMIN_TOKEN, SECRET_KEY or METRICS_TOKEN with a message naming it, in every environment', () => {
     for (const value of ['', '   ', '\t\n']) {
       expect(problemsOf(production({ ADMIN_TOKEN: value }))).toEqual([expect.stringMatching(/^ADMIN_TOKEN: is set but blank/)]);
-      expect(problemsOf({ NODE_ENV: 'development', VAR_DIR: join(dir, 'blank'), ADMIN_TOKEN: value })).toEqual([expect.stringMatching(/^ADMIN_TOKEN: is set but blank/)]);
-      expect(problemsOf({ NODE_ENV: 'development', VAR_DIR: join(dir, 'blank'), SECRET_KEY: value })).toEqual([expect.stringMatching(/^SECRET_KEY: is set but blank/)]);
-      expect(problemsOf({ NODE_ENV: 'development', VAR_DIR: join(dir, 'blank'), METRICS_TOKEN: value })).toEqual([expect.stringMatching(/^METRICS_TOKEN: is set but blank/)]);
+      expect(problemsOf({ NODE_ENV: 'development', VAR_DIR: join(dir, 'blank'), ADMIN_TOKEN: value })).toEqual([
+        expect.stringMatching(/^ADMIN_TOKEN: is set but blank/),
+      ]);
+      expect(problemsOf({ NODE_ENV: 'development', VAR_DIR: join(dir, 'blank'), SECRET_KEY: value })).toEqual([
+        expect.stringMatching(/^SECRET_KEY: is set but blank/),
+      ]);
+      expect(problemsOf({ NODE_ENV: 'development', VAR_DIR: join(dir, 'blank'), METRICS_TOKEN: value })).toEqual([
+        expect.stringMatching(/^METRICS_TOKEN: is set but blank/),
+      ]);
     }
     expect(existsSync(join(dir, 'blank', 'admin-token'))).toBe(false);
   });
@@ -84,12 +90,16 @@ describe('TRUST_PROXY', () => {
     expect(trust('true')).toBe(true);
     expect(trust('1')).toBe(1);
     expect(trust('2')).toBe(2);
-    expect(trust('loopback, 10.0.0.0/8, fd00::/8, 192.168.0.0/255.255.0.0, 203.0.113.7')).toBe('loopback, 10.0.0.0/8, fd00::/8, 192.168.0.0/255.255.0.0, 203.0.113.7');
+    expect(trust('loopback, 10.0.0.0/8, fd00::/8, 192.168.0.0/255.255.0.0, 203.0.113.7')).toBe(
+      'loopback, 10.0.0.0/8, fd00::/8, 192.168.0.0/255.255.0.0, 203.0.113.7',
+    );
   });
 
   it('refuses anything else at start, naming the setting', () => {
     for (const bad of ['yes', '10.0.0.0/33', 'loopback, proxy.example.org', '-1']) {
-      expect(problemsOf({ VAR_DIR: join(dir, 'dev'), TRUST_PROXY: bad })).toEqual([expect.stringMatching(/^TRUST_PROXY: ".*" is not true, false, a hop count/)]);
+      expect(problemsOf({ VAR_DIR: join(dir, 'dev'), TRUST_PROXY: bad })).toEqual([
+        expect.stringMatching(/^TRUST_PROXY: ".*" is not true, false, a hop count/),
+      ]);
     }
   });
 });

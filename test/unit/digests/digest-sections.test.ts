@@ -21,7 +21,10 @@ describe('allocate', () => {
     expect(shown[0].section).toEqual({ kind: 'keyword', key: '"KV cache"', label: '"KV cache"' });
     expect(shown[0].reasons.map((r) => r.kind)).toEqual(['keyword', 'topic']);
     expect(all).toHaveLength(31);
-    expect(sections.map((s) => [s.kind, s.shown, s.total])).toEqual([['keyword', 1, 1], ['topic', 4, 30]]);
+    expect(sections.map((s) => [s.kind, s.shown, s.total])).toEqual([
+      ['keyword', 1, 1],
+      ['topic', 4, 30],
+    ]);
   });
 
   it('signs short section references for mute links', () => {
@@ -32,10 +35,19 @@ describe('allocate', () => {
 });
 
 describe('reasons in plain words', () => {
-  const paper = new PaperSpelling({ title: 'OasisKV: Scaling In-Decode KV Cache with Agentic Tool-Calling', abstract: 'We study the KV-cache of large language models.', aiKeywords: ['speculative decoding'] });
+  const paper = new PaperSpelling({
+    title: 'OasisKV: Scaling In-Decode KV Cache with Agentic Tool-Calling',
+    abstract: 'We study the KV-cache of large language models.',
+    aiKeywords: ['speculative decoding'],
+  });
 
   it("spells each matched term as the paper does, without the query's syntax", () => {
-    expect(paper.wordsFor(['"kv cache"', '*agent*', 'title:"tool calling"~1', 'LLM'])).toEqual(['KV Cache', 'Agentic', 'Tool-Calling', 'large language models']);
+    expect(paper.wordsFor(['"kv cache"', '*agent*', 'title:"tool calling"~1', 'LLM'])).toEqual([
+      'KV Cache',
+      'Agentic',
+      'Tool-Calling',
+      'large language models',
+    ]);
   });
 
   it('drops function words and filler, and repeats nothing', () => {
@@ -50,7 +62,9 @@ describe('reasons in plain words', () => {
 
 describe('subject', () => {
   it('says what is inside in at most 70 characters', () => {
-    expect(subjectLine(6, [{ label: 'KV cache' }, { label: 'Agents' }, { label: 'LLMs' }, { label: 'Vision' }], 'x')).toBe('6 new papers: KV cache, Agents, LLMs, Vision');
+    expect(subjectLine(6, [{ label: 'KV cache' }, { label: 'Agents' }, { label: 'LLMs' }, { label: 'Vision' }], 'x')).toBe(
+      '6 new papers: KV cache, Agents, LLMs, Vision',
+    );
     const long = Array.from({ length: 8 }, (_, i) => ({ label: `A rather long topic name ${i}` }));
     expect(subjectLine(60, long, 'x')).toBe('60 new papers: A rather long topic name 0, +7 topics');
     expect(subjectLine(1, long, 'T'.repeat(200)).length).toBeLessThanOrEqual(70);

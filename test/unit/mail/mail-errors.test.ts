@@ -27,7 +27,11 @@ describe('classifyMailError', () => {
   });
 
   it('reads the per-recipient error of a rejected envelope', () => {
-    const err = classifyMailError({ code: 'EENVELOPE', message: 'Can\'t send mail - all recipients were rejected', rejectedErrors: [{ responseCode: 552, command: 'RCPT TO', response: '552 mailbox full' }] });
+    const err = classifyMailError({
+      code: 'EENVELOPE',
+      message: "Can't send mail - all recipients were rejected",
+      rejectedErrors: [{ responseCode: 552, command: 'RCPT TO', response: '552 mailbox full' }],
+    });
     expect(err).toBeInstanceOf(PermanentMailError);
     expect(err.responseCode).toBe(552);
   });

@@ -16,7 +16,11 @@ describe('arXiv metadata snapshot (JSON Lines) parser', () => {
     const { papers, skips } = await parseAll(parser, chunked(snapshot, 4096), fixture('arxiv-snapshot.jsonl'));
     expect(skips).toEqual([]);
     expect(papers.map((p) => [p.arxivId, p.line])).toEqual([
-      ['0704.0001', 1], ['0704.0002', 2], ['math/0611176', 3], ['2403.05135', 4], ['hep-th/9901001', 5],
+      ['0704.0001', 1],
+      ['0704.0002', 2],
+      ['math/0611176', 3],
+      ['2403.05135', 4],
+      ['hep-th/9901001', 5],
     ]);
     const diphoton = papers[0];
     expect(diphoton.title).toBe('Calculation of prompt diphoton production cross sections at Tevatron and LHC energies');
@@ -50,9 +54,23 @@ describe('arXiv metadata snapshot (JSON Lines) parser', () => {
 
   it('skips a broken line with its number and the JSON error, reading the others', async () => {
     const lines = snapshot.trimEnd().split('\n');
-    const text = [lines[0], '', lines[1], '{"id": "0704.0003", "title": "cut', '[1, 2]', '{"title": "no id"}', '{"id": "not-an-id", "title": "x"}', lines[3], ''].join('\n');
+    const text = [
+      lines[0],
+      '',
+      lines[1],
+      '{"id": "0704.0003", "title": "cut',
+      '[1, 2]',
+      '{"title": "no id"}',
+      '{"id": "not-an-id", "title": "x"}',
+      lines[3],
+      '',
+    ].join('\n');
     const { papers, skips } = await parseAll(parser, textSource(text));
-    expect(papers.map((p) => [p.arxivId, p.line])).toEqual([['0704.0001', 1], ['0704.0002', 3], ['2403.05135', 8]]);
+    expect(papers.map((p) => [p.arxivId, p.line])).toEqual([
+      ['0704.0001', 1],
+      ['0704.0002', 3],
+      ['2403.05135', 8],
+    ]);
     expect(skips.map((s) => s.line)).toEqual([4, 5, 6, 7]);
     expect(skips[0].reason).toMatch(/^invalid JSON: (Unterminated string|Unexpected end)/);
     expect(skips.slice(1).map((s) => s.reason)).toEqual(['line is not a JSON object', 'record has no id', 'id "not-an-id" is not an arXiv id']);
@@ -73,7 +91,10 @@ describe('arXiv metadata snapshot (JSON Lines) parser', () => {
     }
     const { papers, skips } = await parseAll(parser, source());
     expect(skips).toEqual([{ line: 2, reason: 'line is longer than 4 MiB' }]);
-    expect(papers.map((p) => [p.arxivId, p.title, p.line])).toEqual([['2401.00001', 'Before', 1], ['2401.00003', 'After', 3]]);
+    expect(papers.map((p) => [p.arxivId, p.title, p.line])).toEqual([
+      ['2401.00001', 'Before', 1],
+      ['2401.00003', 'After', 3],
+    ]);
     expect(peak).toBeLessThan(30 * 1024 * 1024);
   });
 

@@ -7,7 +7,10 @@ import { getParser, parserFor } from '../../../src/papers/parsers/index.js';
 import { fileSource, fixture, textSource } from './parse-helpers.js';
 
 /** The first 16 KB, decoded the way the ingest layer does it (possibly cutting a character in half). */
-const head = (path: string) => readFileSync(path).subarray(0, 16 * 1024).toString('utf8');
+const head = (path: string) =>
+  readFileSync(path)
+    .subarray(0, 16 * 1024)
+    .toString('utf8');
 
 function rejection(run: () => unknown): DumpRejectedError {
   try {
@@ -80,9 +83,13 @@ describe('detectFormat rejections', () => {
 
   it('rejects XML that is neither Atom nor RSS, naming its root element', () => {
     const html = '<?xml version="1.0"?>\n<!-- saved page -->\n<!DOCTYPE html>\n<html lang="en"><body>';
-    expect(rejection(() => detectFormat(html, 'papers.html')).reason).toBe('unsupported HTML document: root element <html>, expected an Atom <feed> or an RSS <rss>');
+    expect(rejection(() => detectFormat(html, 'papers.html')).reason).toBe(
+      'unsupported HTML document: root element <html>, expected an Atom <feed> or an RSS <rss>',
+    );
     const rdf = '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">';
-    expect(rejection(() => detectFormat(rdf, 'old.rss')).reason).toBe('unsupported XML document: root element <rdf:RDF>, expected an Atom <feed> or an RSS <rss>');
+    expect(rejection(() => detectFormat(rdf, 'old.rss')).reason).toBe(
+      'unsupported XML document: root element <rdf:RDF>, expected an Atom <feed> or an RSS <rss>',
+    );
   });
 });
 
@@ -101,7 +108,10 @@ describe('getParser and parserFor', () => {
   });
 
   it('uses a given format and options.date', async () => {
-    const { format, events } = await parserFor(textSource('Mar 11\n\nA Title\n\n', 'An abstract. '.repeat(20)), 'page.txt', { format: 'hf-page', date: '2024-03-15' });
+    const { format, events } = await parserFor(textSource('Mar 11\n\nA Title\n\n', 'An abstract. '.repeat(20)), 'page.txt', {
+      format: 'hf-page',
+      date: '2024-03-15',
+    });
     expect(format).toBe('hf-page');
     const dates: Array<string | null> = [];
     for await (const event of events) if (event.kind === 'paper') dates.push(event.paper.trendingDate);

@@ -85,14 +85,29 @@ describe('HF Daily Papers API parser: real vintages', () => {
 });
 
 describe('HF Daily Papers API parser: broken items are skipped, the rest read', () => {
-  const good = item({ id: '2401.00001v2', title: 'Q&amp;A  over\n  Tables', summary: 'An abstract.', upvotes: 3, submittedOnDailyAt: '2024-01-03T08:00:00.000Z',
-    authors: [{ name: 'Ana Costa', hidden: false }, { name: 'Hidden Person', hidden: true }] });
+  const good = item({
+    id: '2401.00001v2',
+    title: 'Q&amp;A  over\n  Tables',
+    summary: 'An abstract.',
+    upvotes: 3,
+    submittedOnDailyAt: '2024-01-03T08:00:00.000Z',
+    authors: [
+      { name: 'Ana Costa', hidden: false },
+      { name: 'Hidden Person', hidden: true },
+    ],
+  });
 
   it('skips items without id and title, non-objects and undecodable strings, with their lines', async () => {
     const doc = ['[', JSON.stringify(good) + ',', '{"paper": {}},', '42,', '"{not python}",', '{"paper": {"id": "2401.00002"}}', ']'].join('\n');
     const { papers, skips } = await parseAll(parser, textSource(doc), '2024-01-03.json');
     expect(papers).toHaveLength(1);
-    expect(papers[0]).toMatchObject({ arxivId: '2401.00001', title: 'Q&A over Tables', authors: ['Ana Costa', 'Hidden Person'], trendingDate: '2024-01-03', line: 2 });
+    expect(papers[0]).toMatchObject({
+      arxivId: '2401.00001',
+      title: 'Q&A over Tables',
+      authors: ['Ana Costa', 'Hidden Person'],
+      trendingDate: '2024-01-03',
+      line: 2,
+    });
     expect(skips.map((s) => s.line)).toEqual([3, 4, 5, 6]);
     expect(skips[0].reason).toBe('item has neither paper.id nor a title');
     expect(skips[1].reason).toBe('item is a number, not an object');

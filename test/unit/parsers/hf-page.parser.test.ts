@@ -52,8 +52,13 @@ describe('HF papers page parser: other capture layouts', () => {
     const { papers, skips } = await parseAll(parser, fileSource(file), file);
     expect(skips).toEqual([]);
     expect(papers.map((p) => [p.arxivId, p.upvotes, p.line])).toEqual([
-      ['2403.05135', 31, 3], ['2403.05530', 24, 19], ['2403.05525', expect.any(Number), 33], ['2403.05185', expect.any(Number), 48],
-      ['2403.05438', expect.any(Number), 64], ['2403.05121', expect.any(Number), 80], ['2403.05034', 9, 94],
+      ['2403.05135', 31, 3],
+      ['2403.05530', 24, 19],
+      ['2403.05525', expect.any(Number), 33],
+      ['2403.05185', expect.any(Number), 48],
+      ['2403.05438', expect.any(Number), 64],
+      ['2403.05121', expect.any(Number), 80],
+      ['2403.05034', 9, 94],
     ]);
     const ella = papers[0];
     expect(ella.title).toBe('ELLA: Equip Diffusion Models with LLM for Enhanced Semantic Alignment');
@@ -68,16 +73,42 @@ describe('HF papers page parser: other capture layouts', () => {
 
   it('reads headings with paper links, vote and author-count lines, wrapped abstracts, dates with a year', async () => {
     const md = [
-      '# Daily Papers', '', '## March 11, 2024', '',
+      '# Daily Papers',
+      '',
+      '## March 11, 2024',
+      '',
       '### [Long-Horizon Planning in Language\n Models](https://huggingface.co/papers/2403.12345)'.replace('\n ', ' '),
-      '▲ 42', '· 5 authors', '', '#### Abstract', ...ABSTRACT_A.match(/.{1,70}(\s|$)/g)!.map((l) => l.trim()), '',
-      '### Sparse Attention for &quot;Minute-Long&quot; Video', '-', 'https://github.com/acme/sparse-video', 'arXiv: 2403.54321v2', '', `Abstract: ${ABSTRACT_B}`,
+      '▲ 42',
+      '· 5 authors',
+      '',
+      '#### Abstract',
+      ...ABSTRACT_A.match(/.{1,70}(\s|$)/g)!.map((l) => l.trim()),
+      '',
+      '### Sparse Attention for &quot;Minute-Long&quot; Video',
+      '-',
+      'https://github.com/acme/sparse-video',
+      'arXiv: 2403.54321v2',
+      '',
+      `Abstract: ${ABSTRACT_B}`,
     ].join('\n');
     const { papers, skips } = await page(md);
     expect(skips).toEqual([]);
     expect(papers).toHaveLength(2);
-    expect(papers[0]).toMatchObject({ arxivId: '2403.12345', title: 'Long-Horizon Planning in Language Models', upvotes: 42, trendingDate: '2024-03-11', abstract: ABSTRACT_A, line: 5 });
-    expect(papers[1]).toMatchObject({ arxivId: '2403.54321', title: 'Sparse Attention for "Minute-Long" Video', upvotes: 0, codeUrl: 'https://github.com/acme/sparse-video', abstract: ABSTRACT_B });
+    expect(papers[0]).toMatchObject({
+      arxivId: '2403.12345',
+      title: 'Long-Horizon Planning in Language Models',
+      upvotes: 42,
+      trendingDate: '2024-03-11',
+      abstract: ABSTRACT_A,
+      line: 5,
+    });
+    expect(papers[1]).toMatchObject({
+      arxivId: '2403.54321',
+      title: 'Sparse Attention for "Minute-Long" Video',
+      upvotes: 0,
+      codeUrl: 'https://github.com/acme/sparse-video',
+      abstract: ABSTRACT_B,
+    });
   });
 
   it('resolves link references', async () => {
@@ -88,8 +119,21 @@ describe('HF papers page parser: other capture layouts', () => {
 
   it('reads plain captures with votes before titles and organisation lines after them', async () => {
     const text = [
-      'Mar 11', '', '12', 'Title One: Planning', 'Google DeepMind', 'Submitted by akhaliq', '', ABSTRACT_A, '',
-      '-', 'Title Two: A Rather Long Title That The Capture Tool Wrapped', 'Onto A Second Line', '', ABSTRACT_B, '',
+      'Mar 11',
+      '',
+      '12',
+      'Title One: Planning',
+      'Google DeepMind',
+      'Submitted by akhaliq',
+      '',
+      ABSTRACT_A,
+      '',
+      '-',
+      'Title Two: A Rather Long Title That The Capture Tool Wrapped',
+      'Onto A Second Line',
+      '',
+      ABSTRACT_B,
+      '',
     ].join('\n');
     const { papers, skips } = await page(text, '2024-06-01');
     expect(skips).toEqual([]);
@@ -167,7 +211,12 @@ describe('HF papers page parser: only a capture is a capture', () => {
   });
 
   it('rejects text that has none of a capture structure: a letter, a system file, a subscriber CSV, a note', async () => {
-    for (const text of ['x', 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n', 'email,topics,keywords\nann@example.org,llm;agents,speculative decoding\n', '# Shopping\n\nmilk, eggs\n']) {
+    for (const text of [
+      'x',
+      'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n',
+      'email,topics,keywords\nann@example.org,llm;agents,speculative decoding\n',
+      '# Shopping\n\nmilk, eggs\n',
+    ]) {
       const error = await rejectionOf(page(text));
       expect(error.reason).toMatch(/^not a Hugging Face papers page capture: no line reads as a paper/);
     }

@@ -57,10 +57,21 @@ describe('arXiv ids', () => {
 
 describe('TeX accents in author names', () => {
   it.each([
-    ["M\\'etris", 'Métris'], ["C. Bal\\'{a}zs", 'C. Balázs'], ["{\\'E}mile", 'Émile'], ['Fran\\c{c}ois', 'François'],
-    ['Fran\\c cois', 'François'], ['G\\"{o}del', 'Gödel'], ['\\v{S}ime\\v{c}ek', 'Šimeček'], ['Ma\\~{n}ana', 'Mañana'],
-    ['\\`Ecole', 'Ècole'], ['Erd\\H{o}s', 'Erdős'], ["L\\'{\\i}a", 'Lía'], ['{\\O}rsted', 'Ørsted'], ['Gro\\ss', 'Groß'],
-    ['\\^{o}', 'ô'], ['Plain Name', 'Plain Name'],
+    ["M\\'etris", 'Métris'],
+    ["C. Bal\\'{a}zs", 'C. Balázs'],
+    ["{\\'E}mile", 'Émile'],
+    ['Fran\\c{c}ois', 'François'],
+    ['Fran\\c cois', 'François'],
+    ['G\\"{o}del', 'Gödel'],
+    ['\\v{S}ime\\v{c}ek', 'Šimeček'],
+    ['Ma\\~{n}ana', 'Mañana'],
+    ['\\`Ecole', 'Ècole'],
+    ['Erd\\H{o}s', 'Erdős'],
+    ["L\\'{\\i}a", 'Lía'],
+    ['{\\O}rsted', 'Ørsted'],
+    ['Gro\\ss', 'Groß'],
+    ['\\^{o}', 'ô'],
+    ['Plain Name', 'Plain Name'],
   ])('%s → %s', (tex, text) => {
     expect(decodeTexAccents(tex)).toBe(text);
   });
@@ -70,7 +81,18 @@ describe('Python literals (HF items written with repr())', () => {
   it('reads dicts, lists, strings with both quote styles and escapes, numbers, True/False/None', () => {
     const text = `{'paper': {'id': '2412.19723', 'title': "It's a \\"test\\"\\n  wrapped", 'upvotes': 47, 'score': -1.5e3, 'hidden': False, 'x': None, 'ok': True, 'tags': ['a', 'b',], 'pair': (1, 2), 'u': 'caf\\xe9 \\u4e2d \\\\d'}}`;
     expect(parsePythonLiteral(text)).toEqual({
-      paper: { id: '2412.19723', title: 'It\'s a "test"\n  wrapped', upvotes: 47, score: -1500, hidden: false, x: null, ok: true, tags: ['a', 'b'], pair: [1, 2], u: 'café 中 \\d' },
+      paper: {
+        id: '2412.19723',
+        title: 'It\'s a "test"\n  wrapped',
+        upvotes: 47,
+        score: -1500,
+        hidden: false,
+        x: null,
+        ok: true,
+        tags: ['a', 'b'],
+        pair: [1, 2],
+        u: 'café 中 \\d',
+      },
     });
   });
 
@@ -125,7 +147,15 @@ describe('limits', () => {
 
   it('collects chunks that split a character, dropping a byte order mark', async () => {
     const bytes = Buffer.from('\uFEFFPoincaré', 'utf8');
-    expect(await collectText((async function* () { yield bytes.subarray(0, 11); yield bytes.subarray(11); })(), 'x')).toBe('Poincaré');
+    expect(
+      await collectText(
+        (async function* () {
+          yield bytes.subarray(0, 11);
+          yield bytes.subarray(11);
+        })(),
+        'x',
+      ),
+    ).toBe('Poincaré');
   });
 
   it('cuts author lists past the limit instead of refusing the paper', () => {
@@ -141,7 +171,11 @@ describe('limits', () => {
 
   it('fills unknown fields and derives arXiv links from the id', () => {
     expect(makePaper({ title: 'T', arxivId: 'hep-th/9901001' })).toMatchObject({
-      arxivUrl: 'https://arxiv.org/abs/hep-th/9901001', pdfUrl: 'https://arxiv.org/pdf/hep-th/9901001', authors: [], aiKeywords: [], upvotes: null,
+      arxivUrl: 'https://arxiv.org/abs/hep-th/9901001',
+      pdfUrl: 'https://arxiv.org/pdf/hep-th/9901001',
+      authors: [],
+      aiKeywords: [],
+      upvotes: null,
     });
   });
 });

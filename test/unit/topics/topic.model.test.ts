@@ -11,7 +11,20 @@ function row(pairs: [number, number][]): SparseRow {
 
 describe('fitLogistic', () => {
   // Feature 0 decides the label; feature 1 comes as often with either label.
-  const rows = [row([[0, 1], [1, 1]]), row([[0, 1]]), row([[1, 1]]), row([]), row([[0, 1], [1, 1]]), row([[1, 1]])];
+  const rows = [
+    row([
+      [0, 1],
+      [1, 1],
+    ]),
+    row([[0, 1]]),
+    row([[1, 1]]),
+    row([]),
+    row([
+      [0, 1],
+      [1, 1],
+    ]),
+    row([[1, 1]]),
+  ];
   const labels = [1, 1, 0, 0, 1, 0];
 
   it('puts its weight on the feature that predicts the label', () => {

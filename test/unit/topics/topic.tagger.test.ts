@@ -25,7 +25,10 @@ const quantizedDiffusion = {
 function pagePapers(): { title: string; abstract: string }[] {
   const lines = readFileSync(fromRoot('samples', 'hf-papers-page.txt'), 'utf8').split('\n');
   const dateLine = lines.findIndex((l) => /^[A-Z][a-z]{2} \d{1,2}$/.test(l.trim()));
-  const text = lines.slice(dateLine + 1).map((l) => l.trim()).filter((l) => l !== '');
+  const text = lines
+    .slice(dateLine + 1)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const papers = [];
   for (let i = 0; i + 1 < text.length; i += 2) papers.push({ title: text[i], abstract: text[i + 1] });
   return papers;
@@ -79,9 +82,7 @@ describe('TopicTagger with the default topics', () => {
     }
     const titles = papers.map((p, i) => [p.title, tagged[i].map((t) => t.slug)] as const);
     const slugsOf = (start: string) => titles.find(([t]) => t.startsWith(start))?.[1] ?? [];
-    expect(slugsOf('BPKD: Boundary Privileged Knowledge Distillation')).toEqual(
-      expect.arrayContaining(['knowledge-distillation', 'segmentation']),
-    );
+    expect(slugsOf('BPKD: Boundary Privileged Knowledge Distillation')).toEqual(expect.arrayContaining(['knowledge-distillation', 'segmentation']));
     expect(slugsOf('Tackling Data Heterogeneity in Federated Learning')).toContain('federated-learning');
     // Too rare in the labelled papers for the model to learn: their queries still decide.
     expect(slugsOf('SimQ-NAS')).toEqual(expect.arrayContaining(['architecture-search', 'quantization']));
@@ -98,7 +99,11 @@ describe('TopicTagger with custom topics', () => {
   });
 
   it('names the topic whose query does not parse', () => {
-    const build = () => new TopicTagger([{ slug: 'ok', query: 'a' }, { slug: 'broken', query: 'graph (neural' }]);
+    const build = () =>
+      new TopicTagger([
+        { slug: 'ok', query: 'a' },
+        { slug: 'broken', query: 'graph (neural' },
+      ]);
     expect(build).toThrow(TopicQueryError);
     expect(build).toThrow('topic "broken": missing ")" for the "(" at position 6');
   });
