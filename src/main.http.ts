@@ -20,13 +20,13 @@ export async function createHttpApp(config: AppConfig, mode: AppMode = 'serve'):
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders(config));
   app.use(cookieParser());
+  // Mail provider webhooks are verified over their exact bytes (src/webhooks), so they stay raw.
+  app.use('/webhooks/mail', express.raw({ type: () => true, limit: '5mb' }));
   // Dumps and CSVs are streamed to a file by their admin handlers, after the guard (admin-upload.ts);
   // everything else is small JSON or a form, and an admin API body is not read without the token.
   const parsers = [express.json({ limit: '100kb' }), express.urlencoded({ extended: false, limit: '100kb' })];
   for (const parse of parsers)
     app.use((req: express.Request, res: express.Response, next: express.NextFunction) => (adminBodyUnread(req, config) ? next() : parse(req, res, next)));
-  // Mail provider webhooks are verified over their exact bytes (src/webhooks), so they stay raw.
-  app.use('/webhooks/mail', express.raw({ type: () => true, limit: '5mb' }));
   app.useGlobalFilters(new DomainErrorFilter(app.get(PageRenderer)));
   app.disable('x-powered-by');
   app.enableShutdownHooks();

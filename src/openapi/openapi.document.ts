@@ -171,6 +171,44 @@ export const OPERATIONS: Operation[] = [
     body: { schema: retagSchema },
     responses: { 200: { description: 'counts', schema: s.retagReport } },
   },
+  {
+    method: 'get',
+    path: '/api/admin/jobs',
+    tag: 'admin',
+    summary: 'Long admin work (ingest, import, re-tag started with ?async=true), newest first',
+    responses: { 200: { description: 'jobs', schema: z.array(s.adminJob) } },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/jobs/{id}',
+    tag: 'admin',
+    summary: "A job's state, progress, result or error",
+    query: { id: 'job id' },
+    responses: { 200: { description: 'job', schema: s.adminJob }, 404: { description: 'unknown job', schema: s.errorBody } },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/channels',
+    tag: 'admin',
+    summary: 'Team channels (Slack, Discord, signed webhook) with their last delivery and error',
+    responses: { 200: { description: 'channels', schema: z.array(s.channel) } },
+  },
+  {
+    method: 'post',
+    path: '/api/admin/channels',
+    tag: 'admin',
+    summary: 'Adds a team channel',
+    body: { schema: s.channelInput },
+    responses: { 201: { description: 'the channel', schema: s.channel }, 400: { description: 'bad input', schema: s.errorBody } },
+  },
+  {
+    method: 'delete',
+    path: '/api/admin/channels/{name}',
+    tag: 'admin',
+    summary: 'Removes a team channel and its delivery history',
+    query: { name: 'channel name' },
+    responses: { 200: { description: 'removed' }, 400: { description: 'unknown channel', schema: s.errorBody } },
+  },
 ];
 
 const json = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { io, unrepresentable: 'any' });

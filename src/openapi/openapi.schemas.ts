@@ -80,7 +80,61 @@ export const runDetail = z.object({
   ),
 });
 
-export const digestPreview = z.object({ email: z.string(), subject: z.string(), papers: count, total: count, html: z.string(), text: z.string() });
+const previewPaper = z.object({
+  id: z.number().int(),
+  arxivId: z.string().nullable(),
+  title: z.string(),
+  score: z.number(),
+  section: z.object({ kind: z.string(), key: z.string(), label: z.string() }),
+  reasons: z.array(z.object({ kind: z.string(), label: z.string(), words: z.array(z.string()) })),
+  feedback: z.object({ more: z.string().nullable(), less: z.string().nullable() }),
+});
+const previewItem = z.object({ id: z.number().int(), title: z.string(), section: z.enum(['new', 'away', 'updated']), changes: z.array(z.string()).optional() });
+export const digestPreview = z.object({
+  email: z.string(),
+  subject: z.string(),
+  total: count,
+  shown: count,
+  papers: z.array(previewPaper),
+  items: z.array(previewItem),
+  html: z.string(),
+  text: z.string(),
+});
+
+export const adminJob = z.object({
+  id: z.string(),
+  kind: z.enum(['ingest', 'import', 'retag']),
+  label: z.string(),
+  state: z.enum(['running', 'done', 'failed']),
+  progress: z.record(z.string(), z.unknown()),
+  result: z.unknown(),
+  error: z.object({ status: z.number().int(), message: z.string() }).nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+
+export const channel = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  kind: z.enum(['slack', 'discord', 'webhook']),
+  url: z.string(),
+  topics: z.array(z.string()),
+  keywords: z.string().nullable(),
+  hour: z.number().int(),
+  lastDeliveryAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  lastErrorAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const channelInput = z.object({
+  name: z.string(),
+  kind: z.enum(['slack', 'discord', 'webhook']),
+  url: z.string(),
+  topics: z.array(z.string()),
+  keywords: z.string().optional(),
+  hour: z.number().int().min(0).max(23).optional(),
+});
 
 export const subscriberPage = z.object({
   total: count,

@@ -180,7 +180,7 @@ describe('links in digests', () => {
     await confirmed(email, { topics: ['agents', 'llm'] });
     await db.query(`UPDATE papers SET code_url = 'javascript:alert(document.cookie)'`);
     const digest = await mailTo(email, () => sendTo(email));
-    expect(digest.subject).toMatch(/^Paperboy: /);
+    expect(digest.subject).toMatch(/^\d+ new papers?: /);
     expect(digest.text).not.toMatch(/javascript:/i);
     expect(String(digest.html)).not.toMatch(/javascript:/i);
     for (const link of digest.text!.match(/\b[a-z][a-z0-9+.-]*:\/?\/?\S+/gi) ?? []) expect(link).toMatch(/^(https?:\/\/|mailto:)/);
