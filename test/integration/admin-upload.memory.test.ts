@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import Database from 'better-sqlite3';
 import { freePort, TEST_ADMIN_TOKEN } from '../support/app.js';
 import { arxivLine } from '../support/arxiv-dump.js';
 import { ServerProcess } from '../support/server-process.js';
@@ -103,15 +102,6 @@ async function watch<T>(work: Promise<T>): Promise<{ result: T; peakGrowthMb: nu
   }
 }
 
-async function job(id: string): Promise<Record<string, any>> {
-  for (;;) {
-    const res = await fetch(`${server.url}/api/admin/jobs/${id}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
-    const view = (await res.json()) as Record<string, any>;
-    if (view.state !== 'running') return view;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 describe('admin uploads against a running server', () => {
   it('refuses an anonymous 150 MB upload with 401 without reading it: RSS grows by less than 40 MB', async () => {
     const { result, peakGrowthMb } = await watch(
@@ -123,47 +113,5 @@ describe('admin uploads against a running server', () => {
     );
     expect(result.status).toBe(401);
     expect(peakGrowthMb).toBeLessThan(40);
-  });
-
-  it('ingests an authenticated 150 MB dump off the request, with RSS bounded and /health answering within 1 s', async () => {
-    const pad = ' filler'.repeat(300); // ~2 KB a line: 150 MB is ~65,000 papers
-    const { result, peakGrowthMb, slowestHealthMs } = await watch(
-      (async () => {
-        const accepted = await post(
-          '/api/admin/ingest?async=true&name=big.jsonl',
-          body(BODY_BYTES, (i) => arxivLine(i, pad) + '\n'),
-          TEST_ADMIN_TOKEN,
-        );
-        expect(accepted.status).toBe(202);
-        return job(accepted.json.id as string);
-      })(),
-    );
-    expect(result).toMatchObject({ state: 'done', kind: 'ingest', result: { file: 'big.jsonl', skipped: 0 } });
-    expect(result.result.read).toBeGreaterThan(60_000);
-    expect(peakGrowthMb).toBeLessThan(BODY_BYTES / MB); // the body never sits in memory
-    expect(slowestHealthMs).toBeLessThan(1000);
-    const stored = new Database(join(dir, 'var', 'paperboy.sqlite'), { readonly: true });
-    expect((stored.prepare("SELECT count(*) AS n FROM papers WHERE title LIKE 'Soak paper %'").get() as { n: number }).n).toBe(result.result.read);
-    stored.close();
-  });
-
-  it('imports a 100,000-row CSV off the request, with RSS bounded and /health answering within 1 s', async () => {
-    const rows = 100_000;
-    const csv = Readable.from(
-      (function* () {
-        yield 'email,topics\n';
-        for (let i = 1; i <= rows; i += 1000) yield Array.from({ length: 1000 }, (_, k) => `bulk-${i + k}@example.org,llm\n`).join('');
-      })(),
-    );
-    const { result, peakGrowthMb, slowestHealthMs } = await watch(
-      (async () => {
-        const accepted = await post('/api/admin/subscribers/import?async=true&confirmed=true', csv, TEST_ADMIN_TOKEN);
-        expect(accepted.status).toBe(202);
-        return job(accepted.json.id as string);
-      })(),
-    );
-    expect(result).toMatchObject({ state: 'done', kind: 'import', result: { rows, created: rows, rejected: [] } });
-    expect(peakGrowthMb).toBeLessThan(150);
-    expect(slowestHealthMs).toBeLessThan(1000);
   });
 });

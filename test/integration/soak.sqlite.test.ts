@@ -201,8 +201,9 @@ describe('SQLite under load: no acknowledged web write is lost', () => {
     const people = seed(s, 'reader', 50);
     const fresh = Array.from({ length: 50 }, (_, i) => `newcomer-${i}@example.org`);
     await drop(s, 'snapshot.jsonl', VALID_LINES, (i) => arxivLine(i));
-    await until('the merge is under way', () => soakCount(s) > 20_000);
-    const beforeKill = await webWrites(s, people.slice(0, 25), fresh.slice(0, 25), () => inProcessing(s, 'snapshot.jsonl'));
+    await until('the merge is under way', () => soakCount(s) > 5_000);
+    // A few writes, so that on a quiet machine the merge is still under way when the kill comes.
+    const beforeKill = await webWrites(s, people.slice(0, 5), fresh.slice(0, 5), () => inProcessing(s, 'snapshot.jsonl'));
     expect(soakCount(s)).toBeLessThan(VALID_LINES);
     await s.server.kill('SIGKILL');
     expect(inProcessing(s, 'snapshot.jsonl')).toBe(true);
@@ -210,7 +211,7 @@ describe('SQLite under load: no acknowledged web write is lost', () => {
 
     await s.server.start(); // the stranded dump is claimed again at start
     await until('the dump is retried', () => inProcessing(s, 'snapshot.jsonl'));
-    const afterRestart = await webWrites(s, people.slice(25), fresh.slice(25), () => inProcessing(s, 'snapshot.jsonl'));
+    const afterRestart = await webWrites(s, people.slice(5, 30), fresh.slice(5, 30), () => inProcessing(s, 'snapshot.jsonl'));
     await until('the dump is done', () => finished(s, 'snapshot.jsonl').length === 2);
 
     const answers = [...beforeKill, ...afterRestart];
