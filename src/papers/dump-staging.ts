@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PaperRow } from './paper.repository.js';
+import { processAlive } from '../common/process-alive.js';
 
 /**
  * A private scratch database holding one dump's parsed papers (one row per paper, duplicates
@@ -33,7 +34,7 @@ export class DumpStaging {
     mkdirSync(dir, { recursive: true });
     for (const name of readdirSync(dir)) {
       const pid = Number(/^(\d+)-/.exec(name)?.[1]);
-      if (pid && !alive(pid)) rmSync(join(dir, name), { force: true });
+      if (pid && !processAlive(pid)) rmSync(join(dir, name), { force: true });
     }
     return new DumpStaging(join(dir, `${process.pid}-${randomBytes(6).toString('hex')}.sqlite`));
   }
@@ -68,13 +69,4 @@ export class DumpStaging {
 
 function revive(row: PaperRow): PaperRow {
   return { ...row, publishedAt: row.publishedAt ? new Date(row.publishedAt) : null };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -5,6 +5,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { openForWriting } from './inbox-writers.js';
 import { IngestService } from './ingest.service.js';
+import { processAlive } from '../common/process-alive.js';
 
 const IN_FLIGHT = /\.(part|tmp|partial|crdownload)$/i;
 const FOLDERS = ['processing', 'done', 'failed'];
@@ -97,7 +98,7 @@ export class InboxWatcher implements OnApplicationBootstrap, OnModuleDestroy {
     const dir = join(this.config.ingestDir, 'processing');
     for (const name of await readdir(dir)) {
       const owner = /^(.+)\.(\d+)--/.exec(name);
-      if (owner && (owner[1] !== hostname() || alive(Number(owner[2])))) continue;
+      if (owner && (owner[1] !== hostname() || processAlive(Number(owner[2])))) continue;
       const original = owner ? name.slice(owner[0].length) : name;
       const claimed = join(dir, `${this.owner}--${original}`);
       if (
@@ -154,13 +155,4 @@ function skipReason(name: string, entry: { isFile(): boolean; isDirectory(): boo
   if (name.startsWith('.')) return 'a hidden file';
   if (IN_FLIGHT.test(name)) return 'still being written (rename it without the suffix when complete)';
   return null;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
