@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { dialectOf, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../subscribers/subscriber.entity.js';
+import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { Clock } from '../common/clock.js';
 import { SourceFreshness } from '../health/source-freshness.js';
@@ -36,6 +37,7 @@ export class AdminStatsService {
     private readonly topics: TopicsService,
     private readonly clock: Clock,
     private readonly freshness: SourceFreshness,
+    private readonly subscribers: SubscriberRepository,
   ) {}
 
   async stats(now = this.clock.now()): Promise<AdminStats> {
@@ -73,12 +75,8 @@ export class AdminStatsService {
   }
 
   private async byTopic(): Promise<AdminStats['subscribers']['byTopic']> {
-    const out = [];
-    // Topics are a JSON array per subscriber; the quoted slug is what the digest audience matches too.
-    for (const t of await this.topics.list()) {
-      const n = await this.count(`SELECT count(*) AS n FROM subscribers WHERE status = 'confirmed' AND topics LIKE ${this.p(1)}`, `%"${t.slug}"%`);
-      out.push({ slug: t.slug, name: t.name, subscribers: n });
-    }
+    const counts = await this.subscribers.confirmedPerTopic();
+    const out = (await this.topics.list()).map((t) => ({ slug: t.slug, name: t.name, subscribers: counts.get(t.slug) ?? 0 }));
     return out.sort((a, b) => b.subscribers - a.subscribers || a.slug.localeCompare(b.slug));
   }
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Worker, type Job } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { Subscriber } from '../subscribers/subscriber.entity.js';
+import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { CandidateLoader } from './candidate.loader.js';
 import { newClaimant } from './delivery.claims.js';
@@ -52,6 +52,7 @@ export class DeliveryWorker implements OnApplicationShutdown {
     private readonly topics: TopicsService,
     private readonly ledger: DigestLedger,
     private readonly queue: DeliveryQueue,
+    private readonly subscribers: SubscriberRepository,
   ) {}
 
   start(): void {
@@ -75,7 +76,7 @@ export class DeliveryWorker implements OnApplicationShutdown {
     const claim = await this.queued.claim(deliveryId, this.claimant.id);
     if (claim.kind === 'done') return 'done';
     if (claim.kind === 'busy') throw new Error(`delivery ${deliveryId} is being sent by ${claim.holder}`);
-    const subscriber = await this.dataSource.getRepository(Subscriber).findOneBy({ id: claim.delivery.subscriberId });
+    const subscriber = await this.subscribers.findById(claim.delivery.subscriberId);
     let outcome: DeliveryOutcome;
     if (!subscriber || subscriber.status !== 'confirmed' || subscriber.paused) {
       await this.ledger.markSkipped(deliveryId, new Date()); // unsubscribed or paused since the run planned it

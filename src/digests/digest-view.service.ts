@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { InvalidInputError, NotFoundError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { normalizeEmail } from '../subscribers/email-address.js';
-import { Subscriber } from '../subscribers/subscriber.entity.js';
+import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
 import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { CandidateLoader } from './candidate.loader.js';
@@ -68,6 +68,7 @@ export class DigestViewService {
     private readonly topics: TopicsService,
     private readonly ledger: DigestLedger,
     private readonly updates: DigestUpdates,
+    private readonly subscribers: SubscriberRepository,
   ) {}
 
   /** `GET /digests/:id/:token`: every paper the digest matched (not only the emailed ones), by section. */
@@ -75,7 +76,7 @@ export class DigestViewService {
     const claims = this.links.read(token, 'digest');
     if (!claims || claims.ref !== id || !/^\d{1,12}$/.test(id)) throw new NotFoundError(GONE);
     const delivery = await this.dataSource.getRepository(DigestDelivery).findOneBy({ id: Number(id) });
-    const subscriber = delivery && (await this.dataSource.getRepository(Subscriber).findOneBy({ id: delivery.subscriberId }));
+    const subscriber = delivery && (await this.subscribers.findById(delivery.subscriberId));
     if (!delivery || !subscriber || delivery.subscriberId !== claims.subscriberId || !this.links.verify(token, subscriber)) throw new NotFoundError(GONE);
     const papers = await this.loader.byIds(delivery.paperIds ?? []);
     const topicNames = await this.topicNames();
@@ -99,7 +100,7 @@ export class DigestViewService {
   async preview(email: string, options: { limit?: number; now?: Date } = {}): Promise<Preview> {
     const now = options.now ?? new Date();
     const check = normalizeEmail(email);
-    const s = check.ok ? await this.dataSource.getRepository(Subscriber).findOneBy({ email: check.email }) : null;
+    const s = check.ok ? await this.subscribers.findByEmail(check.email) : null;
     if (!s) throw new InvalidInputError(`no subscriber with the address "${email}"`);
     const windowStart = windowStartFor(s.frequency, (await this.ledger.lastWindowEnds([s.id])).get(s.id), now);
     const pool = await this.loader.load(windowStart, now);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { In, Like, MoreThan, type DataSource, type FindOptionsWhere } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { ChannelsService } from '../channels/channels.service.js';
 import type { ChannelRunSummary } from '../channels/channel.types.js';
 import { InvalidInputError, NotFoundError } from '../common/errors.js';
@@ -10,6 +10,7 @@ import { Clock } from '../common/clock.js';
 import { SourceFreshness } from '../health/source-freshness.js';
 import { normalizeEmail } from '../subscribers/email-address.js';
 import { Subscriber } from '../subscribers/subscriber.entity.js';
+import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { CandidateLoader } from './candidate.loader.js';
 import { selectDigest } from './catch-up.js';
@@ -30,6 +31,9 @@ interface Batch {
   claimed: ClaimedDelivery[];
   subscribers: Map<number, Subscriber>;
 }
+
+/** Which confirmed, unpaused subscribers a run looks at: all, one address, or the readers of one topic. */
+type Audience = { email?: string; topic?: string };
 
 type Batches = (runId: number, claimant: string) => AsyncIterable<Batch>;
 
@@ -84,6 +88,7 @@ export class DigestService {
     private readonly freshness: SourceFreshness,
     private readonly clock: Clock,
     private readonly channels: ChannelsService,
+    private readonly subscribers: SubscriberRepository,
   ) {
     freshness.register(metrics.registry);
   }
@@ -190,7 +195,7 @@ export class DigestService {
     await this.queued.closeIfDone(runId);
   }
 
-  private async *planned(where: FindOptionsWhere<Subscriber>, options: SendOptions, runId: number, claimant: string, now: Date): AsyncGenerator<Batch> {
+  private async *planned(where: Audience, options: SendOptions, runId: number, claimant: string, now: Date): AsyncGenerator<Batch> {
     for await (const page of this.pages(where)) {
       yield { claimed: await this.claim(runId, claimant, page, options, now), subscribers: new Map(page.map((s) => [s.id, s])) };
     }
@@ -201,9 +206,7 @@ export class DigestService {
       const rows = await this.ledger.failedOf(failedRunId, after, PAGE);
       if (rows.length === 0) return;
       after = Number(rows[rows.length - 1].id);
-      const found = await this.dataSource
-        .getRepository(Subscriber)
-        .findBy({ id: In(rows.map((r) => Number(r.subscriber_id))), status: 'confirmed', paused: false });
+      const found = await this.subscribers.activeByIds(rows.map((r) => Number(r.subscriber_id)));
       const subscribers = new Map(found.map((s) => [s.id, s]));
       yield {
         claimed: await this.ledger.claimFailed(
@@ -224,11 +227,11 @@ export class DigestService {
   }
 
   /** Which subscribers a run looks at; unknown addresses and topics are bad input. */
-  private async audience(options: SendOptions): Promise<FindOptionsWhere<Subscriber>> {
-    const where: FindOptionsWhere<Subscriber> = { status: 'confirmed', paused: false };
+  private async audience(options: SendOptions): Promise<Audience> {
+    const where: Audience = {};
     if (options.email !== undefined) {
       const check = normalizeEmail(options.email);
-      const found = check.ok ? await this.dataSource.getRepository(Subscriber).findOneBy({ email: check.email }) : null;
+      const found = check.ok ? await this.subscribers.findByEmail(check.email) : null;
       if (!found) throw new InvalidInputError(`no subscriber with the address "${options.email}"`);
       if (found.status !== 'confirmed') throw new InvalidInputError(`${found.email} is ${found.status}, not confirmed: no digest can be sent`);
       where.email = found.email;
@@ -236,15 +239,14 @@ export class DigestService {
     if (options.topic !== undefined) {
       const slugs = (await this.topics.list()).map((t) => t.slug);
       if (!slugs.includes(options.topic)) throw new InvalidInputError(`unknown topic "${options.topic}"; valid topics: ${slugs.join(', ')}`);
-      where.topics = Like(`%"${options.topic}"%`);
+      where.topic = options.topic;
     }
     return where;
   }
 
-  private async *pages(where: FindOptionsWhere<Subscriber>): AsyncGenerator<Subscriber[]> {
-    const repo = this.dataSource.getRepository(Subscriber);
+  private async *pages(where: Audience): AsyncGenerator<Subscriber[]> {
     for (let after = 0; ;) {
-      const page = await repo.find({ where: { ...where, id: MoreThan(after) }, order: { id: 'ASC' }, take: PAGE });
+      const page = await this.subscribers.audiencePage(where, after, PAGE);
       if (page.length === 0) return;
       yield page;
       after = page[page.length - 1].id;
@@ -269,7 +271,7 @@ export class DigestService {
   }
 
   /** Who would get how many papers; reads the ledger, writes nothing. */
-  private async dryRun(options: SendOptions, where: FindOptionsWhere<Subscriber>, { pool, ctx }: RunContext): Promise<RunSummary> {
+  private async dryRun(options: SendOptions, where: Audience, { pool, ctx }: RunContext): Promise<RunSummary> {
     const summary: RunSummary = { runId: null, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, dryRun: true, recipients: [] };
     for await (const page of this.pages(where)) {
       let plan = await this.plan(dueIn(page, options, ctx.now), ctx.now);
