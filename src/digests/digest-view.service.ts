@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { InvalidInputError, NotFoundError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { normalizeEmail } from '../subscribers/email-address.js';
@@ -8,7 +6,7 @@ import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
 import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { CandidateLoader } from './candidate.loader.js';
-import { DigestDelivery } from './digest-delivery.entity.js';
+import { DigestRunRepository } from './digest-run.repository.js';
 import { DigestRenderer, type DigestModel, type RenderedDigest } from './digest.renderer.js';
 import { sectionId } from './digest.sections.js';
 import { CandidatePool, type Selection } from './digest.selection.js';
@@ -61,7 +59,7 @@ export interface DigestPage extends DigestModel {
 export class DigestViewService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly runs: DigestRunRepository,
     private readonly links: SubscriberLinks,
     private readonly loader: CandidateLoader,
     private readonly renderer: DigestRenderer,
@@ -75,7 +73,7 @@ export class DigestViewService {
   async sent(id: string, token: string, filter: { section?: string; q?: string } = {}): Promise<DigestPage> {
     const claims = this.links.read(token, 'digest');
     if (!claims || claims.ref !== id || !/^\d{1,12}$/.test(id)) throw new NotFoundError(GONE);
-    const delivery = await this.dataSource.getRepository(DigestDelivery).findOneBy({ id: Number(id) });
+    const delivery = await this.runs.delivery(Number(id));
     const subscriber = delivery && (await this.subscribers.findById(delivery.subscriberId));
     if (!delivery || !subscriber || delivery.subscriberId !== claims.subscriberId || !this.links.verify(token, subscriber)) throw new NotFoundError(GONE);
     const papers = await this.loader.byIds(delivery.paperIds ?? []);

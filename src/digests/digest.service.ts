@@ -1,7 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { ChannelsService } from '../channels/channels.service.js';
 import type { ChannelRunSummary } from '../channels/channel.types.js';
 import { InvalidInputError, NotFoundError } from '../common/errors.js';
@@ -17,7 +15,8 @@ import { selectDigest } from './catch-up.js';
 import { newClaimant } from './delivery.claims.js';
 import { DeliveryService, type DeliveryOutcome } from './delivery.service.js';
 import { isDue, MAX_WINDOW_MS, periodOf, windowStartFor } from './digest-period.js';
-import { DigestRun, type RunTrigger } from './digest-run.entity.js';
+import type { DigestRun, RunTrigger } from './digest-run.entity.js';
+import { DigestRunRepository } from './digest-run.repository.js';
 import { DigestLedger, type ClaimedDelivery, type PlanItem } from './digest-ledger.repository.js';
 import { DigestMetrics } from './digest.metrics.js';
 import type { DigestContext } from './digest.renderer.js';
@@ -77,7 +76,7 @@ export class DigestService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly runs: DigestRunRepository,
     private readonly loader: CandidateLoader,
     private readonly ledger: DigestLedger,
     private readonly deliveries: DeliveryService,
@@ -108,7 +107,7 @@ export class DigestService {
    * run(). Rows of subscribers no longer confirmed, or paused, are left as they are.
    */
   async retryFailed(runId: number, trigger: RunTrigger = 'admin', now = this.clock.now()): Promise<RunSummary> {
-    if (!(await this.dataSource.getRepository(DigestRun).existsBy({ id: runId }))) throw new NotFoundError(`no digest run ${runId}`);
+    if (!(await this.runs.exists(runId))) throw new NotFoundError(`no digest run ${runId}`);
     if ((await this.ledger.failedOf(runId, 0, 1)).length === 0) throw new InvalidInputError(`run ${runId} has no failed deliveries left to retry`);
     return this.execute(trigger, { retryOf: runId }, now, (newRunId, claimant) => this.failedBatches(runId, newRunId, claimant, now));
   }
@@ -118,11 +117,10 @@ export class DigestService {
    * run's counts stay still for `stallMs` (no worker running, or all of them stuck), rather than forever.
    */
   async waitFor(runId: number, pollMs = 500, stallMs = 10 * 60_000): Promise<RunSummary> {
-    const runs = this.dataSource.getRepository(DigestRun);
     let last = '';
     let movedAt = Date.now();
     for (;;) {
-      const run = await runs.findOneByOrFail({ id: runId });
+      const run = await this.runs.findByIdOrFail(runId);
       if (run.status !== 'running' && run.status !== 'queued') return { runId, ...counts(run), dryRun: false };
       const seen = JSON.stringify(counts(run));
       if (seen !== last) [last, movedAt] = [seen, Date.now()];
@@ -141,10 +139,7 @@ export class DigestService {
    */
   private async execute(trigger: RunTrigger, asked: Record<string, unknown>, now: Date, batches: Batches): Promise<RunSummary> {
     const options = await this.withSourceState(asked, now);
-    const runs = this.dataSource.getRepository(DigestRun);
-    const run = await runs.save(
-      runs.create({ trigger, options, status: 'running', dryRun: false, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, startedAt: now, finishedAt: null }),
-    );
+    const run = await this.runs.start({ trigger, options, status: 'running', dryRun: false, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, startedAt: now, finishedAt: null });
     const summary: RunSummary = { runId: run.id, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, dryRun: false };
     const claimant = this.queue.enabled ? { id: queueClaimant(run.id), done: () => undefined } : newClaimant();
     const started = performance.now();
@@ -153,11 +148,11 @@ export class DigestService {
       for await (const batch of batches(run.id, claimant.id)) {
         summary.selected += batch.claimed.length;
         await this.dispatch(run.id, batch, ctx, summary);
-        await runs.update({ id: run.id }, counts(summary));
+        await this.runs.update(run.id, counts(summary));
       }
       await this.close(run.id, trigger, summary);
     } catch (err) {
-      await runs.update({ id: run.id }, { ...counts(summary), status: 'failed', finishedAt: new Date() });
+      await this.runs.update(run.id, { ...counts(summary), status: 'failed', finishedAt: new Date() });
       throw err;
     } finally {
       claimant.done();
@@ -184,14 +179,13 @@ export class DigestService {
 
   /** In-process runs are done here; queued ones are done when the workers have counted every delivery. */
   private async close(runId: number, trigger: RunTrigger, summary: RunSummary): Promise<void> {
-    const runs = this.dataSource.getRepository(DigestRun);
     // A tick every few minutes finds nobody due most of the time: such runs are not worth a row.
-    if (trigger === 'schedule' && summary.selected === 0) return void (await runs.delete({ id: runId }));
+    if (trigger === 'schedule' && summary.selected === 0) return void (await this.runs.delete(runId));
     if (!this.queue.enabled) {
-      await runs.update({ id: runId }, { ...counts(summary), status: 'finished', finishedAt: new Date() });
+      await this.runs.update(runId, { ...counts(summary), status: 'finished', finishedAt: new Date() });
       return;
     }
-    await runs.update({ id: runId }, { selected: summary.selected, status: 'queued' });
+    await this.runs.update(runId, { selected: summary.selected, status: 'queued' });
     await this.queued.closeIfDone(runId);
   }
 

@@ -15,6 +15,7 @@ import { DigestUpdates } from './digest-updates.js';
 import { DigestViewService } from './digest-view.service.js';
 import { DigestMetrics } from './digest.metrics.js';
 import { DigestRenderer } from './digest.renderer.js';
+import { DigestRunRepository } from './digest-run.repository.js';
 import { DigestService } from './digest.service.js';
 import { DigestsController } from './digests.controller.js';
 import { LockService } from './lock.service.js';
@@ -30,6 +31,7 @@ import { SectionMuteService } from './section-mute.service.js';
     MetricsGuard,
     CandidateLoader,
     DigestLedger,
+    DigestRunRepository,
     DigestRenderer,
     DeliveryService,
     DigestService,
