@@ -12,6 +12,7 @@ import { AdminIngestController } from './admin-ingest.controller.js';
 import { AdminJobsController } from './admin-jobs.controller.js';
 import { AdminJobs } from './admin-jobs.service.js';
 import { AdminPageController } from './admin-page.controller.js';
+import { AdminStatsRepository } from './admin-stats.repository.js';
 import { AdminSessionRepository } from './admin-session.repository.js';
 import { AdminSessionGuard, AdminSessions } from './admin-session.js';
 import { AdminStatsController } from './admin-stats.controller.js';
@@ -33,6 +34,17 @@ import { AdminGuard } from './admin.guard.js';
     AdminJobsController,
   ],
   // CsrfTokens is stateless (an HMAC under SECRET_KEY), so this module's instance agrees with the public pages'.
-  providers: [AdminJobs, AdminGuard, AdminAuditInterceptor, AdminSessions, AdminSessionRepository, AdminSessionGuard, AdminStatsService, CsrfTokens, CsrfGuard],
+  providers: [
+    AdminJobs,
+    AdminGuard,
+    AdminAuditInterceptor,
+    AdminSessions,
+    AdminSessionRepository,
+    AdminSessionGuard,
+    AdminStatsService,
+    AdminStatsRepository,
+    CsrfTokens,
+    CsrfGuard,
+  ],
 })
 export class AdminModule {}

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InvalidInputError, NotFoundError } from '../common/errors.js';
+import { NotFoundError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { normalizeEmail } from '../subscribers/email-address.js';
 import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
 import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
 import { TopicsService } from '../topics/topics.service.js';
@@ -97,9 +96,7 @@ export class DigestViewService {
   /** The digest this subscriber would get now, rendered, nothing sent or recorded. */
   async preview(email: string, options: { limit?: number; now?: Date } = {}): Promise<Preview> {
     const now = options.now ?? new Date();
-    const check = normalizeEmail(email);
-    const s = check.ok ? await this.subscribers.findByEmail(check.email) : null;
-    if (!s) throw new InvalidInputError(`no subscriber with the address "${email}"`);
+    const s = await this.subscribers.getByAddress(email);
     const windowStart = windowStartFor(s.frequency, (await this.ledger.lastWindowEnds([s.id])).get(s.id), now);
     const pool = await this.loader.load(windowStart, now);
     const topicNames = await this.topicNames();

@@ -6,7 +6,6 @@ import { InvalidInputError, NotFoundError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
 import { SourceFreshness } from '../health/source-freshness.js';
-import { normalizeEmail } from '../subscribers/email-address.js';
 import { Subscriber } from '../subscribers/subscriber.entity.js';
 import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
 import { TopicsService } from '../topics/topics.service.js';
@@ -15,7 +14,7 @@ import { selectDigest } from './catch-up.js';
 import { newClaimant } from './delivery.claims.js';
 import { DeliveryService, type DeliveryOutcome } from './delivery.service.js';
 import { isDue, MAX_WINDOW_MS, periodOf, windowStartFor } from './digest-period.js';
-import type { DigestRun, RunTrigger } from './digest-run.entity.js';
+import type { RunTrigger } from './digest-run.entity.js';
 import { DigestRunRepository } from './digest-run.repository.js';
 import { DigestLedger, type ClaimedDelivery, type PlanItem } from './digest-ledger.repository.js';
 import { DigestMetrics } from './digest.metrics.js';
@@ -139,7 +138,18 @@ export class DigestService {
    */
   private async execute(trigger: RunTrigger, asked: Record<string, unknown>, now: Date, batches: Batches): Promise<RunSummary> {
     const options = await this.withSourceState(asked, now);
-    const run = await this.runs.start({ trigger, options, status: 'running', dryRun: false, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, startedAt: now, finishedAt: null });
+    const run = await this.runs.start({
+      trigger,
+      options,
+      status: 'running',
+      dryRun: false,
+      selected: 0,
+      sent: 0,
+      skippedEmpty: 0,
+      failed: 0,
+      startedAt: now,
+      finishedAt: null,
+    });
     const summary: RunSummary = { runId: run.id, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, dryRun: false };
     const claimant = this.queue.enabled ? { id: queueClaimant(run.id), done: () => undefined } : newClaimant();
     const started = performance.now();
@@ -224,9 +234,7 @@ export class DigestService {
   private async audience(options: SendOptions): Promise<Audience> {
     const where: Audience = {};
     if (options.email !== undefined) {
-      const check = normalizeEmail(options.email);
-      const found = check.ok ? await this.subscribers.findByEmail(check.email) : null;
-      if (!found) throw new InvalidInputError(`no subscriber with the address "${options.email}"`);
+      const found = await this.subscribers.getByAddress(options.email);
       if (found.status !== 'confirmed') throw new InvalidInputError(`${found.email} is ${found.status}, not confirmed: no digest can be sent`);
       where.email = found.email;
     }

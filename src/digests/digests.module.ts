@@ -16,6 +16,7 @@ import { DigestViewService } from './digest-view.service.js';
 import { DigestMetrics } from './digest.metrics.js';
 import { DigestRenderer } from './digest.renderer.js';
 import { DigestRunRepository } from './digest-run.repository.js';
+import { SentPaperRepository } from './sent-paper.repository.js';
 import { DigestService } from './digest.service.js';
 import { DigestsController } from './digests.controller.js';
 import { LockService } from './lock.service.js';
@@ -32,6 +33,7 @@ import { SectionMuteService } from './section-mute.service.js';
     CandidateLoader,
     DigestLedger,
     DigestRunRepository,
+    SentPaperRepository,
     DigestRenderer,
     DeliveryService,
     DigestService,

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, MoreThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { InvalidInputError } from '../common/errors.js';
 import { dialectOf, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
+import { parseTimestamp } from '../database/timestamp.js';
 import { dialectOfSource, runWrite, type WriteSteps } from '../database/write-steps.js';
 import { DigestDelivery } from '../digests/digest-delivery.entity.js';
 import { DigestRun } from '../digests/digest-run.entity.js';
@@ -49,6 +51,14 @@ export class SubscriberRepository {
 
   async findByEmail(email: string): Promise<Subscriber | null> {
     return this.one(await this.subscribers.findOneBy({ email }));
+  }
+
+  /** The subscriber with this address (normalised first); an unknown or malformed address is bad input naming it. */
+  async getByAddress(address: string): Promise<Subscriber> {
+    const check = normalizeEmail(address);
+    const s = check.ok ? await this.findByEmail(check.email) : null;
+    if (!s) throw new InvalidInputError(`no subscriber with the address "${address.slice(0, 254)}"`);
+    return s;
   }
 
   /** Fills each row's `topics` from subscriber_topics, in the reader's order; one query per 500 rows. */
@@ -256,6 +266,24 @@ export class SubscriberRepository {
       .set({ lastDigestAt: at })
       .where('id = :id AND (last_digest_at IS NULL OR last_digest_at < :at)', { id, at: sqlTimestamp(dialectOf({ connection: this.dataSource }), at) })
       .execute();
+  }
+
+  /** When the reader's last digest was sent; null when none was. */
+  async lastSentAt(subscriberId: number): Promise<Date | null> {
+    const d = dialectOf({ connection: this.dataSource });
+    const [last] = await this.dataSource.query(`SELECT max(sent_at) AS at FROM digest_deliveries WHERE subscriber_id = ${param(d, 1)} AND status = 'sent'`, [
+      subscriberId,
+    ]);
+    return last?.at ? parseTimestamp(last.at as string | Date) : null;
+  }
+
+  /** The reader's first (not resent) ledger row of a period, with its run's options; empty when none. */
+  periodRows(subscriberId: number, period: string): Promise<{ status: string; options: string | null }[]> {
+    const d = dialectOf({ connection: this.dataSource });
+    return this.dataSource.query(
+      `SELECT d.status, r.options FROM digest_deliveries d JOIN digest_runs r ON r.id = d.run_id WHERE d.subscriber_id = ${param(d, 1)} AND d.period = ${param(d, 2)} AND d.resend = 0`,
+      [subscriberId, period],
+    );
   }
 
   async isSuppressed(email: string): Promise<boolean> {
