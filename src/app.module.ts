@@ -13,7 +13,9 @@ import { EventsModule } from './events/events.module.js';
 import { FeedsModule } from './feeds/feeds.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
+import { OutboxModule } from './outbox/outbox.module.js';
 import { InboxWatcher } from './papers/inbox.watcher.js';
 import { PapersModule } from './papers/papers.module.js';
 import { SubscribersModule } from './subscribers/subscribers.module.js';
@@ -42,6 +44,8 @@ export class AppModule {
         MailModule,
         SubscribersModule,
         WebModule,
+        OutboxModule,
+        MetricsModule,
         DigestsModule,
         FeedsModule,
         EventsModule,

@@ -6,7 +6,7 @@ import { CandidateLoader } from '../digests/candidate.loader.js';
 import { isDue, MAX_WINDOW_MS, periodOf, windowStartFor } from '../digests/digest-period.js';
 import type { CandidatePool } from '../digests/digest.selection.js';
 import { postWithRetries, type RetryPolicy } from '../events/http-post.js';
-import { SIGNATURE_HEADER, signBody } from '../events/signature.js';
+import { SIGNATURE_HEADER, signBody } from '../http/index.js';
 import { newClaimant } from '../digests/delivery.claims.js';
 import { parseQuery, QuerySyntaxError } from '../topics/query.parser.js';
 import { TopicsService } from '../topics/topics.service.js';
