@@ -6,6 +6,7 @@ import { CandidateLoader } from '../digests/candidate.loader.js';
 import { isDue, MAX_WINDOW_MS, periodOf, windowStartFor } from '../digests/digest-period.js';
 import type { CandidatePool } from '../digests/digest.selection.js';
 import { postWithRetries, type RetryPolicy } from '../events/http-post.js';
+import { retryScheduleOf } from '../mail/mail.policy.js';
 import { SIGNATURE_HEADER, signBody } from '../http/index.js';
 import { newClaimant } from '../digests/delivery.claims.js';
 import { parseQuery, QuerySyntaxError } from '../topics/query.parser.js';
@@ -148,8 +149,7 @@ export class ChannelsService {
 
   private policy(): RetryPolicy {
     return {
-      retries: this.config.digest.retries,
-      baseMs: this.config.digest.retryBaseMs,
+      ...retryScheduleOf(this.config), // the mail policy's schedule: channels retry like digests
       maxWaitMs: MAX_WAIT_MS,
       timeoutMs: this.config.integrations.httpTimeoutMs,
     };

@@ -46,8 +46,12 @@ describe('signing: tokens issued before the one signing module keep working', ()
 
   it('keeps CSRF fields and admin session ids of the previous scheme valid, and purposes apart', () => {
     const signer = new Signer(secret);
-    const legacyCsrf = createHmac('sha256', Buffer.from(`csrf:${secret}`)).update('cookie-value').digest();
-    const legacySession = createHmac('sha256', Buffer.from(`admin-session:${secret}`)).update('session-value').digest();
+    const legacyCsrf = createHmac('sha256', Buffer.from(`csrf:${secret}`))
+      .update('cookie-value')
+      .digest();
+    const legacySession = createHmac('sha256', Buffer.from(`admin-session:${secret}`))
+      .update('session-value')
+      .digest();
     expect(signer.verify('csrf', legacyCsrf, 'cookie-value')).toBe(true);
     expect(signer.verify('admin-session', legacySession, 'session-value')).toBe(true);
     expect(signer.accepted('admin-session', 'session-value').map((b) => b.toString('hex'))).toContain(legacySession.toString('hex'));
