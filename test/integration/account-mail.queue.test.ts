@@ -46,6 +46,7 @@ beforeEach(async () => {
   await queue.obliterate({ force: true });
   dir = mkdtempSync(join(tmpdir(), 'paperboy-account-mail-'));
   sink.reject = null;
+  sink.messages.splice(0);
 });
 afterEach(async () => {
   for (const a of apps.splice(0)) await a.close();
