@@ -24,18 +24,23 @@ export class AdminSessionRepository {
     ]);
   }
 
-  async close(id: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM admin_sessions WHERE id = ${param(this.d, 1)}`, [id]);
+  /** Deletes the session under any of the ids its value may have (the current MAC scheme's and the older one's). */
+  async close(ids: string[]): Promise<void> {
+    await this.dataSource.query(`DELETE FROM admin_sessions WHERE id IN (${this.list(ids.length)})`, ids);
   }
 
-  /** True when the session exists, was opened with this token and has not expired. */
-  async isOpen(id: string, tokenId: string, now: number): Promise<boolean> {
+  /** True when a session under one of these ids exists, was opened with this token and has not expired. */
+  async isOpen(ids: string[], tokenId: string, now: number): Promise<boolean> {
     const p = (n: number) => param(this.d, n);
-    const rows: unknown[] = await this.dataSource.query(`SELECT id FROM admin_sessions WHERE id = ${p(1)} AND token_id = ${p(2)} AND expires_ms > ${p(3)}`, [
-      id,
-      tokenId,
-      now,
-    ]);
+    const n = ids.length;
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT id FROM admin_sessions WHERE id IN (${this.list(n)}) AND token_id = ${p(n + 1)} AND expires_ms > ${p(n + 2)}`,
+      [...ids, tokenId, now],
+    );
     return rows.length > 0;
+  }
+
+  private list(n: number): string {
+    return Array.from({ length: n }, (_, i) => param(this.d, i + 1)).join(', ');
   }
 }

@@ -1,10 +1,10 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { ArgumentsHost, CanActivate, Catch, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError } from '../common/errors.js';
+import { UnauthorizedError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { clientKey, RateLimitedError, WindowCounter } from '../subscribers/subscribe.limiter.js';
-import { PageErrorFilter } from '../web/page-error.filter.js';
+import { PageErrorFilter, sameSecret, sha256, Signer } from '../http/index.js';
 import { tokenId, type AdminRequest } from './admin-identity.js';
 import { AdminSessionRepository } from './admin-session.repository.js';
 
@@ -14,13 +14,11 @@ const TTL_MS = 12 * 3600_000;
 export const SIGN_IN_ATTEMPTS = 10;
 const SIGN_IN_WINDOW_MS = 15 * 60_000;
 
-export class SignInRequiredError extends DomainError {
-  readonly status = 401;
-}
+export class SignInRequiredError extends UnauthorizedError {}
 
 /**
  * The admin page's session: after the token is typed once, an HttpOnly, SameSite=Strict cookie
- * holds a random session value. The server keeps only its HMAC under SECRET_KEY (table
+ * holds a random session value. The server keeps only its `admin-session` MAC under SECRET_KEY (src/http/signing.ts) (table
  * `admin_sessions`) with the expiry and the id of the token it was opened with, so signing out
  * deletes the session for good (a copied cookie stops working), and changing ADMIN_TOKEN or
  * SECRET_KEY ends every session. Sign-in attempts are throttled per client network with the
@@ -29,7 +27,7 @@ export class SignInRequiredError extends DomainError {
 @Injectable()
 export class AdminSessions {
   private readonly log = new Logger('Admin');
-  private readonly key: Buffer;
+  private readonly signer: Signer;
   private readonly expected: Buffer;
   private readonly secure: boolean;
   private readonly attempts = new WindowCounter(SIGN_IN_ATTEMPTS, SIGN_IN_WINDOW_MS);
@@ -39,7 +37,7 @@ export class AdminSessions {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly sessions: AdminSessionRepository,
   ) {
-    this.key = Buffer.from(`admin-session:${config.secretKey}`);
+    this.signer = new Signer(config.secretKey);
     this.expected = sha256(config.adminToken);
     this.id = tokenId(config.adminToken);
     this.secure = config.publicUrl.startsWith('https://');
@@ -52,7 +50,7 @@ export class AdminSessions {
       this.log.warn({ msg: 'admin sign-in throttled', ip: req.ip });
       throw new RateLimitedError(`too many sign-in attempts from your network; try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}`, wait);
     }
-    if (!timingSafeEqual(sha256(token.trim()), this.expected)) {
+    if (!sameSecret(token.trim(), this.expected)) {
       this.log.warn({ msg: 'admin sign-in refused', ip: req.ip });
       return false;
     }
@@ -67,7 +65,7 @@ export class AdminSessions {
   /** Ends the session server-side, whoever else holds a copy of its cookie, and clears the cookie. */
   async signOut(req: Request, res: Response): Promise<void> {
     const value = cookieOf(req);
-    if (value) await this.sessions.close(this.mac(value));
+    if (value) await this.sessions.close(this.ids(value));
     res.clearCookie(COOKIE, { httpOnly: true, sameSite: 'strict', secure: this.secure, path: '/admin' });
   }
 
@@ -75,11 +73,16 @@ export class AdminSessions {
   async isSignedIn(req: Request, now = Date.now()): Promise<boolean> {
     const value = cookieOf(req);
     if (!value) return false;
-    return this.sessions.isOpen(this.mac(value), this.id, now);
+    return this.sessions.isOpen(this.ids(value), this.id, now);
   }
 
   private mac(value: string): string {
-    return createHmac('sha256', this.key).update(value).digest('hex');
+    return this.signer.mac('admin-session', value).toString('hex');
+  }
+
+  /** The row ids a session value may have: this scheme's, and the one of a session opened before it. */
+  private ids(value: string): string[] {
+    return this.signer.accepted('admin-session', value).map((mac) => mac.toString('hex'));
   }
 }
 
@@ -114,8 +117,4 @@ export class AdminPageFilter extends PageErrorFilter {
     }
     super.catch(err, host);
   }
-}
-
-function sha256(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
 }
