@@ -11,7 +11,7 @@ import { PAPER_WRITERS, PaperTopicRepository, type TopicTag } from '../topics/pa
 import { openFileSource, type DumpSource } from './dump-source.js';
 import { DumpStaging } from './dump-staging.js';
 import { paperKeyOf } from './paper-key.js';
-import { rememberTitleKeys, resolveIdentities } from './paper-identity.js';
+import { resolveIdentities } from './paper-identity.js';
 import { PaperRepository, type PaperRow, type StoredPaperState } from './paper.repository.js';
 import { DumpRejectedError, type DumpFormat, type ParsedPaper } from './paper.types.js';
 import { detectFormat, getParser } from './parsers/index.js';
@@ -196,7 +196,6 @@ export class IngestService {
     const paperTopics = this.paperTopics;
     await write(function* () {
       const ids = yield* papers.upsert(d, p.rows, now, !options.backfill);
-      yield* rememberTitleKeys(d, ids, p.rows);
       yield* paperTopics.writeTags(
         d,
         p.toTag.map((t, i) => ({ paperId: ids.get(t.paperKey)!, replace: t.replace, tags: tags[i] })),
