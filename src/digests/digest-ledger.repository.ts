@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { dialectOf, execute, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
 import { parseTimestamp } from '../database/timestamp.js';
+import type { Statement, WriteSteps } from '../database/write-steps.js';
 import { claimIsLive } from './delivery.claims.js';
 import type { DeliveryStatus } from './digest-delivery.entity.js';
 
@@ -189,8 +190,9 @@ export class DigestLedger {
     return { id: Number(rows[0].id), subscriberId: item.subscriberId, period: item.period, resend: Number(next), attempts: 0, windowStart };
   }
 
-  async markSent(id: number, outcome: { messageId: string; paperIds: number[]; moreCount: number; attempts: number; windowEnd: Date }): Promise<void> {
-    await this.finish(id, 'sent', outcome.attempts, {
+  /** The delivery is sent: a write step, committed together with the other records of a sent digest. */
+  *markSentSteps(id: number, outcome: SentOutcome): WriteSteps<void> {
+    yield this.finishStatement(id, 'sent', outcome.attempts, {
       message_id: outcome.messageId,
       paper_ids: JSON.stringify(outcome.paperIds),
       more_count: outcome.moreCount,
@@ -214,12 +216,25 @@ export class DigestLedger {
   }
 
   private async finish(id: number, status: DeliveryStatus, attempts: number, fields: Record<string, unknown>): Promise<void> {
-    const entries = Object.entries({ status, attempts, claimed_by: null, updated_at: sqlTimestamp(this.d, this.clock.now()), ...fields });
-    await this.dataSource.query(
-      `UPDATE digest_deliveries SET ${entries.map(([k], i) => `${k} = ${param(this.d, i + 1)}`).join(', ')} WHERE id = ${param(this.d, entries.length + 1)}`,
-      [...entries.map(([, v]) => v), id],
-    );
+    const { sql, params } = this.finishStatement(id, status, attempts, fields);
+    await this.dataSource.query(sql, params);
   }
+
+  private finishStatement(id: number, status: DeliveryStatus, attempts: number, fields: Record<string, unknown>): Statement {
+    const entries = Object.entries({ status, attempts, claimed_by: null, updated_at: sqlTimestamp(this.d, this.clock.now()), ...fields });
+    return {
+      sql: `UPDATE digest_deliveries SET ${entries.map(([k], i) => `${k} = ${param(this.d, i + 1)}`).join(', ')} WHERE id = ${param(this.d, entries.length + 1)}`,
+      params: [...entries.map(([, v]) => v), id],
+    };
+  }
+}
+
+export interface SentOutcome {
+  messageId: string;
+  paperIds: number[];
+  moreCount: number;
+  attempts: number;
+  windowEnd: Date;
 }
 
 /** A ledger row as the delivery it claims; the queue's repository reads the same rows. */

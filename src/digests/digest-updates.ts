@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { dialectOf, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
+import type { WriteSteps } from '../database/write-steps.js';
 import { paperUrl } from '../papers/papers.service.js';
 import type { SelectedPaper } from './digest.selection.js';
 
@@ -66,24 +67,25 @@ export class DigestUpdates {
   }
 
   /** After a digest went: what it sent of each new paper, and that its updates were told. */
-  async recordSent(subscriberId: number, deliveryId: number, papers: SelectedPaper[], updates: PaperUpdate[], now: Date): Promise<void> {
+  /** What a sent digest gave the reader, as write steps committed with the rest of its records. */
+  *recordSentSteps(subscriberId: number, deliveryId: number, papers: SelectedPaper[], updates: PaperUpdate[], now: Date): WriteSteps<void> {
     const p = (n: number) => param(this.d, n);
     const at = sqlTimestamp(this.d, now);
     if (papers.length > 0) {
       // Snapshot from the table, not the candidate: what the paper was when this digest went.
       const ids = papers.map((x) => x.paper.id);
-      await this.dataSource.query(
-        `INSERT INTO sent_papers (subscriber_id, paper_id, delivery_id, sent_at, code_url, project_url, upvotes)
+      yield {
+        sql: `INSERT INTO sent_papers (subscriber_id, paper_id, delivery_id, sent_at, code_url, project_url, upvotes)
          SELECT ${p(1)}, id, ${p(2)}, ${p(3)}, code_url, project_url, upvotes FROM papers WHERE id IN (${ids.map((_, i) => p(i + 4)).join(', ')})
          ON CONFLICT (subscriber_id, paper_id) DO NOTHING`,
-        [subscriberId, deliveryId, at, ...ids],
-      );
+        params: [subscriberId, deliveryId, at, ...ids],
+      };
     }
     for (const u of updates) {
-      await this.dataSource.query(
-        `UPDATE sent_papers SET update_sent_at = ${p(1)}, update_delivery_id = ${p(2)} WHERE subscriber_id = ${p(3)} AND paper_id = ${p(4)} AND update_sent_at IS NULL`,
-        [at, deliveryId, subscriberId, u.paperId],
-      );
+      yield {
+        sql: `UPDATE sent_papers SET update_sent_at = ${p(1)}, update_delivery_id = ${p(2)} WHERE subscriber_id = ${p(3)} AND paper_id = ${p(4)} AND update_sent_at IS NULL`,
+        params: [at, deliveryId, subscriberId, u.paperId],
+      };
     }
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, QueryFailedError, type DataSource, type EntityManager, type Repository } from 'typeorm';
-import { dialectOf, sqlTimestamp } from '../database/dialect.js';
+import { dialectOf, param, sqlTimestamp } from '../database/dialect.js';
+import type { WriteSteps } from '../database/write-steps.js';
 import { DigestDelivery } from '../digests/digest-delivery.entity.js';
 import { DigestRun } from '../digests/digest-run.entity.js';
 import { Paper } from '../papers/paper.entity.js';
@@ -119,6 +120,15 @@ export class SubscriberRepository {
       .set({ lastDigestAt: at })
       .where('id = :id AND (last_digest_at IS NULL OR last_digest_at < :at)', { id, at: sqlTimestamp(dialectOf({ connection: this.dataSource }), at) })
       .execute();
+  }
+
+  /** recordDigest as a write step, committed together with the other records of a sent digest. */
+  *recordDigestSteps(id: number, at: Date): WriteSteps<void> {
+    const d = dialectOf({ connection: this.dataSource });
+    yield {
+      sql: `UPDATE subscribers SET last_digest_at = ${param(d, 1)} WHERE id = ${param(d, 2)} AND (last_digest_at IS NULL OR last_digest_at < ${param(d, 1)})`,
+      params: d === 'postgres' ? [sqlTimestamp(d, at), id] : [sqlTimestamp(d, at), id, sqlTimestamp(d, at)],
+    };
   }
 
   async isSuppressed(email: string): Promise<boolean> {
