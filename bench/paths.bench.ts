@@ -28,13 +28,15 @@ async function timed(args: string[], env: Record<string, string> = {}): Promise<
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', PRELOAD, ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', BENCH_RSS_FILE: rssFile, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const [code] = (await once(child, 'exit')) as [number];
   const seconds = (performance.now() - started) / 1000;
   const peaks = readFileSync(rssFile, 'utf8').trim().split('\n').map(Number);
   rmSync(rssFile, { force: true });
-  if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}`);
+  if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}: ${stderr}`);
   return { seconds, peakRssMb: Math.max(0, ...peaks) };
 }
 
