@@ -51,14 +51,19 @@ export class DigestLedger {
     return dialectOf({ connection: this.dataSource });
   }
 
-  /** Where each subscriber's next digest starts: the end of their last sent or skipped one. */
+  /**
+   * Where each subscriber's next digest starts: the end of their last sent or skipped one. The
+   * max() per reader is a single seek in digest_deliveries_window_end (both databases turn it into
+   * a read of the index's last entry for that reader), however long their history.
+   */
   async lastWindowEnds(subscriberIds: number[]): Promise<Map<number, Date>> {
     const out = new Map<number, Date>();
     for (let i = 0; i < subscriberIds.length; i += CHUNK) {
       const ids = subscriberIds.slice(i, i + CHUNK);
       const rows: { subscriber_id: number; last: string | Date }[] = await this.dataSource.query(
-        `SELECT subscriber_id, max(window_end) AS last FROM digest_deliveries
-         WHERE subscriber_id IN (${ids.map((_, n) => param(this.d, n + 1)).join(', ')}) AND status IN ('sent', 'skipped') GROUP BY subscriber_id`,
+        `SELECT s.id AS subscriber_id,
+           (SELECT max(d.window_end) FROM digest_deliveries d WHERE d.subscriber_id = s.id AND d.status IN ('sent', 'skipped')) AS last
+         FROM subscribers s WHERE s.id IN (${ids.map((_, n) => param(this.d, n + 1)).join(', ')})`,
         ids,
       );
       for (const r of rows) if (r.last) out.set(Number(r.subscriber_id), parseTimestamp(r.last));
