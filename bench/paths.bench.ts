@@ -83,9 +83,11 @@ async function ingestRows(dir: string): Promise<Row[]> {
     .slice(0, SIZE.files)
     .map((f) => join(corpusDir, f));
   const parsed = await runChild('./ingest.child.js', ['parse', '-', ...corpus]);
-  const hf = await cli(['ingest', ...corpus], { DATABASE_URL: `sqlite:${join(dir, 'hf.sqlite')}`, VAR_DIR: join(dir, 'var-hf') });
+  // The service's own time (the command's boot is the CLI rows' business): the issue's papers/s.
+  const ingested = await runChild('./ingest.child.js', ['ingest', join(dir, 'hf.sqlite'), ...corpus]);
   const papers = Number(parsed.papers);
   const parseOnly: Timed = { seconds: Number(parsed.seconds), peakRssMb: Number(parsed.peakRssMb) };
+  const hf: Timed = { seconds: papers / Number(ingested.papersPerSecond), peakRssMb: Number(ingested.peakRssMb) };
   return [
     row(`paperboy ingest, ${SIZE.lines.toLocaleString('en-US')} snapshot lines`, 'read + JSON.parse', parse, ingest, '≥ 0.25', undefined, `${perSecond(SIZE.lines, ingest)} papers/s`),
     row(`paperboy ingest, HF corpus ${corpus.length} files`, 'read + parse (own parsers)', parseOnly, hf, '≥ 10k papers/s', undefined, `${perSecond(papers, hf)} papers/s`),

@@ -150,29 +150,34 @@ export class IngestService {
     for (;;) {
       const batch = staging.batch(after, BATCH);
       const next = batch.length ? await this.prepare(write, d, batch, tagger) : null;
-      if (pending) await this.commit(write, d, pending, key, report, now, options);
+      // The last batch clears the resume point in its own transaction: a small dump (most of a
+      // corpus) then costs one write transaction, one fsync, and nothing more.
+      if (pending) await this.commit(write, d, pending, key, report, now, options, !next);
       if (!next) break;
       pending = next;
       after = next.lastSeq;
     }
-    await write(() => clearProgress(d, key));
+    if (!pending) await write(() => clearProgress(d, key));
   }
 
   private async prepare(write: BatchWrite, d: DialectName, batch: { seq: number; row: PaperRow }[], tagger: BatchTagger): Promise<Prepared> {
     // One paper, one entry: re-key or fold rows stored under another key before they are compared.
-    const rows = await write(() =>
-      resolveIdentities(
+    const papers = this.papers;
+    // One transaction for both: they mostly read, and a transaction with no write costs no fsync.
+    const { rows, states } = await write(function* () {
+      const rows = yield* resolveIdentities(
         d,
         batch.map((b) => b.row),
         mergeRows,
-      ),
-    );
-    const states = await write(() =>
-      this.papers.findStates(
-        d,
-        rows.map((r) => r.paperKey),
-      ),
-    );
+      );
+      return {
+        rows,
+        states: yield* papers.findStates(
+          d,
+          rows.map((r) => r.paperKey),
+        ),
+      };
+    });
     const counts: Counts = { new: 0, updated: 0, unchanged: 0 };
     const toTag: Prepared['toTag'] = [];
     const docs: TagDoc[] = [];
@@ -189,7 +194,16 @@ export class IngestService {
     return { rows, lastSeq: batch[batch.length - 1].seq, counts, toTag, tags };
   }
 
-  private async commit(write: BatchWrite, d: DialectName, p: Prepared, key: string, report: IngestReport, now: Date, options: IngestOptions): Promise<void> {
+  private async commit(
+    write: BatchWrite,
+    d: DialectName,
+    p: Prepared,
+    key: string,
+    report: IngestReport,
+    now: Date,
+    options: IngestOptions,
+    last: boolean,
+  ): Promise<void> {
     const tags = await p.tags;
     const counts: Counts = { new: report.new + p.counts.new, updated: report.updated + p.counts.updated, unchanged: report.unchanged + p.counts.unchanged };
     const papers = this.papers;
@@ -200,7 +214,8 @@ export class IngestService {
         d,
         p.toTag.map((t, i) => ({ paperId: ids.get(t.paperKey)!, replace: t.replace, tags: tags[i] })),
       );
-      yield* saveProgress(d, key, { seq: p.lastSeq, counts });
+      if (last) yield* clearProgress(d, key);
+      else yield* saveProgress(d, key, { seq: p.lastSeq, counts });
     });
     Object.assign(report, counts);
     options.onProgress?.({
