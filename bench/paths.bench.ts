@@ -50,7 +50,7 @@ function row(path: string, baseline: string, base: Timed, now: Timed, aim: strin
     path,
     baseline,
     'baseline s': base.seconds.toFixed(2),
-    's': now.seconds.toFixed(2),
+    s: now.seconds.toFixed(2),
     figure,
     'ratio (baseline/path)': ratio.toFixed(2),
     aim,
@@ -89,8 +89,24 @@ async function ingestRows(dir: string): Promise<Row[]> {
   const parseOnly: Timed = { seconds: Number(parsed.seconds), peakRssMb: Number(parsed.peakRssMb) };
   const hf: Timed = { seconds: papers / Number(ingested.papersPerSecond), peakRssMb: Number(ingested.peakRssMb) };
   return [
-    row(`paperboy ingest, ${SIZE.lines.toLocaleString('en-US')} snapshot lines`, 'read + JSON.parse', parse, ingest, '≥ 0.25', undefined, `${perSecond(SIZE.lines, ingest)} papers/s`),
-    row(`paperboy ingest, HF corpus ${corpus.length} files`, 'read + parse (own parsers)', parseOnly, hf, '≥ 10k papers/s', undefined, `${perSecond(papers, hf)} papers/s`),
+    row(
+      `paperboy ingest, ${SIZE.lines.toLocaleString('en-US')} snapshot lines`,
+      'read + JSON.parse',
+      parse,
+      ingest,
+      '≥ 0.25',
+      undefined,
+      `${perSecond(SIZE.lines, ingest)} papers/s`,
+    ),
+    row(
+      `paperboy ingest, HF corpus ${corpus.length} files`,
+      'read + parse (own parsers)',
+      parseOnly,
+      hf,
+      '≥ 10k papers/s',
+      undefined,
+      `${perSecond(papers, hf)} papers/s`,
+    ),
   ];
 }
 

@@ -9,9 +9,7 @@ export class WindowEnds1764420000000 implements MigrationInterface {
   name = 'WindowEnds1764420000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runSql(runner, [
-      `CREATE INDEX digest_deliveries_window_end ON digest_deliveries (subscriber_id, window_end) WHERE status IN ('sent', 'skipped')`,
-    ]);
+    await runSql(runner, [`CREATE INDEX digest_deliveries_window_end ON digest_deliveries (subscriber_id, window_end) WHERE status IN ('sent', 'skipped')`]);
   }
 
   async down(runner: QueryRunner): Promise<void> {

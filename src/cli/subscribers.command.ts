@@ -34,7 +34,9 @@ export function registerSubscribers(program: Command): void {
       action(async (email: string, flags: AddFlags) =>
         withContext(async (app) => {
           const { topics, confirmed, json, ...rest } = flags;
-          const s = await app.get((await import('../subscribers/subscribers.service.js')).SubscribersService).addByOperator({ email, topics: splitList(topics), ...rest }, { confirmed: Boolean(confirmed) });
+          const s = await app
+            .get((await import('../subscribers/subscribers.service.js')).SubscribersService)
+            .addByOperator({ email, topics: splitList(topics), ...rest }, { confirmed: Boolean(confirmed) });
           if (json) return printJson({ email: s.email, status: s.status, topics: s.topics, keywords: s.keywords });
           process.stdout.write(`${s.email}: ${s.status}, topics ${s.topics.join(', ') || '(none)'}${s.keywords ? `, keywords "${s.keywords}"` : ''}\n`);
         }),

@@ -46,7 +46,10 @@ function folderHash(dir: string): string {
   const hash = createHash('sha256').update(mjmlVersion());
   for (const folder of [dir, join(dir, 'partials')]) {
     if (!existsSync(folder)) continue;
-    for (const f of readdirSync(folder, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort()) {
+    for (const f of readdirSync(folder, { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => e.name)
+      .sort()) {
       hash.update(`\0${folder}/${f}\0`).update(readFileSync(join(folder, f)));
     }
   }

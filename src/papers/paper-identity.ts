@@ -3,7 +3,6 @@ import type { Statement, WriteSteps } from '../database/write-steps.js';
 import { titleKeyOf } from './paper-key.js';
 import type { PaperRow } from './paper.repository.js';
 
-
 type Merge = (a: PaperRow | undefined, b: PaperRow) => PaperRow;
 
 /**
