@@ -162,22 +162,19 @@ export class IngestService {
 
   private async prepare(write: BatchWrite, d: DialectName, batch: { seq: number; row: PaperRow }[], tagger: BatchTagger): Promise<Prepared> {
     // One paper, one entry: re-key or fold rows stored under another key before they are compared.
-    const papers = this.papers;
-    // One transaction for both: they mostly read, and a transaction with no write costs no fsync.
-    const { rows, states } = await write(function* () {
-      const rows = yield* resolveIdentities(
+    const rows = await write(() =>
+      resolveIdentities(
         d,
         batch.map((b) => b.row),
         mergeRows,
-      );
-      return {
-        rows,
-        states: yield* papers.findStates(
-          d,
-          rows.map((r) => r.paperKey),
-        ),
-      };
-    });
+      ),
+    );
+    const states = await write(() =>
+      this.papers.findStates(
+        d,
+        rows.map((r) => r.paperKey),
+      ),
+    );
     const counts: Counts = { new: 0, updated: 0, unchanged: 0 };
     const toTag: Prepared['toTag'] = [];
     const docs: TagDoc[] = [];

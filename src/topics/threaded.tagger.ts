@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TopicTag } from './paper-topic.repository.js';
@@ -20,24 +19,7 @@ const WORKER_SCRIPT = new URL('./tagger.worker.js', import.meta.url);
  */
 export function createBatchTagger(topics: TopicQuery[]): BatchTagger {
   if (topics.length === 0 || !existsSync(fileURLToPath(WORKER_SCRIPT))) return inThread(topics);
-  const threads = Math.max(1, Math.min(2, availableParallelism()));
-  return threads === 1 ? new ThreadedTagger(topics) : new TaggerPool(Array.from({ length: threads }, () => new ThreadedTagger(topics)));
-}
-
-/** Tagging is most of an ingest's CPU: each batch is split across the threads (both cores of a small machine). */
-class TaggerPool implements BatchTagger {
-  constructor(private readonly taggers: BatchTagger[]) {}
-
-  async tagMany(docs: TaggableText[]): Promise<TopicTag[][]> {
-    const size = Math.ceil(docs.length / this.taggers.length);
-    if (size < 32) return this.taggers[0].tagMany(docs); // not worth a second message
-    const parts = await Promise.all(this.taggers.map((t, i) => t.tagMany(docs.slice(i * size, (i + 1) * size))));
-    return parts.flat();
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.taggers.map((t) => t.close()));
-  }
+  return new ThreadedTagger(topics);
 }
 
 function inThread(topics: TopicQuery[]): BatchTagger {
