@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import Handlebars from 'handlebars';
+import { createHandlebars } from '../common/handlebars.js';
 import { fromRoot } from '../common/paths.js';
 import { MjmlCache } from './mjml.cache.js';
 
@@ -96,16 +96,6 @@ export class MailTemplates implements OnModuleInit {
     }
     return result.html;
   }
-}
-
-function createHandlebars(): typeof Handlebars {
-  const hbs = Handlebars.create();
-  /** Only http(s) and mailto links survive; anything else (javascript:, data:) becomes "#". */
-  hbs.registerHelper('safeUrl', (url: unknown) => (typeof url === 'string' && /^(https?:\/\/|mailto:)/i.test(url.trim()) ? url.trim() : '#'));
-  hbs.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''));
-  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  hbs.registerHelper('plural', (n: unknown, one: unknown, many: unknown) => (n === 1 ? one : many));
-  return hbs;
 }
 
 /** Templates are easier to read with blank lines around blocks; the sent text keeps at most one. */
