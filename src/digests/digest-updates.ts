@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { WriteSteps } from '../database/write-steps.js';
 import { paperUrl } from '../papers/papers.service.js';
 import type { SelectedPaper } from './digest.selection.js';
 import { SentPaperRepository, type SentPaperRow } from './sent-paper.repository.js';
@@ -36,15 +37,15 @@ export class DigestUpdates {
     return (await this.sent.changedSince(subscriberId, TRENDING_UPVOTES, MAX_UPDATES)).map(toUpdate);
   }
 
-  /** After a digest went: what it sent of each new paper, and that its updates were told. */
-  async recordSent(subscriberId: number, deliveryId: number, papers: SelectedPaper[], updates: PaperUpdate[], now: Date): Promise<void> {
-    await this.sent.recordSent(
+  /** What a sent digest gave the reader, as write steps committed with the rest of its records. */
+  recordSentSteps(subscriberId: number, deliveryId: number, papers: SelectedPaper[], updates: PaperUpdate[], now: Date): WriteSteps<void> {
+    return this.sent.recordSentSteps(
       subscriberId,
       deliveryId,
       papers.map((x) => x.paper.id),
+      updates.map((u) => u.paperId),
       now,
     );
-    for (const u of updates) await this.sent.recordUpdateSent(subscriberId, u.paperId, deliveryId, now);
   }
 }
 

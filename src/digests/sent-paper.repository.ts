@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { dialectOf, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
+import type { WriteSteps } from '../database/write-steps.js';
 
 /** A paper sent to a reader, as it was then (sent_*) and as it is now. */
 export interface SentPaperRow {
@@ -42,24 +43,23 @@ export class SentPaperRepository {
     );
   }
 
-  /** Snapshots the papers from the table, not the candidate: what each paper was when this digest went. */
-  async recordSent(subscriberId: number, deliveryId: number, paperIds: number[], now: Date): Promise<void> {
-    if (paperIds.length === 0) return;
+  /** Snapshots the papers from the table, not the candidate: what each paper was when this digest went; told updates never come back. */
+  *recordSentSteps(subscriberId: number, deliveryId: number, paperIds: number[], updatedIds: number[], now: Date): WriteSteps<void> {
     const p = (n: number) => param(this.d, n);
-    await this.dataSource.query(
-      `INSERT INTO sent_papers (subscriber_id, paper_id, delivery_id, sent_at, code_url, project_url, upvotes)
-       SELECT ${p(1)}, id, ${p(2)}, ${p(3)}, code_url, project_url, upvotes FROM papers WHERE id IN (${paperIds.map((_, i) => p(i + 4)).join(', ')})
-       ON CONFLICT (subscriber_id, paper_id) DO NOTHING`,
-      [subscriberId, deliveryId, sqlTimestamp(this.d, now), ...paperIds],
-    );
-  }
-
-  /** The paper's update was told in this delivery: it never comes back. */
-  async recordUpdateSent(subscriberId: number, paperId: number, deliveryId: number, now: Date): Promise<void> {
-    const p = (n: number) => param(this.d, n);
-    await this.dataSource.query(
-      `UPDATE sent_papers SET update_sent_at = ${p(1)}, update_delivery_id = ${p(2)} WHERE subscriber_id = ${p(3)} AND paper_id = ${p(4)} AND update_sent_at IS NULL`,
-      [sqlTimestamp(this.d, now), deliveryId, subscriberId, paperId],
-    );
+    const at = sqlTimestamp(this.d, now);
+    if (paperIds.length > 0) {
+      yield {
+        sql: `INSERT INTO sent_papers (subscriber_id, paper_id, delivery_id, sent_at, code_url, project_url, upvotes)
+         SELECT ${p(1)}, id, ${p(2)}, ${p(3)}, code_url, project_url, upvotes FROM papers WHERE id IN (${paperIds.map((_, i) => p(i + 4)).join(', ')})
+         ON CONFLICT (subscriber_id, paper_id) DO NOTHING`,
+        params: [subscriberId, deliveryId, at, ...paperIds],
+      };
+    }
+    for (const paperId of updatedIds) {
+      yield {
+        sql: `UPDATE sent_papers SET update_sent_at = ${p(1)}, update_delivery_id = ${p(2)} WHERE subscriber_id = ${p(3)} AND paper_id = ${p(4)} AND update_sent_at IS NULL`,
+        params: [at, deliveryId, subscriberId, paperId],
+      };
+    }
   }
 }

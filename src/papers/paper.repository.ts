@@ -6,6 +6,7 @@ import type { WriteSteps } from '../database/write-steps.js';
 import { PaperTopic } from '../topics/paper-topic.entity.js';
 import { Topic } from '../topics/topic.entity.js';
 import { Paper } from './paper.entity.js';
+import { titleKeyOf } from './paper-key.js';
 import type { ParsedPaper } from './paper.types.js';
 
 /** A parsed paper with its key, ready to be written. */
@@ -47,6 +48,8 @@ const COLUMNS = [
   'first_seen_at',
   'last_seen_at',
   'available_at',
+  // Written with the paper, so that a later record by title alone finds it (see paper-identity.ts).
+  'title_key',
 ] as const;
 
 /** Fields filled from a later dump when the stored paper lacks them. */
@@ -133,6 +136,7 @@ function mergeClause(d: DialectName): string {
     `ai_keywords = CASE WHEN papers.ai_keywords = '[]' THEN excluded.ai_keywords ELSE papers.ai_keywords END`,
     `categories = CASE WHEN papers.categories = '[]' THEN excluded.categories ELSE papers.categories END`,
     `last_seen_at = excluded.last_seen_at`,
+    `title_key = coalesce(papers.title_key, excluded.title_key)`,
   ].join(', ');
 }
 
@@ -157,6 +161,7 @@ function rowValues(row: PaperRow, now: string | Date, available: boolean, d: Dia
     now,
     now,
     available ? now : null,
+    titleKeyOf(row.title),
   ];
 }
 

@@ -286,6 +286,15 @@ export class SubscriberRepository {
     );
   }
 
+  /** recordDigest as a write step, committed together with the other records of a sent digest. */
+  *recordDigestSteps(id: number, at: Date): WriteSteps<void> {
+    const d = dialectOf({ connection: this.dataSource });
+    yield {
+      sql: `UPDATE subscribers SET last_digest_at = ${param(d, 1)} WHERE id = ${param(d, 2)} AND (last_digest_at IS NULL OR last_digest_at < ${param(d, 1)})`,
+      params: d === 'postgres' ? [sqlTimestamp(d, at), id] : [sqlTimestamp(d, at), id, sqlTimestamp(d, at)],
+    };
+  }
+
   async isSuppressed(email: string): Promise<boolean> {
     return (await this.suppressions.countBy({ emailHash: suppressionHash(email) })) > 0;
   }
