@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { EventsService } from '../events/events.service.js';
+import { FeedbackRepository } from '../feedback/feedback.repository.js';
 import { PermanentMailError, TemporaryMailError } from '../mail/mail.errors.js';
 import { MailService } from '../mail/mail.service.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
@@ -40,6 +41,7 @@ export class DeliveryService {
     private readonly metrics: DigestMetrics,
     private readonly updates: DigestUpdates,
     private readonly events: EventsService,
+    private readonly feedback: FeedbackRepository,
   ) {}
 
   async deliver({ delivery, subscriber, pool, ctx }: DeliveryJob): Promise<DeliveryOutcome> {
@@ -50,6 +52,7 @@ export class DeliveryService {
       windowEnd: ctx.now,
       max: this.config.digest.maxPapers,
       topicNames: ctx.topicNames,
+      profile: await this.feedback.profileOf(subscriber),
     };
     const { selection, catchUp } = selectDigest(pool, request, subscriber.frequency);
     if (selection.total === 0) {

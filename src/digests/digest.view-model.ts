@@ -25,6 +25,9 @@ export interface PaperModel {
   summary: string;
   links: PaperLink[];
   why: string;
+  /** "More like this" / "less like this" (`/feedback/:token`), set by the renderer, which signs them. */
+  moreUrl?: string;
+  lessUrl?: string;
 }
 
 export interface SectionModel {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { EventsModule } from '../events/events.module.js';
+import { FeedbackModule } from '../feedback/feedback.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { SubscribersModule } from '../subscribers/subscribers.module.js';
 import { TopicsModule } from '../topics/topics.module.js';
@@ -24,7 +25,7 @@ import { SectionMuteController } from './section-mute.controller.js';
 import { SectionMuteService } from './section-mute.service.js';
 
 @Module({
-  imports: [TopicsModule, MailModule, SubscribersModule, WebModule, ChannelsModule, EventsModule],
+  imports: [TopicsModule, MailModule, SubscribersModule, WebModule, ChannelsModule, EventsModule, FeedbackModule],
   controllers: [DigestsController, SectionMuteController],
   providers: [
     MetricsGuard,

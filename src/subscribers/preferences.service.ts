@@ -162,5 +162,5 @@ function editable(s: Subscriber): Subscriber {
 }
 
 export function choicesOf(s: Subscriber): SubscriptionChoices {
-  return { topics: s.topics, keywords: s.keywords, frequency: s.frequency, timezone: s.timezone, deliveryHour: s.deliveryHour };
+  return { topics: s.topics, keywords: s.keywords, frequency: s.frequency, timezone: s.timezone, deliveryHour: s.deliveryHour, authors: s.authors ?? [], likes: s.likes ?? [] };
 }

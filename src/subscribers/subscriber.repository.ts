@@ -39,6 +39,8 @@ export class SubscriberRepository {
       email,
       status,
       ...choices,
+      authors: choices.authors ?? [],
+      likes: choices.likes ?? [],
       paused: false,
       linkKey: SubscriberLinks.newLinkKey(),
       statusReason: null,
