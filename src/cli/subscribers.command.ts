@@ -14,6 +14,8 @@ interface AddFlags {
   frequency?: string;
   timezone?: string;
   hour?: string;
+  authors?: string;
+  likes?: string;
   confirmed?: boolean;
   json?: boolean;
 }
@@ -29,6 +31,8 @@ export function registerSubscribers(program: Command): void {
     .option('--frequency <daily|weekly>', 'daily (default) or weekly')
     .option('--timezone <zone>', 'IANA time zone, e.g. Europe/Paris (default UTC)')
     .option('--hour <0-23>', 'local hour of delivery (default DIGEST_DEFAULT_HOUR)')
+    .option('--authors <names>', 'authors to follow, separated by ";" ("A. Name; B. Name")')
+    .option('--likes <ids>', 'papers they like (arXiv ids or paper URLs, comma-separated): a cold start for their personal ranking')
     .option('--confirmed', 'add them confirmed: they get digests without the confirmation email')
     .option('--json', 'print JSON')
     .action(
@@ -36,7 +40,7 @@ export function registerSubscribers(program: Command): void {
         withContext(async (app) => {
           const { topics, confirmed, json, ...rest } = flags;
           const s = await app.get(SubscribersService).addByOperator({ email, topics: splitList(topics), ...rest }, { confirmed: Boolean(confirmed) });
-          if (json) return printJson({ email: s.email, status: s.status, topics: s.topics, keywords: s.keywords });
+          if (json) return printJson({ email: s.email, status: s.status, topics: s.topics, keywords: s.keywords, authors: s.authors ?? [], likes: s.likes ?? [] });
           process.stdout.write(`${s.email}: ${s.status}, topics ${s.topics.join(', ') || '(none)'}${s.keywords ? `, keywords "${s.keywords}"` : ''}\n`);
         }),
       ),
@@ -68,6 +72,8 @@ export function registerSubscribers(program: Command): void {
       'add subscribers from a CSV (header email,topics,keywords,frequency,timezone,hour; topics separated by ;). Exit 0 when rows were imported (rejected rows are reported with their line), 2 when the file is malformed or no row could be imported',
     )
     .argument('<file>')
+    .option('--authors <names>', 'authors to follow, separated by ";" ("A. Name; B. Name")')
+    .option('--likes <ids>', 'papers they like (arXiv ids or paper URLs, comma-separated): a cold start for their personal ranking')
     .option('--confirmed', 'add them confirmed')
     .option('--json', 'print JSON')
     .action(

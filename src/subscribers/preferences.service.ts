@@ -28,6 +28,10 @@ export interface SubscriberExport {
   updatedAt: string;
   /** Every digest planned for them: what it held, whether and when it went, and why not. */
   deliveries: DeliveryExport[];
+  authors: string[];
+  likes: string[];
+  /** Their "more like this" / "less like this" votes. */
+  votes: { arxivId: string | null; title: string; vote: 'more' | 'less'; at: string }[];
 }
 
 export interface DeliveryExport {
@@ -140,6 +144,14 @@ export class PreferencesService {
         papers: papers.map((p) => ({ arxivId: p.arxivId?.startsWith('t:') ? null : p.arxivId, title: p.title })),
         moreCount: d.moreCount,
         createdAt: iso(d.createdAt)!,
+      })),
+      authors: s.authors ?? [],
+      likes: s.likes ?? [],
+      votes: (await this.repo.votesOf(s.id)).map(({ vote, paper }) => ({
+        arxivId: paper?.arxivId?.startsWith('t:') ? null : (paper?.arxivId ?? null),
+        title: paper?.title ?? '',
+        vote: vote.vote > 0 ? ('more' as const) : ('less' as const),
+        at: iso(vote.createdAt)!,
       })),
     };
   }

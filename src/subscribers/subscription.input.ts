@@ -91,7 +91,10 @@ function checkChoices(body: ChoicesBody, ctx: ValidationContext, problems: Input
     });
   }
   const keywords = body.keywords === undefined ? (cur?.keywords ?? null) : checkKeywords(body.keywords, problems);
-  if (topics.length === 0 && !keywords && !problems.some((p) => p.field === 'keywords' || p.field === 'topics')) {
+  const authors = body.authors === undefined ? (cur?.authors ?? []) : checkAuthors(body.authors, problems);
+  const likes = body.likes === undefined ? (cur?.likes ?? []) : checkLikes(body.likes, problems);
+  // Followed authors alone make a digest (their section); likes only rank what topics bring in.
+  if (topics.length === 0 && !keywords && authors.length === 0 && !problems.some((p) => p.field === 'keywords' || p.field === 'topics')) {
     problems.push({ field: 'topics', message: 'choose at least one topic or write your own keywords' });
   }
   return {
@@ -100,8 +103,8 @@ function checkChoices(body: ChoicesBody, ctx: ValidationContext, problems: Input
     frequency: checkFrequency(body.frequency, cur?.frequency ?? 'daily', problems),
     timezone: checkTimezone(body.timezone, cur?.timezone ?? 'UTC', problems),
     deliveryHour: checkHour(body.hour, cur?.deliveryHour ?? ctx.defaultHour, problems),
-    authors: body.authors === undefined ? (cur?.authors ?? []) : checkAuthors(body.authors, problems),
-    likes: body.likes === undefined ? (cur?.likes ?? []) : checkLikes(body.likes, problems),
+    authors,
+    likes,
   };
 }
 
