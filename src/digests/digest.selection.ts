@@ -138,6 +138,7 @@ export class CandidatePool {
     }
     const personal = isEmptyProfile(req.profile) ? null : new PersonalRanker(this.papers, req.profile!);
     personal?.extend(this.papers.filter(inWindow), found, (p, r) => add(p as CandidatePaper, r));
+    for (const id of personal?.known ?? []) found.delete(id);
     const rank = (p: CandidatePaper, r: Reason) => {
       const base = rankScore({ matchScore: r.score, upvotes: p.upvotes });
       return personal ? personal.blend(p, base) : base;

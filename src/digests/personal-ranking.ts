@@ -154,7 +154,8 @@ export class PersonalRanker {
   private readonly w = new Map<string, number>();
   private readonly liked: { paper: ProfilePaper; vec: Vec }[];
   private readonly followed: { name: string; key: ReturnType<typeof nameKey> }[];
-  private readonly ids: Set<number>;
+  /** Papers the reader voted on or named as liked: they know them, so a digest does not show them again. */
+  readonly known: ReadonlySet<number>;
   private percentile = new Map<number, number>();
 
   constructor(pool: readonly RankablePaper[], profile: ReaderProfile) {
@@ -169,7 +170,7 @@ export class PersonalRanker {
     );
     this.weight = personalWeight(this.liked.length + negative.length);
     this.followed = profile.authors.map((name) => ({ name, key: nameKey(name) })).filter((f) => f.key.full.length > 0);
-    this.ids = new Set([...positive, ...negative].map((p) => p.id));
+    this.known = new Set([...positive, ...negative].map((p) => p.id));
   }
 
   /** The model's raw score of a paper: positive when it looks like what the reader asked more of. */
@@ -186,7 +187,7 @@ export class PersonalRanker {
     for (const p of window) for (const name of followedAmong(this.followed, p.authors)) add(p, { kind: 'author', key: name, label: name, words: [], score: 1 });
     const matched = new Set(found.keys());
     if (this.weight === 0) return;
-    const outside = this.liked.length >= 2 ? window.filter((p) => !matched.has(p.id) && !this.ids.has(p.id)) : [];
+    const outside = this.liked.length >= 2 ? window.filter((p) => !matched.has(p.id) && !this.known.has(p.id)) : [];
     const similar = outside
       .map((p) => ({ p, s: this.score(p), near: this.nearest(p) }))
       .filter((x) => x.s > 0 && x.near && x.near.cos >= SIMILAR_MIN_COSINE)
