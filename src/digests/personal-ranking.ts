@@ -211,10 +211,18 @@ export class PersonalRanker {
     return Math.round(((1 - this.weight) * base + this.weight * personal) * 10_000) / 10_000;
   }
 
+  // Ties (papers the model cannot tell apart) share one place, so feedback never orders them by accident.
   private place(papers: readonly RankablePaper[]): void {
-    const scored = papers.map((p) => ({ id: p.id, s: this.score(p) })).sort((a, b) => a.s - b.s || a.id - b.id);
+    const scored = papers.map((p) => ({ id: p.id, s: Math.round(this.score(p) * 1e9) })).sort((a, b) => a.s - b.s);
     const last = Math.max(1, scored.length - 1);
-    this.percentile = new Map(scored.map((x, i) => [x.id, scored.length === 1 ? 0.5 : i / last]));
+    this.percentile = new Map();
+    for (let i = 0; i < scored.length; ) {
+      let j = i;
+      while (j + 1 < scored.length && scored[j + 1].s === scored[i].s) j++;
+      const place = scored.length === 1 ? 0.5 : (i + j) / 2 / last;
+      for (let k = i; k <= j; k++) this.percentile.set(scored[k].id, place);
+      i = j + 1;
+    }
   }
 
   private likeReason(p: RankablePaper, cos: number, title: string): PersonalReason {
