@@ -52,18 +52,24 @@ const WEIGHT_HALF = 6;
 const WEIGHT_MAX = 0.75;
 const NEGATIVE_SHARE = 0.5;
 const TAG_WEIGHT = 1.5;
+/** Explanations are looked for among this many of the best-placed papers, against the latest this-many liked ones: bounded work per reader. */
+const EXPLAINED = 20;
+const NEAREST_AMONG = 50;
 
+/** A paper as a unit vector over term ids (sorted), so a reader's model is a plain array and products are merges. */
 interface Vec {
-  keys: string[];
+  ids: Int32Array;
   vals: Float64Array;
-  /** Stem → the paper's own spelling, for explanations. */
-  words: Map<string, string>;
+  /** Term id → the paper's own spelling, for explanations. */
+  words: Map<number, string>;
 }
 
 type Terms = Map<string, { tf: number; word: string }>;
 
 interface PoolStats {
   df: Map<string, number>;
+  /** Term → id, shared by every reader of the pool. */
+  vocab: Map<string, number>;
   n: number;
   vectors: Map<number, Vec>;
   /** Terms of pool papers counted but not yet turned into vectors (each paper is tokenized once). */
@@ -76,7 +82,7 @@ const pools = new WeakMap<readonly RankablePaper[], PoolStats>();
 function statsOf(pool: readonly RankablePaper[]): PoolStats {
   let s = pools.get(pool);
   if (s) return s;
-  s = { df: new Map(), n: pool.length, vectors: new Map(), pending: new Map() };
+  s = { df: new Map(), vocab: new Map(), n: pool.length, vectors: new Map(), pending: new Map() };
   for (const p of pool) {
     const terms = termsOf(p);
     s.pending.set(p.id, terms);
@@ -111,34 +117,35 @@ function vectorOf(stats: PoolStats, p: ProfilePaper | RankablePaper): Vec {
   if (v) return v;
   const terms = stats.pending.get(p.id) ?? termsOf(p);
   stats.pending.delete(p.id);
-  const keys = [...terms.keys()];
-  const vals = new Float64Array(keys.length);
-  let norm = 0;
-  keys.forEach((k, i) => {
+  const entries = [...terms].map(([k, t]) => {
+    let id = stats.vocab.get(k);
+    if (id === undefined) stats.vocab.set(k, (id = stats.vocab.size));
     const idf = Math.log((stats.n + 1) / ((stats.df.get(k) ?? 0) + 1)) + 1;
-    vals[i] = (1 + Math.log(terms.get(k)!.tf)) * idf;
-    norm += vals[i] * vals[i];
+    return { id, val: (1 + Math.log(t.tf)) * idf, word: t.word };
   });
-  norm = Math.sqrt(norm) || 1;
-  for (let i = 0; i < vals.length; i++) vals[i] /= norm;
-  const words = new Map<string, string>();
-  for (const [k, t] of terms) if (t.word) words.set(k, t.word);
-  v = { keys, vals, words };
+  entries.sort((a, b) => a.id - b.id);
+  const norm = Math.sqrt(entries.reduce((n, e) => n + e.val * e.val, 0)) || 1;
+  const words = new Map<number, string>();
+  for (const e of entries) if (e.word) words.set(e.id, e.word);
+  v = { ids: Int32Array.from(entries, (e) => e.id), vals: Float64Array.from(entries, (e) => e.val / norm), words };
   stats.vectors.set(p.id, v);
   return v;
 }
 
-function dot(w: Map<string, number>, x: Vec): number {
+function dot(w: Float64Array, x: Vec): number {
   let s = 0;
-  for (let i = 0; i < x.keys.length; i++) s += (w.get(x.keys[i]) ?? 0) * x.vals[i];
+  for (let i = 0; i < x.ids.length; i++) s += (w[x.ids[i]] ?? 0) * x.vals[i];
   return s;
 }
 
+/** Cosine of two unit vectors: a merge of their sorted ids. */
 function cosine(a: Vec, b: Vec): number {
-  const [small, large] = a.keys.length <= b.keys.length ? [a, b] : [b, a];
-  const index = new Map(large.keys.map((k, i) => [k, large.vals[i]]));
   let s = 0;
-  for (let i = 0; i < small.keys.length; i++) s += (index.get(small.keys[i]) ?? 0) * small.vals[i];
+  for (let i = 0, j = 0; i < a.ids.length && j < b.ids.length; ) {
+    if (a.ids[i] === b.ids[j]) s += a.vals[i++] * b.vals[j++];
+    else if (a.ids[i] < b.ids[j]) i++;
+    else j++;
+  }
   return s;
 }
 
@@ -151,8 +158,11 @@ export function personalWeight(n: number): number {
 export class PersonalRanker {
   readonly weight: number;
   private readonly stats: PoolStats;
-  private readonly w = new Map<string, number>();
+  private w = new Float64Array(0);
   private readonly liked: { paper: ProfilePaper; vec: Vec }[];
+  /** The latest liked papers, indexed, for "like “Title”". */
+  private readonly near: { title: string; vec: Vec }[];
+  private readonly scores = new Map<number, number>();
   private readonly followed: { name: string; key: ReturnType<typeof nameKey> }[];
   /** Papers the reader voted on or named as liked: they know them, so a digest does not show them again. */
   readonly known: ReadonlySet<number>;
@@ -163,11 +173,11 @@ export class PersonalRanker {
     const positive = [...profile.likes, ...profile.votes.filter((v) => v.vote > 0).map((v) => v.paper)];
     const negative = profile.votes.filter((v) => v.vote < 0).map((v) => v.paper);
     this.liked = dedupe(positive).map((paper) => ({ paper, vec: vectorOf(this.stats, paper) }));
+    this.near = this.liked.slice(-NEAREST_AMONG).map((l) => ({ title: l.paper.title, vec: l.vec }));
+    const against = negative.map((p) => vectorOf(this.stats, p));
+    this.w = new Float64Array(this.stats.vocab.size);
     this.accumulate(this.liked.map((l) => l.vec), 1);
-    this.accumulate(
-      negative.map((p) => vectorOf(this.stats, p)),
-      -NEGATIVE_SHARE,
-    );
+    this.accumulate(against, -NEGATIVE_SHARE);
     this.weight = personalWeight(this.liked.length + negative.length);
     this.followed = profile.authors.map((name) => ({ name, key: nameKey(name) })).filter((f) => f.key.full.length > 0);
     this.known = new Set([...positive, ...negative].map((p) => p.id));
@@ -175,7 +185,9 @@ export class PersonalRanker {
 
   /** The model's raw score of a paper: positive when it looks like what the reader asked more of. */
   score(p: RankablePaper): number {
-    return dot(this.w, vectorOf(this.stats, p));
+    let s = this.scores.get(p.id);
+    if (s === undefined) this.scores.set(p.id, (s = dot(this.w, vectorOf(this.stats, p))));
+    return s;
   }
 
   /**
@@ -187,18 +199,19 @@ export class PersonalRanker {
     for (const p of window) for (const name of followedAmong(this.followed, p.authors)) add(p, { kind: 'author', key: name, label: name, words: [], score: 1 });
     const matched = new Set(found.keys());
     if (this.weight === 0) return;
-    const outside = this.liked.length >= 2 ? window.filter((p) => !matched.has(p.id) && !this.known.has(p.id)) : [];
+    const outside = this.liked.length >= 2 ? window.filter((p) => !matched.has(p.id) && !this.known.has(p.id) && this.score(p) > 0) : [];
     const similar = outside
-      .map((p) => ({ p, s: this.score(p), near: this.nearest(p) }))
-      .filter((x) => x.s > 0 && x.near && x.near.cos >= SIMILAR_MIN_COSINE)
-      .sort((a, b) => b.s - a.s)
+      .sort((a, b) => this.score(b) - this.score(a))
+      .slice(0, EXPLAINED)
+      .map((p) => ({ p, near: this.nearest(p) }))
+      .filter((x) => x.near && x.near.cos >= SIMILAR_MIN_COSINE)
       .slice(0, MAX_SIMILAR);
     for (const { p, near } of similar) add(p, this.likeReason(p, near!.cos, near!.title));
     const ranked = window.filter((p) => found.has(p.id));
     this.place(ranked);
     if (this.liked.length === 0) return;
-    for (const p of ranked) {
-      if (!matched.has(p.id) || (this.percentile.get(p.id) ?? 0) < 0.75) continue;
+    const best = ranked.filter((p) => matched.has(p.id) && (this.percentile.get(p.id) ?? 0) >= 0.75);
+    for (const p of best.sort((a, b) => this.score(b) - this.score(a)).slice(0, EXPLAINED)) {
       const near = this.nearest(p);
       if (near && near.cos >= EXPLAIN_MIN_COSINE && this.score(p) > 0) add(p, this.likeReason(p, near.cos, near.title));
     }
@@ -232,9 +245,9 @@ export class PersonalRanker {
   private nearest(p: RankablePaper): { cos: number; title: string } | null {
     const v = vectorOf(this.stats, p);
     let best: { cos: number; title: string } | null = null;
-    for (const l of this.liked) {
+    for (const l of this.near) {
       const cos = cosine(v, l.vec);
-      if (!best || cos > best.cos) best = { cos, title: l.paper.title };
+      if (!best || cos > best.cos) best = { cos, title: l.title };
     }
     return best;
   }
@@ -242,8 +255,8 @@ export class PersonalRanker {
   /** The paper's words that weighed most for this reader, as the paper spells them. */
   private topWords(p: RankablePaper): string[] {
     const v = vectorOf(this.stats, p);
-    return v.keys
-      .map((k, i) => ({ k, c: (this.w.get(k) ?? 0) * v.vals[i] }))
+    return [...v.ids]
+      .map((k, i) => ({ k, c: (this.w[k] ?? 0) * v.vals[i] }))
       .filter((x) => x.c > 0 && v.words.has(x.k))
       .sort((a, b) => b.c - a.c)
       .slice(0, 3)
@@ -253,7 +266,7 @@ export class PersonalRanker {
   private accumulate(vectors: Vec[], sign: number): void {
     if (vectors.length === 0) return;
     const share = sign / vectors.length;
-    for (const v of vectors) for (let i = 0; i < v.keys.length; i++) this.w.set(v.keys[i], (this.w.get(v.keys[i]) ?? 0) + share * v.vals[i]);
+    for (const v of vectors) for (let i = 0; i < v.ids.length; i++) this.w[v.ids[i]] += share * v.vals[i];
   }
 }
 
