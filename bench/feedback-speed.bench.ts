@@ -61,6 +61,12 @@ export async function run(): Promise<void> {
     const s = stats(ms);
     return { step, 'median ms': s.median.toFixed(2), 'p95 ms': s.p95.toFixed(2), 'ratio (median)': (s.median / b.median).toFixed(2) };
   };
-  process.stdout.write(`one reader, ${POOL} candidates, ${VOTES} votes, ${ITERATIONS} iterations; the first personal selection on a new pool (its word statistics) took ${first.toFixed(1)} ms\n`);
-  table([row('selection without personal model (baseline)', base), row("with 200 votes, voted papers new to the run", cold), row('with 200 votes, voted papers seen before in the run', cached)]);
+  process.stdout.write(
+    `one reader, ${POOL} candidates, ${VOTES} votes, ${ITERATIONS} iterations; the first personal selection on a new pool (its word statistics) took ${first.toFixed(1)} ms\n`,
+  );
+  table([
+    row('selection without personal model (baseline)', base),
+    row('with 200 votes, voted papers new to the run', cold),
+    row('with 200 votes, voted papers seen before in the run', cached),
+  ]);
 }

@@ -118,7 +118,14 @@ export async function run(): Promise<void> {
   for (const c of CHECKPOINTS) {
     const l = lifts.get(c)!;
     const mean = l.reduce((a, b) => a + b, 0) / l.length;
-    rows.push({ reader: 'MEAN', 'in topics (of interest)': '', votes: String(c), 'share, no votes': '', 'share, with votes': '', lift: (mean >= 0 ? '+' : '') + mean.toFixed(2) });
+    rows.push({
+      reader: 'MEAN',
+      'in topics (of interest)': '',
+      votes: String(c),
+      'share, no votes': '',
+      'share, with votes': '',
+      lift: (mean >= 0 ? '+' : '') + mean.toFixed(2),
+    });
   }
   process.stdout.write(`${papers.length} papers (2026-08), top ${DIGEST} unvoted papers of each digest; aim: lift ≥ +0.15 after 8 votes, ≥ +0.30 after 32\n`);
   table(rows);

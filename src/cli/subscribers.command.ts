@@ -40,7 +40,8 @@ export function registerSubscribers(program: Command): void {
         withContext(async (app) => {
           const { topics, confirmed, json, ...rest } = flags;
           const s = await app.get(SubscribersService).addByOperator({ email, topics: splitList(topics), ...rest }, { confirmed: Boolean(confirmed) });
-          if (json) return printJson({ email: s.email, status: s.status, topics: s.topics, keywords: s.keywords, authors: s.authors ?? [], likes: s.likes ?? [] });
+          if (json)
+            return printJson({ email: s.email, status: s.status, topics: s.topics, keywords: s.keywords, authors: s.authors ?? [], likes: s.likes ?? [] });
           process.stdout.write(`${s.email}: ${s.status}, topics ${s.topics.join(', ') || '(none)'}${s.keywords ? `, keywords "${s.keywords}"` : ''}\n`);
         }),
       ),

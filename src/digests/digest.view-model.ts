@@ -89,7 +89,10 @@ export function linksOf(paper: SelectedPaper['paper']): PaperLink[] {
 export function whyLine(reasons: readonly Reason[]): string {
   return reasons
     .slice(0, 3)
-    .map((r, i) => `${i > 0 ? 'also ' : ''}${r.note ?? (r.kind === 'keyword' ? `your keywords "${r.label}"` : r.kind === 'author' ? `by ${r.label}, whom you follow` : r.label)}${r.words.length ? ` (${r.words.join(', ')})` : ''}`)
+    .map(
+      (r, i) =>
+        `${i > 0 ? 'also ' : ''}${r.note ?? (r.kind === 'keyword' ? `your keywords "${r.label}"` : r.kind === 'author' ? `by ${r.label}, whom you follow` : r.label)}${r.words.length ? ` (${r.words.join(', ')})` : ''}`,
+    )
     .join('; ');
 }
 

@@ -108,7 +108,8 @@ function termsOf(p: ProfilePaper | RankablePaper): Terms {
   add(p.title, 2);
   add(p.abstract ?? '', 1);
   add(p.aiKeywords.join(' , '), 1);
-  for (const slug of Array.isArray(p.tags) ? (p.tags as string[]) : (p.tags as ReadonlyMap<string, unknown>).keys()) terms.set(`#${slug}`, { tf: TAG_WEIGHT, word: '' });
+  for (const slug of Array.isArray(p.tags) ? (p.tags as string[]) : (p.tags as ReadonlyMap<string, unknown>).keys())
+    terms.set(`#${slug}`, { tf: TAG_WEIGHT, word: '' });
   return terms;
 }
 
@@ -141,7 +142,7 @@ function dot(w: Float64Array, x: Vec): number {
 /** Cosine of two unit vectors: a merge of their sorted ids. */
 function cosine(a: Vec, b: Vec): number {
   let s = 0;
-  for (let i = 0, j = 0; i < a.ids.length && j < b.ids.length; ) {
+  for (let i = 0, j = 0; i < a.ids.length && j < b.ids.length;) {
     if (a.ids[i] === b.ids[j]) s += a.vals[i++] * b.vals[j++];
     else if (a.ids[i] < b.ids[j]) i++;
     else j++;
@@ -176,7 +177,10 @@ export class PersonalRanker {
     this.near = this.liked.slice(-NEAREST_AMONG).map((l) => ({ title: l.paper.title, vec: l.vec }));
     const against = negative.map((p) => vectorOf(this.stats, p));
     this.w = new Float64Array(this.stats.vocab.size);
-    this.accumulate(this.liked.map((l) => l.vec), 1);
+    this.accumulate(
+      this.liked.map((l) => l.vec),
+      1,
+    );
     this.accumulate(against, -NEGATIVE_SHARE);
     this.weight = personalWeight(this.liked.length + negative.length);
     this.followed = profile.authors.map((name) => ({ name, key: nameKey(name) })).filter((f) => f.key.full.length > 0);
@@ -229,7 +233,7 @@ export class PersonalRanker {
     const scored = papers.map((p) => ({ id: p.id, s: Math.round(this.score(p) * 1e9) })).sort((a, b) => a.s - b.s);
     const last = Math.max(1, scored.length - 1);
     this.percentile = new Map();
-    for (let i = 0; i < scored.length; ) {
+    for (let i = 0; i < scored.length;) {
       let j = i;
       while (j + 1 < scored.length && scored[j + 1].s === scored[i].s) j++;
       const place = scored.length === 1 ? 0.5 : (i + j) / 2 / last;

@@ -59,7 +59,9 @@ export class FeedbackService {
   }
 
   private async state(subscriber: Subscriber, paperId: number, vote: 'more' | 'less'): Promise<FeedbackState> {
-    const paper = await this.dataSource.getRepository(Paper).findOne({ select: { id: true, title: true, arxivId: true, arxivUrl: true }, where: { id: paperId } });
+    const paper = await this.dataSource
+      .getRepository(Paper)
+      .findOne({ select: { id: true, title: true, arxivId: true, arxivUrl: true }, where: { id: paperId } });
     if (!paper) throw new NotFoundError('this paper is no longer in Paperboy');
     const current = await this.votes.current(subscriber.id, paperId);
     const url = paper.arxivId && !paper.arxivId.startsWith('t:') ? `https://arxiv.org/abs/${paper.arxivId}` : paper.arxivUrl;

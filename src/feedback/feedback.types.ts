@@ -19,8 +19,6 @@ export interface ReaderProfile {
   authors: string[];
 }
 
-export const EMPTY_PROFILE: ReaderProfile = { votes: [], likes: [], authors: [] };
-
 export function isEmptyProfile(p: ReaderProfile | null | undefined): boolean {
   return !p || (p.votes.length === 0 && p.likes.length === 0 && p.authors.length === 0);
 }

@@ -174,5 +174,13 @@ function editable(s: Subscriber): Subscriber {
 }
 
 export function choicesOf(s: Subscriber): SubscriptionChoices {
-  return { topics: s.topics, keywords: s.keywords, frequency: s.frequency, timezone: s.timezone, deliveryHour: s.deliveryHour, authors: s.authors ?? [], likes: s.likes ?? [] };
+  return {
+    topics: s.topics,
+    keywords: s.keywords,
+    frequency: s.frequency,
+    timezone: s.timezone,
+    deliveryHour: s.deliveryHour,
+    authors: s.authors ?? [],
+    likes: s.likes ?? [],
+  };
 }

@@ -119,7 +119,9 @@ export class SubscriberRepository {
   async votesOf(subscriberId: number): Promise<{ vote: FeedbackVote; paper: Pick<Paper, 'arxivId' | 'title'> | null }[]> {
     const votes = await this.dataSource.getRepository(FeedbackVote).find({ where: { subscriberId }, order: { createdAt: 'ASC', paperId: 'ASC' } });
     const ids = votes.map((v) => v.paperId);
-    const papers = ids.length ? await this.dataSource.getRepository(Paper).find({ select: { id: true, arxivId: true, title: true }, where: { id: In(ids) } }) : [];
+    const papers = ids.length
+      ? await this.dataSource.getRepository(Paper).find({ select: { id: true, arxivId: true, title: true }, where: { id: In(ids) } })
+      : [];
     const byId = new Map(papers.map((p) => [p.id, p]));
     return votes.map((vote) => ({ vote, paper: byId.get(vote.paperId) ?? null }));
   }

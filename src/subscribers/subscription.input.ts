@@ -6,7 +6,16 @@ import { EMAIL_MAX_LENGTH, normalizeEmail } from './email-address.js';
 import { FREQUENCIES, type Frequency } from './subscriber.entity.js';
 
 /** Strict input limits: no field lets a caller store or mail more than a person would type. */
-export const INPUT_LIMITS = { topics: 40, slugLength: 64, keywordsLength: 300, keywordTerms: 30, timezoneLength: 64, authors: 30, authorLength: 100, likes: 50 } as const;
+export const INPUT_LIMITS = {
+  topics: 40,
+  slugLength: 64,
+  keywordsLength: 300,
+  keywordTerms: 30,
+  timezoneLength: 64,
+  authors: 30,
+  authorLength: 100,
+  likes: 50,
+} as const;
 
 /** What a subscriber chooses; shared by subscribing and the preferences page. */
 export interface SubscriptionChoices {
@@ -131,7 +140,8 @@ function checkKeywords(raw: string | null, problems: InputProblem[]): string | n
 function checkAuthors(raw: string | string[], problems: InputProblem[]): string[] {
   const names = (Array.isArray(raw) ? raw : raw.split(/[;\n]/)).map((n) => n.replace(/\s+/g, ' ').trim()).filter(Boolean);
   const bad = names.find((n) => n.length > INPUT_LIMITS.authorLength || /[\p{Cc}\p{Cf}]/u.test(n) || !/\p{L}{2}/u.test(n));
-  if (bad !== undefined) problems.push({ field: 'authors', message: `author "${clip(bad)}" is not a name (at most ${INPUT_LIMITS.authorLength} characters, letters)` });
+  if (bad !== undefined)
+    problems.push({ field: 'authors', message: `author "${clip(bad)}" is not a name (at most ${INPUT_LIMITS.authorLength} characters, letters)` });
   else if (names.length > INPUT_LIMITS.authors) problems.push({ field: 'authors', message: `${names.length} authors; the limit is ${INPUT_LIMITS.authors}` });
   return [...new Set(names)].slice(0, INPUT_LIMITS.authors);
 }
@@ -153,7 +163,13 @@ function checkLikes(raw: string | string[], problems: InputProblem[]): string[] 
   const items = (Array.isArray(raw) ? raw : raw.split(/[\s,;]+/)).map((x) => x.trim()).filter(Boolean);
   const bad = items.filter((x) => likedPaperId(x) === null);
   if (bad.length) {
-    problems.push({ field: 'likes', message: `likes must be arXiv ids (2401.00001) or paper URLs on arxiv.org or huggingface.co/papers; not: ${bad.slice(0, 3).map((b) => `"${clip(b)}"`).join(', ')}` });
+    problems.push({
+      field: 'likes',
+      message: `likes must be arXiv ids (2401.00001) or paper URLs on arxiv.org or huggingface.co/papers; not: ${bad
+        .slice(0, 3)
+        .map((b) => `"${clip(b)}"`)
+        .join(', ')}`,
+    });
   }
   const ids = [...new Set(items.map(likedPaperId).filter((x): x is string => x !== null))];
   if (ids.length > INPUT_LIMITS.likes) problems.push({ field: 'likes', message: `${ids.length} liked papers; the limit is ${INPUT_LIMITS.likes}` });

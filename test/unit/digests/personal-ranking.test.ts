@@ -63,7 +63,9 @@ describe('the personal ranking', () => {
   const coding = Array.from({ length: 6 }, (_, i) =>
     paper(`Coding agent ${i} repairs repositories`, 'software engineering agents write code, fix bugs in repositories and pass unit tests', ['agents'], [], 10),
   );
-  const generic = Array.from({ length: 20 }, (_, i) => paper(`Agents plan trips ${i}`, 'agents plan travel and booking with memory and tools', ['agents'], [], 20));
+  const generic = Array.from({ length: 20 }, (_, i) =>
+    paper(`Agents plan trips ${i}`, 'agents plan travel and booking with memory and tools', ['agents'], [], 20),
+  );
   const outside = paper('Program repair of software repositories', 'software engineering: code repair in repositories with unit tests', ['code'], [], 5);
   const unrelated = paper('Protein folding', 'proteins fold', ['biology'], [], 5);
   const pool = new CandidatePool([...coding, ...generic, outside, unrelated]);
