@@ -4,8 +4,7 @@ import { DigestsModule } from '../digests/digests.module.js';
 import { PapersModule } from '../papers/papers.module.js';
 import { SubscribersModule } from '../subscribers/subscribers.module.js';
 import { TopicsModule } from '../topics/topics.module.js';
-import { CsrfGuard, CsrfTokens } from '../web/csrf.guard.js';
-import { WebModule } from '../web/web.module.js';
+import { HttpKitModule } from '../http/index.js';
 import { AdminAuditInterceptor } from './admin-audit.interceptor.js';
 import { AdminDigestsController } from './admin-digests.controller.js';
 import { AdminIngestController } from './admin-ingest.controller.js';
@@ -21,7 +20,7 @@ import { AdminGuard } from './admin.guard.js';
 
 /** The admin API (bearer token) and the admin page (session cookie); see PRODUCT.md, "HTTP". */
 @Module({
-  imports: [PapersModule, DigestsModule, SubscribersModule, TopicsModule, WebModule, ChannelsModule],
+  imports: [PapersModule, DigestsModule, SubscribersModule, TopicsModule, HttpKitModule, ChannelsModule],
   controllers: [
     AdminIngestController,
     AdminDigestsController,
@@ -31,7 +30,6 @@ import { AdminGuard } from './admin.guard.js';
     AdminPageController,
     AdminJobsController,
   ],
-  // CsrfTokens is stateless (an HMAC under SECRET_KEY), so this module's instance agrees with the public pages'.
-  providers: [AdminJobs, AdminGuard, AdminAuditInterceptor, AdminSessions, AdminSessionGuard, AdminStatsService, CsrfTokens, CsrfGuard],
+  providers: [AdminJobs, AdminGuard, AdminAuditInterceptor, AdminSessions, AdminSessionGuard, AdminStatsService],
 })
 export class AdminModule {}

@@ -1,9 +1,8 @@
 import { Controller, Get, HttpCode, Param, Post, Res, UseFilters } from '@nestjs/common';
 import type { Response } from 'express';
 import { FeedbackService, type FeedbackState } from '../feedback/feedback.service.js';
+import { PageErrorFilter, PageRenderer } from '../http/index.js';
 import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
-import { PageErrorFilter } from './page-error.filter.js';
-import { PageRenderer } from './page.renderer.js';
 
 const VOTE_LABEL = { more: 'More like this', less: 'Less like this' } as const;
 
