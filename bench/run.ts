@@ -6,6 +6,8 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   ingest: () => import('./ingest.bench.js'),
   digest: () => import('./digest.bench.js'),
   scale: () => import('./scale.bench.js'),
+  feedback: () => import('./feedback.bench.js'),
+  'feedback-speed': () => import('./feedback-speed.bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

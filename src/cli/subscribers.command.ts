@@ -13,6 +13,8 @@ interface AddFlags {
   frequency?: string;
   timezone?: string;
   hour?: string;
+  authors?: string;
+  likes?: string;
   confirmed?: boolean;
   json?: boolean;
 }
@@ -28,6 +30,8 @@ export function registerSubscribers(program: Command): void {
     .option('--frequency <daily|weekly>', 'daily (default) or weekly')
     .option('--timezone <zone>', 'IANA time zone, e.g. Europe/Paris (default UTC)')
     .option('--hour <0-23>', 'local hour of delivery (default DIGEST_DEFAULT_HOUR)')
+    .option('--authors <names>', 'authors to follow, separated by ";" ("A. Name; B. Name")')
+    .option('--likes <ids>', 'papers they like (arXiv ids or paper URLs, comma-separated): a cold start for their personal ranking')
     .option('--confirmed', 'add them confirmed: they get digests without the confirmation email')
     .option('--json', 'print JSON')
     .action(
@@ -37,7 +41,7 @@ export function registerSubscribers(program: Command): void {
           const s = await app
             .get((await import('../subscribers/subscribers.service.js')).SubscribersService)
             .addByOperator({ email, topics: splitList(topics), ...rest }, { confirmed: Boolean(confirmed) });
-          if (json) return printJson({ email: s.email, status: s.status, topics: s.topics, keywords: s.keywords });
+          if (json) return printJson({ email: s.email, status: s.status, topics: s.topics, keywords: s.keywords, authors: s.authors ?? [], likes: s.likes ?? [] });
           process.stdout.write(`${s.email}: ${s.status}, topics ${s.topics.join(', ') || '(none)'}${s.keywords ? `, keywords "${s.keywords}"` : ''}\n`);
         }),
       ),
@@ -69,6 +73,8 @@ export function registerSubscribers(program: Command): void {
       'add subscribers from a CSV (header email,topics,keywords,frequency,timezone,hour; topics separated by ;). Exit 0 when rows were imported (rejected rows are reported with their line), 2 when the file is malformed or no row could be imported',
     )
     .argument('<file>')
+    .option('--authors <names>', 'authors to follow, separated by ";" ("A. Name; B. Name")')
+    .option('--likes <ids>', 'papers they like (arXiv ids or paper URLs, comma-separated): a cold start for their personal ranking')
     .option('--confirmed', 'add them confirmed')
     .option('--json', 'print JSON')
     .action(

@@ -1,5 +1,6 @@
 import { DigestDelivery } from '../digests/digest-delivery.entity.js';
 import { DigestRun } from '../digests/digest-run.entity.js';
+import { FeedbackVote } from '../feedback/feedback-vote.entity.js';
 import { Paper } from '../papers/paper.entity.js';
 import { Subscriber } from '../subscribers/subscriber.entity.js';
 import { SubscriberTopic } from '../subscribers/subscriber-topic.entity.js';
@@ -9,4 +10,4 @@ import { Topic } from '../topics/topic.entity.js';
 import { Meta } from './meta.entity.js';
 
 /** Every entity, listed as classes (see migrations/index.ts for why not globs). */
-export const ENTITIES = [Paper, Topic, PaperTopic, Meta, Subscriber, SubscriberTopic, Suppression, DigestRun, DigestDelivery];
+export const ENTITIES = [Paper, Topic, PaperTopic, Meta, Subscriber, SubscriberTopic, Suppression, DigestRun, DigestDelivery, FeedbackVote];

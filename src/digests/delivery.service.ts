@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { GroupCommit } from '../database/group-commit.js';
 import { EventsService } from '../events/events.service.js';
+import { FeedbackRepository } from '../feedback/feedback.repository.js';
 import type { PermanentMailError } from '../mail/mail.errors.js';
 import { bounceReason, MailPolicy } from '../mail/mail.policy.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
@@ -46,6 +47,7 @@ export class DeliveryService {
     private readonly updates: DigestUpdates,
     private readonly events: EventsService,
     private readonly bounces: SubscriberBounces,
+    private readonly feedback: FeedbackRepository,
     @InjectDataSource() dataSource: DataSource,
   ) {
     this.commits = new GroupCommit(dataSource);
@@ -59,6 +61,7 @@ export class DeliveryService {
       windowEnd: ctx.now,
       max: this.config.digest.maxPapers,
       topicNames: ctx.topicNames,
+      profile: await this.feedback.profileOf(subscriber),
     };
     const { selection, catchUp } = selectDigest(pool, request, subscriber.frequency);
     if (selection.total === 0) {

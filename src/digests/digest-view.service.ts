@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
+import { FeedbackRepository } from '../feedback/feedback.repository.js';
 import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { CandidateLoader } from './candidate.loader.js';
@@ -66,6 +67,7 @@ export class DigestViewService {
     private readonly ledger: DigestLedger,
     private readonly updates: DigestUpdates,
     private readonly subscribers: SubscriberRepository,
+    private readonly feedback: FeedbackRepository,
   ) {}
 
   /** `GET /digests/:id/:token`: every paper the digest matched (not only the emailed ones), by section. */
@@ -100,7 +102,7 @@ export class DigestViewService {
     const windowStart = windowStartFor(s.frequency, (await this.ledger.lastWindowEnds([s.id])).get(s.id), now);
     const pool = await this.loader.load(windowStart, now);
     const topicNames = await this.topicNames();
-    const request = { topics: s.topics, keywords: s.keywords, windowStart, windowEnd: now, topicNames };
+    const request = { topics: s.topics, keywords: s.keywords, windowStart, windowEnd: now, topicNames, profile: await this.feedback.profileOf(s) };
     const { selection, catchUp } = selectDigest(pool, { ...request, max: this.config.digest.maxPapers }, s.frequency);
     const limit = options.limit ?? this.config.digest.maxPapers;
     const listed = limit === this.config.digest.maxPapers || catchUp ? selection : pool.select({ ...request, max: limit });
@@ -110,7 +112,8 @@ export class DigestViewService {
       ...selection.papers.map((p) => ({ id: p.paper.id, title: p.paper.title, section: catchUp ? 'away' : 'new' })),
       ...extras.updates.map((u) => ({ id: u.paperId, title: u.title, section: 'updated', changes: u.changes })),
     ];
-    const papers = [...listed.papers.map(previewPaper), ...extras.updates.map(updatePaper)];
+    const vote = (id: number) => ({ more: this.links.feedbackUrl(s, id, 'more'), less: this.links.feedbackUrl(s, id, 'less') });
+    const papers = [...listed.papers.map((p) => previewPaper(p, vote(p.paper.id))), ...extras.updates.map((u) => updatePaper(u, vote(u.paperId)))];
     return { ...rendered, email: s.email, total: selection.total, shown: selection.papers.length, papers, items };
   }
 
@@ -135,20 +138,20 @@ export class DigestViewService {
   }
 }
 
-function previewPaper(p: Selection['papers'][number]): PreviewPaper {
+function previewPaper(p: Selection['papers'][number], feedback: PreviewPaper['feedback']): PreviewPaper {
   return {
     id: p.paper.id,
     arxivId: p.paper.arxivId,
     title: p.paper.title,
     score: p.rank,
     section: p.section,
-    reasons: p.reasons.map((r) => ({ kind: r.kind, label: r.label, words: r.words })),
-    feedback: { more: null, less: null },
+    reasons: p.reasons.map((r) => ({ kind: r.kind, label: r.note ?? r.label, words: r.words })),
+    feedback,
   };
 }
 
 /** A paper sent before that changed since: listed in the `updated` section, its changes as the reason. */
-function updatePaper(u: PaperUpdate): PreviewPaper {
+function updatePaper(u: PaperUpdate, feedback: PreviewPaper['feedback']): PreviewPaper {
   const section = { kind: 'update', key: 'updated', label: 'Updated since we sent it' };
   return {
     id: u.paperId,
@@ -157,7 +160,7 @@ function updatePaper(u: PaperUpdate): PreviewPaper {
     score: 0,
     section,
     reasons: [{ kind: 'update', label: section.label, words: u.changes }],
-    feedback: { more: null, less: null },
+    feedback,
   };
 }
 

@@ -99,7 +99,11 @@ export class DigestRenderer {
     return summaries
       .filter((x) => bySection.has(sectionId(x)))
       .map((x, i) => {
-        const papers = bySection.get(sectionId(x))!.map((p) => paperModel(p, ++index));
+        const papers = bySection.get(sectionId(x))!.map((p) => ({
+          ...paperModel(p, ++index),
+          moreUrl: this.links.feedbackUrl(s, p.paper.id, 'more'),
+          lessUrl: this.links.feedbackUrl(s, p.paper.id, 'less'),
+        }));
         const ref = sectionRef(x);
         return {
           kind: x.kind,

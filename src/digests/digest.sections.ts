@@ -61,7 +61,12 @@ export function sectionRef(s: Pick<Section, 'kind' | 'key'>): string | null {
   return null;
 }
 
-export function allocate<T, R extends RankedReason>(candidates: Candidate<T, R>[], budget: number): Allocation<T, R> {
+/**
+ * `merit` (0..1, the reader's personal weight, 0 without feedback) is the part of the budget given
+ * to the best papers whatever their section, once every section has had its turn: a reader whose
+ * votes say which papers they want gets more of those, and still at least one of each section.
+ */
+export function allocate<T, R extends RankedReason>(candidates: Candidate<T, R>[], budget: number, merit = 0): Allocation<T, R> {
   const groups = new Map<string, { section: Section; papers: Placed<T, R>[] }>();
   for (const c of candidates) {
     const reasons = [...c.reasons].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || b.rank - a.rank);
@@ -75,16 +80,31 @@ export function allocate<T, R extends RankedReason>(candidates: Candidate<T, R>[
   const ordered = [...groups.values()];
   for (const g of ordered) g.papers.sort((a, b) => b.rank - a.rank || b.id - a.id);
   ordered.sort((a, b) => KIND_ORDER[a.section.kind] - KIND_ORDER[b.section.kind] || b.papers[0].rank - a.papers[0].rank);
+  const fair = merit > 0 ? Math.max(Math.min(budget, ordered.length), Math.ceil(budget * (1 - merit))) : budget;
   const taken = shares(
     ordered.map((g) => g.papers.length),
-    budget,
+    fair,
     ordered.map((g) => KIND_WEIGHT[g.section.kind]),
   );
+  if (fair < budget) byMerit(ordered, taken, budget - taken.reduce((a, b) => a + b, 0));
   return {
     shown: ordered.flatMap((g, i) => g.papers.slice(0, taken[i])),
     all: ordered.flatMap((g) => g.papers),
     sections: ordered.map((g, i) => ({ ...g.section, shown: taken[i], total: g.papers.length })),
   };
+}
+
+/** Gives `left` more papers, one at a time, to the section whose next paper ranks best. */
+function byMerit(groups: { papers: { rank: number }[] }[], taken: number[], left: number): void {
+  for (; left > 0; left--) {
+    let best = -1;
+    groups.forEach((g, i) => {
+      const next = g.papers[taken[i]];
+      if (next && (best < 0 || next.rank > groups[best].papers[taken[best]].rank)) best = i;
+    });
+    if (best < 0) return;
+    taken[best]++;
+  }
 }
 
 /**

@@ -2,6 +2,8 @@ import { compileQuery, matchQuery, prepareDocument, type CompiledQuery, type Pre
 import { rankScore } from '../topics/ranking.js';
 import { allocate, type Candidate, type Section, type SectionKind } from './digest.sections.js';
 import { PaperSpelling, plainWords, splitKeywordQueries } from './reason.words.js';
+import { isEmptyProfile, type ReaderProfile } from '../feedback/feedback.types.js';
+import { PersonalRanker } from './personal-ranking.js';
 
 export type { Section, SectionKind } from './digest.sections.js';
 
@@ -38,6 +40,8 @@ export interface Reason {
   /** The words of this paper that made the match, as the paper spells them. */
   words: string[];
   score: number;
+  /** Said instead of the label when present: "like “Title you liked”" (personal-ranking.ts). */
+  note?: string;
 }
 
 export interface SelectedPaper {
@@ -75,6 +79,8 @@ export interface SelectionRequest {
   topicNames?: ReadonlyMap<string, string>;
   /** Sections (`topic:slug`, `keyword:query`) the reader muted: not shown. */
   muted?: readonly string[];
+  /** The reader's votes, likes and followed authors: their personal ranking (personal-ranking.ts). */
+  profile?: ReaderProfile | null;
 }
 
 /**
@@ -130,12 +136,19 @@ export class CandidatePool {
         if (inWindow(p)) add(p, { kind: 'topic', key: slug, label, words: tag.matched, score: tag.score });
       }
     }
+    const personal = isEmptyProfile(req.profile) ? null : new PersonalRanker(this.papers, req.profile!);
+    personal?.extend(this.papers.filter(inWindow), found, (p, r) => add(p as CandidatePaper, r));
+    for (const id of personal?.known ?? []) found.delete(id);
+    const rank = (p: CandidatePaper, r: Reason) => {
+      const base = rankScore({ matchScore: r.score, upvotes: p.upvotes });
+      return personal ? personal.blend(p, base) : base;
+    };
     const candidates: Candidate<CandidatePaper, Reason & { rank: number }>[] = [...found.values()].map(({ paper, reasons }) => ({
       item: paper,
       id: paper.id,
-      reasons: reasons.map((r) => ({ ...r, rank: rankScore({ matchScore: r.score, upvotes: paper.upvotes }) })),
+      reasons: reasons.map((r) => ({ ...r, rank: rank(paper, r) })),
     }));
-    const { shown, all, sections } = allocate(candidates, req.max);
+    const { shown, all, sections } = allocate(candidates, req.max, personal?.weight);
     const explain = (c: (typeof shown)[number]): SelectedPaper => ({
       paper: c.item,
       rank: c.rank,

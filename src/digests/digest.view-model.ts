@@ -25,6 +25,9 @@ export interface PaperModel {
   summary: string;
   links: PaperLink[];
   why: string;
+  /** "More like this" / "less like this" (`/feedback/:token`), set by the renderer, which signs them. */
+  moreUrl?: string;
+  lessUrl?: string;
 }
 
 export interface SectionModel {
@@ -100,7 +103,10 @@ export function linksOf(paper: SelectedPaper['paper']): PaperLink[] {
 export function whyLine(reasons: readonly Reason[]): string {
   return reasons
     .slice(0, 3)
-    .map((r, i) => `${i > 0 ? 'also ' : ''}${r.kind === 'keyword' ? `your keywords "${r.label}"` : r.label}${r.words.length ? ` (${r.words.join(', ')})` : ''}`)
+    .map(
+      (r, i) =>
+        `${i > 0 ? 'also ' : ''}${r.note ?? (r.kind === 'keyword' ? `your keywords "${r.label}"` : r.kind === 'author' ? `by ${r.label}, whom you follow` : r.label)}${r.words.length ? ` (${r.words.join(', ')})` : ''}`,
+    )
     .join('; ');
 }
 

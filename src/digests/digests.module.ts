@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { EventsModule } from '../events/events.module.js';
+import { FeedbackModule } from '../feedback/feedback.module.js';
 import { HttpKitModule } from '../http/index.js';
 import { MailModule } from '../mail/mail.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
@@ -26,7 +27,7 @@ import { SectionMuteController } from './section-mute.controller.js';
 import { SectionMuteService } from './section-mute.service.js';
 
 @Module({
-  imports: [TopicsModule, MailModule, SubscribersModule, HttpKitModule, ChannelsModule, EventsModule, MetricsModule],
+  imports: [TopicsModule, MailModule, SubscribersModule, HttpKitModule, ChannelsModule, EventsModule, MetricsModule, FeedbackModule],
   controllers: [DigestsController, SectionMuteController],
   providers: [
     CandidateLoader,

@@ -50,7 +50,11 @@ export const OPERATIONS: Operation[] = [
     responses: { 200: { description: 'run summary', schema: s.runSummary } },
   }),
   admin('get', '/api/admin/preview', 'The digest a subscriber would get now', {
-    query: { email: 'subscriber address (required)', format: 'html (default) or json' },
+    query: {
+      email: 'subscriber address (required)',
+      format: 'html (default) or json',
+      limit: 'with format=json: list up to N papers, 1-1000 (default DIGEST_MAX_PAPERS)',
+    },
     responses: { 200: { description: 'the digest HTML, or with format=json its parts', schema: s.digestPreview } },
   }),
   admin('get', '/api/admin/runs', 'Digest runs, newest first', {

@@ -87,6 +87,7 @@ const previewPaper = z.object({
   score: z.number(),
   section: z.object({ kind: z.string(), key: z.string(), label: z.string() }),
   reasons: z.array(z.object({ kind: z.string(), label: z.string(), words: z.array(z.string()) })),
+  /** `/feedback/:token` links: GET shows the paper and one button, its POST records the vote. */
   feedback: z.object({ more: z.string().nullable(), less: z.string().nullable() }),
 });
 const previewItem = z.object({ id: z.number().int(), title: z.string(), section: z.enum(['new', 'away', 'updated']), changes: z.array(z.string()).optional() });

@@ -28,6 +28,10 @@ export interface SubscriberExport {
   updatedAt: string;
   /** Every digest planned for them: what it held, whether and when it went, and why not. */
   deliveries: DeliveryExport[];
+  authors: string[];
+  likes: string[];
+  /** Their "more like this" / "less like this" votes. */
+  votes: { arxivId: string | null; title: string; vote: 'more' | 'less'; at: string }[];
 }
 
 export interface DeliveryExport {
@@ -139,6 +143,14 @@ export class PreferencesService {
         moreCount: d.moreCount,
         createdAt: iso(d.createdAt)!,
       })),
+      authors: s.authors ?? [],
+      likes: s.likes ?? [],
+      votes: (await this.repo.votesOf(s.id)).map(({ vote, paper }) => ({
+        arxivId: paper?.arxivId?.startsWith('t:') ? null : (paper?.arxivId ?? null),
+        title: paper?.title ?? '',
+        vote: vote.vote > 0 ? ('more' as const) : ('less' as const),
+        at: iso(vote.createdAt)!,
+      })),
     };
   }
 
@@ -160,5 +172,13 @@ function editable(s: Subscriber): Subscriber {
 }
 
 export function choicesOf(s: Subscriber): SubscriptionChoices {
-  return { topics: s.topics, keywords: s.keywords, frequency: s.frequency, timezone: s.timezone, deliveryHour: s.deliveryHour };
+  return {
+    topics: s.topics,
+    keywords: s.keywords,
+    frequency: s.frequency,
+    timezone: s.timezone,
+    deliveryHour: s.deliveryHour,
+    authors: s.authors ?? [],
+    likes: s.likes ?? [],
+  };
 }

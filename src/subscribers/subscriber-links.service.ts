@@ -19,7 +19,7 @@ import { Signer } from '../http/index.js';
  *   and a new row for the same address never accepts the old row's links.
  * - Compared in constant time (the signing module's sameBytes on equal-length MACs).
  */
-export const LINK_PURPOSES = ['confirm', 'preferences', 'unsubscribe', 'digest', 'mute', 'feed'] as const;
+export const LINK_PURPOSES = ['confirm', 'preferences', 'unsubscribe', 'digest', 'mute', 'feed', 'feedback'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 const DAY = 24 * 3600;
@@ -32,10 +32,12 @@ export const LINK_TTL_SECONDS: Record<LinkPurpose, number> = {
   mute: 400 * DAY,
   // A feed reader keeps the URL for years and cannot be sent a new one: revoked by the link key, not by age.
   feed: 10 * 365 * DAY,
+  // A vote link is as old as the digest holding it; voting on a year-old digest still says something.
+  feedback: 400 * DAY,
 };
 
-const CODE: Record<LinkPurpose, string> = { confirm: 'c', preferences: 'p', unsubscribe: 'u', digest: 'd', mute: 'm', feed: 'f' };
-const PURPOSE_OF: Record<string, LinkPurpose> = { c: 'confirm', p: 'preferences', u: 'unsubscribe', d: 'digest', m: 'mute', f: 'feed' };
+const CODE: Record<LinkPurpose, string> = { confirm: 'c', preferences: 'p', unsubscribe: 'u', digest: 'd', mute: 'm', feed: 'f', feedback: 'v' };
+const PURPOSE_OF: Record<string, LinkPurpose> = { c: 'confirm', p: 'preferences', u: 'unsubscribe', d: 'digest', m: 'mute', f: 'feed', v: 'feedback' };
 const TOKEN = /^[A-Za-z0-9_-]{8,200}\.[A-Za-z0-9_-]{43}$/;
 const REF = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -138,6 +140,11 @@ export class SubscriberLinks {
   /** `/mute/:token`, "mute this section" of a digest; the section (`t-slug`, `k-hash`) is signed into the token. */
   muteUrl(s: LinkSubject, sectionRef: string, options: Omit<TokenOptions, 'ref'> = {}): string {
     return `${this.base}/mute/${this.token(s, 'mute', { ...options, ref: sectionRef })}`;
+  }
+
+  /** `/feedback/:token`, "more like this" (`m<paperId>`) or "less like this" (`l<paperId>`): paper and vote are signed into the token. */
+  feedbackUrl(s: LinkSubject, paperId: number, vote: 'more' | 'less', options: Omit<TokenOptions, 'ref'> = {}): string {
+    return `${this.base}/feedback/${this.token(s, 'feedback', { ...options, ref: `${vote === 'more' ? 'm' : 'l'}${paperId}` })}`;
   }
 
   /** `/feeds/:token.atom` (or `.json`), the reader's personal feed of what their digests held. */

@@ -29,6 +29,14 @@ export class Subscriber {
   @Column({ type: 'text', nullable: true })
   keywords: string | null;
 
+  /** Names of authors to follow, as the reader wrote them (matched tolerant of initials, accents and order). */
+  @Column({ type: 'simple-json' })
+  authors: string[];
+
+  /** Versionless arXiv ids of papers the reader likes: the personal ranking's cold start. */
+  @Column({ type: 'simple-json' })
+  likes: string[];
+
   @Column({ type: 'varchar', length: 8 })
   frequency: Frequency;
 

@@ -7,6 +7,7 @@ import { parseTimestamp } from '../database/timestamp.js';
 import { dialectOfSource, runWrite, type WriteSteps } from '../database/write-steps.js';
 import { DigestDelivery } from '../digests/digest-delivery.entity.js';
 import { DigestRun } from '../digests/digest-run.entity.js';
+import { FeedbackVote } from '../feedback/feedback-vote.entity.js';
 import { Paper } from '../papers/paper.entity.js';
 import { normalizeEmail, suppressionHash } from './email-address.js';
 import { Subscriber, type SubscriberStatus } from './subscriber.entity.js';
@@ -132,6 +133,8 @@ export class SubscriberRepository {
       email,
       status,
       ...rest,
+      authors: rest.authors ?? [],
+      likes: rest.likes ?? [],
       paused: false,
       linkKey: SubscriberLinks.newLinkKey(),
       statusReason: null,
@@ -237,6 +240,7 @@ export class SubscriberRepository {
 
   private async erase(em: EntityManager, subscriber: Subscriber): Promise<void> {
     await em.getRepository(DigestDelivery).delete({ subscriberId: subscriber.id });
+    await em.getRepository(FeedbackVote).delete({ subscriberId: subscriber.id });
     await em.getRepository(Subscriber).delete({ id: subscriber.id });
     const runs = em.getRepository(DigestRun);
     const targeted = await runs.createQueryBuilder('r').select(['r.id', 'r.options']).where('CAST(r.options AS text) LIKE :p', { p: '%"email"%' }).getMany();
@@ -256,6 +260,17 @@ export class SubscriberRepository {
       : [];
     const byId = new Map(papers.map((p) => [p.id, p]));
     return deliveries.map((delivery) => ({ delivery, papers: (delivery.paperIds ?? []).flatMap((id) => byId.get(id) ?? []) }));
+  }
+
+  /** The person's votes ("more / less like this"), oldest first, with the papers' titles (for "export my data"). */
+  async votesOf(subscriberId: number): Promise<{ vote: FeedbackVote; paper: Pick<Paper, 'arxivId' | 'title'> | null }[]> {
+    const votes = await this.dataSource.getRepository(FeedbackVote).find({ where: { subscriberId }, order: { createdAt: 'ASC', paperId: 'ASC' } });
+    const ids = votes.map((v) => v.paperId);
+    const papers = ids.length
+      ? await this.dataSource.getRepository(Paper).find({ select: { id: true, arxivId: true, title: true }, where: { id: In(ids) } })
+      : [];
+    const byId = new Map(papers.map((p) => [p.id, p]));
+    return votes.map((vote) => ({ vote, paper: byId.get(vote.paperId) ?? null }));
   }
 
   /** Once a digest is sent: shown on the admin page and in "export my data"; never moves back. */

@@ -6,7 +6,16 @@ import { EMAIL_MAX_LENGTH, normalizeEmail } from './email-address.js';
 import { FREQUENCIES, type Frequency } from './subscriber.entity.js';
 
 /** Strict input limits: no field lets a caller store or mail more than a person would type. */
-export const INPUT_LIMITS = { topics: 40, slugLength: 64, keywordsLength: 300, keywordTerms: 30, timezoneLength: 64 } as const;
+export const INPUT_LIMITS = {
+  topics: 40,
+  slugLength: 64,
+  keywordsLength: 300,
+  keywordTerms: 30,
+  timezoneLength: 64,
+  authors: 30,
+  authorLength: 100,
+  likes: 50,
+} as const;
 
 /** What a subscriber chooses; shared by subscribing and the preferences page. */
 export interface SubscriptionChoices {
@@ -15,6 +24,10 @@ export interface SubscriptionChoices {
   frequency: Frequency;
   timezone: string;
   deliveryHour: number;
+  /** Names of authors to follow (none when absent). */
+  authors?: string[];
+  /** Versionless arXiv ids of papers the reader likes (none when absent). */
+  likes?: string[];
 }
 
 export interface SubscriptionRequest extends SubscriptionChoices {
@@ -23,7 +36,7 @@ export interface SubscriptionRequest extends SubscriptionChoices {
 
 /** A field and what is wrong with it, so a form can show the message next to the field. */
 export interface InputProblem {
-  field: 'email' | 'topics' | 'keywords' | 'frequency' | 'timezone' | 'hour' | 'body';
+  field: 'email' | 'topics' | 'keywords' | 'frequency' | 'timezone' | 'hour' | 'authors' | 'likes' | 'body';
   message: string;
 }
 
@@ -47,6 +60,9 @@ const choicesShape = {
     .max(INPUT_LIMITS.timezoneLength * 2)
     .optional(),
   hour: z.union([z.number(), z.string().max(4)]).optional(),
+  /** A list, or one string separated by `;` (authors) or commas and spaces (likes). */
+  authors: z.union([z.string().max(4000), z.array(z.string().max(400)).max(200)]).optional(),
+  likes: z.union([z.string().max(8000), z.array(z.string().max(400)).max(500)]).optional(),
 };
 export const subscriptionSchema = z.object({ email: z.string().max(EMAIL_MAX_LENGTH * 2), ...choicesShape }).strict();
 const choicesSchema = z.object(choicesShape).strict();
@@ -84,7 +100,10 @@ function checkChoices(body: ChoicesBody, ctx: ValidationContext, problems: Input
     });
   }
   const keywords = body.keywords === undefined ? (cur?.keywords ?? null) : checkKeywords(body.keywords, problems);
-  if (topics.length === 0 && !keywords && !problems.some((p) => p.field === 'keywords' || p.field === 'topics')) {
+  const authors = body.authors === undefined ? (cur?.authors ?? []) : checkAuthors(body.authors, problems);
+  const likes = body.likes === undefined ? (cur?.likes ?? []) : checkLikes(body.likes, problems);
+  // Followed authors alone make a digest (their section); likes only rank what topics bring in.
+  if (topics.length === 0 && !keywords && authors.length === 0 && !problems.some((p) => p.field === 'keywords' || p.field === 'topics')) {
     problems.push({ field: 'topics', message: 'choose at least one topic or write your own keywords' });
   }
   return {
@@ -93,6 +112,8 @@ function checkChoices(body: ChoicesBody, ctx: ValidationContext, problems: Input
     frequency: checkFrequency(body.frequency, cur?.frequency ?? 'daily', problems),
     timezone: checkTimezone(body.timezone, cur?.timezone ?? 'UTC', problems),
     deliveryHour: checkHour(body.hour, cur?.deliveryHour ?? ctx.defaultHour, problems),
+    authors,
+    likes,
   };
 }
 
@@ -114,6 +135,45 @@ function checkKeywords(raw: string | null, problems: InputProblem[]): string | n
     problems.push({ field: 'keywords', message: `keywords: ${err.message}` });
   }
   return keywords;
+}
+
+function checkAuthors(raw: string | string[], problems: InputProblem[]): string[] {
+  const names = (Array.isArray(raw) ? raw : raw.split(/[;\n]/)).map((n) => n.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  const bad = names.find((n) => n.length > INPUT_LIMITS.authorLength || /[\p{Cc}\p{Cf}]/u.test(n) || !/\p{L}{2}/u.test(n));
+  if (bad !== undefined)
+    problems.push({ field: 'authors', message: `author "${clip(bad)}" is not a name (at most ${INPUT_LIMITS.authorLength} characters, letters)` });
+  else if (names.length > INPUT_LIMITS.authors) problems.push({ field: 'authors', message: `${names.length} authors; the limit is ${INPUT_LIMITS.authors}` });
+  return [...new Set(names)].slice(0, INPUT_LIMITS.authors);
+}
+
+const NEW_ARXIV_ID = /^\d{4}\.\d{4,5}$/;
+const OLD_ARXIV_ID = /^[a-z][a-z.-]{1,20}\/\d{7}$/i;
+
+/** An arXiv id, or the URL of a paper on arXiv (abs or pdf) or Hugging Face, as a versionless arXiv id; null when it is neither. */
+export function likedPaperId(raw: string): string | null {
+  let id = raw.trim();
+  const url = /^https?:\/\/(?:www\.|export\.)?(?:arxiv\.org\/(?:abs|pdf)|huggingface\.co\/papers)\/([^?#\s]+?)(?:\.pdf)?\/?(?:[?#].*)?$/i.exec(id);
+  if (url) id = decodeURIComponent(url[1]);
+  else if (/^arxiv:/i.test(id)) id = id.slice(6);
+  id = id.replace(/v\d+$/, '');
+  return NEW_ARXIV_ID.test(id) || OLD_ARXIV_ID.test(id) ? id : null;
+}
+
+function checkLikes(raw: string | string[], problems: InputProblem[]): string[] {
+  const items = (Array.isArray(raw) ? raw : raw.split(/[\s,;]+/)).map((x) => x.trim()).filter(Boolean);
+  const bad = items.filter((x) => likedPaperId(x) === null);
+  if (bad.length) {
+    problems.push({
+      field: 'likes',
+      message: `likes must be arXiv ids (2401.00001) or paper URLs on arxiv.org or huggingface.co/papers; not: ${bad
+        .slice(0, 3)
+        .map((b) => `"${clip(b)}"`)
+        .join(', ')}`,
+    });
+  }
+  const ids = [...new Set(items.map(likedPaperId).filter((x): x is string => x !== null))];
+  if (ids.length > INPUT_LIMITS.likes) problems.push({ field: 'likes', message: `${ids.length} liked papers; the limit is ${INPUT_LIMITS.likes}` });
+  return ids.slice(0, INPUT_LIMITS.likes);
 }
 
 function checkFrequency(raw: string | undefined, fallback: Frequency, problems: InputProblem[]): Frequency {
@@ -151,7 +211,7 @@ function shapeOf<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
 }
 
 function fieldOf(key: string): InputProblem['field'] {
-  return (['email', 'topics', 'keywords', 'frequency', 'timezone', 'hour'] as const).find((f) => f === key) ?? 'body';
+  return (['email', 'topics', 'keywords', 'frequency', 'timezone', 'hour', 'authors', 'likes'] as const).find((f) => f === key) ?? 'body';
 }
 
 function inputError(problems: InputProblem[]): InvalidInputError {

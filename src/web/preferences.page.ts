@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { FeedbackService } from '../feedback/feedback.service.js';
 import { DigestStatusService } from '../subscribers/preferences.digest-status.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
 import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
@@ -23,6 +24,7 @@ const NOTICES: Record<string, string> = {
   unsubscribed: 'You are unsubscribed. Paperboy will not email you any more.',
   resubscribed: 'You are subscribed.',
   'confirm-sent': 'A confirmation email is on its way: follow its link to subscribe again.',
+  unvoted: 'Your vote is undone.',
 };
 
 const STATUS: Record<Subscriber['status'], string> = {
@@ -46,10 +48,19 @@ export class PreferencesPage {
     private readonly csrf: CsrfTokens,
     private readonly digestStatus: DigestStatusService,
     private readonly links: SubscriberLinks,
+    private readonly feedback: FeedbackService,
   ) {}
 
   async send(req: Request, res: Response, status: number, s: Subscriber, token: string, options: PreferencesPageOptions = {}): Promise<void> {
-    const form = options.form ?? { topics: s.topics, keywords: s.keywords ?? '', frequency: s.frequency, timezone: s.timezone, hour: String(s.deliveryHour) };
+    const form = options.form ?? {
+      topics: s.topics,
+      keywords: s.keywords ?? '',
+      frequency: s.frequency,
+      timezone: s.timezone,
+      hour: String(s.deliveryHour),
+      authors: (s.authors ?? []).join('\n'),
+      likes: (s.likes ?? []).join('\n'),
+    };
     const hour = /^\d{1,2}$/.test(form.hour) ? Number(form.hour) : s.deliveryHour;
     const zones = ZONES.includes(s.timezone) ? ZONES : [s.timezone, ...ZONES];
     this.pages.send(res, status, 'preferences', {
@@ -68,6 +79,9 @@ export class PreferencesPage {
       openDelete: options.openDelete ?? false,
       topicGroups: groupTopics(await this.topics.list(), form.topics),
       keywords: form.keywords,
+      authors: form.authors ?? '',
+      likes: form.likes ?? '',
+      votes: (await this.feedback.list(s)).map((v) => ({ ...v, more: v.vote === 'more', date: v.at.toISOString().slice(0, 10) })),
       weekly: form.frequency === 'weekly',
       hours: HOURS.map((h) => ({ value: h, label: `${String(h).padStart(2, '0')}:00`, selected: h === hour })),
       zones: zones.map((z) => ({ name: z, selected: z === (form.timezone || s.timezone) })),

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { InvalidInputError } from '../common/errors.js';
+import { FeedbackService } from '../feedback/feedback.service.js';
 import { PreferencesService, ReconfirmationRequiredError } from '../subscribers/preferences.service.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
 import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
@@ -9,7 +10,7 @@ import { CsrfGuard, CsrfTokens, first, PageErrorFilter, PageRenderer, type FormB
 import { choicesFromForm, formErrorsOf } from './subscription.form.js';
 import { PreferencesPage } from './preferences.page.js';
 
-const DONE = new Set(['saved', 'paused', 'resumed', 'unsubscribed', 'resubscribed', 'confirm-sent']);
+const DONE = new Set(['saved', 'paused', 'resumed', 'unsubscribed', 'resubscribed', 'confirm-sent', 'unvoted']);
 
 /** Pages reached from links in emails; every one is keyed by a signed token (404 page when it is not valid). */
 @Controller()
@@ -22,6 +23,7 @@ export class SubscriberPagesController {
     private readonly links: SubscriberLinks,
     private readonly preferencesPage: PreferencesPage,
     private readonly csrf: CsrfTokens,
+    private readonly feedback: FeedbackService,
   ) {}
 
   @Get('confirm/:token')
@@ -87,6 +89,12 @@ export class SubscriberPagesController {
       case 'unsubscribe':
         await this.preferences.unsubscribe(token);
         return 'unsubscribed';
+      case 'unvote': {
+        const paper = first(body.paper);
+        if (!/^[1-9]\d{0,11}$/.test(paper)) throw new InvalidInputError('unvote needs the paper of the vote to undo');
+        await this.feedback.undo(await this.preferences.view(token), Number(paper));
+        return 'unvoted';
+      }
       case 'resubscribe':
         return (await this.preferences.resubscribe(token)).confirmationSent ? 'confirm-sent' : 'resubscribed';
       default:

@@ -9,6 +9,10 @@ export interface FormValues {
   frequency: string;
   timezone: string;
   hour: string;
+  /** Followed authors, one per line (or separated by `;`); absent when the form has no such field. */
+  authors?: string;
+  /** Liked papers: arXiv ids or URLs, separated by spaces, commas or lines. */
+  likes?: string;
 }
 
 /** The subscribe form as the API's input shape (the service validates it). */
@@ -24,6 +28,8 @@ export function choicesFromForm(body: FormBody): FormValues {
     frequency: first(body.frequency),
     timezone: first(body.timezone),
     hour: first(body.hour),
+    ...(body.authors === undefined ? {} : { authors: first(body.authors) }),
+    ...(body.likes === undefined ? {} : { likes: first(body.likes) }),
   };
 }
 

@@ -179,7 +179,7 @@ describe('paperboy preview', () => {
         title: expect.any(String),
         score: expect.any(Number),
         section: { kind: expect.stringMatching(/^(keyword|topic)$/) },
-        feedback: { more: null, less: null },
+        feedback: { more: expect.stringMatching(/\/feedback\/[\w-]+\.[\w-]{43}$/), less: expect.stringMatching(/\/feedback\/[\w-]+\.[\w-]{43}$/) },
       });
       for (const r of p.reasons as Json[]) expect(r.words.join(' ')).not.toMatch(/[*"~^]/);
     }

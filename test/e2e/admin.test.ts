@@ -186,7 +186,7 @@ describe('GET /api/admin/preview', () => {
       title: expect.any(String),
       score: expect.any(Number),
       section: { kind: 'topic', key: 'agents' },
-      feedback: { more: null, less: null },
+      feedback: { more: expect.stringMatching(/\/feedback\/[\w-]+\.[\w-]{43}$/), less: expect.stringMatching(/\/feedback\/[\w-]+\.[\w-]{43}$/) },
     });
     expect(papers[0].reasons).toEqual([{ kind: 'topic', label: 'AI agents and tool use', words: expect.any(Array) }]);
     const one = await json('GET', '/api/admin/preview?email=previewed@example.org&format=json&limit=1');

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, Repository } from 'typeorm';
+import { dialectOf, param } from '../database/dialect.js';
+import { FeedbackVote } from './feedback-vote.entity.js';
+import type { ProfilePaper, ReaderProfile, Vote } from './feedback.types.js';
+
+/** One vote as the preferences page and "export my data" show it. */
+export interface VoteView {
+  paperId: number;
+  arxivId: string | null;
+  title: string;
+  vote: 'more' | 'less';
+  at: Date;
+}
+
+interface PaperRow {
+  id: number;
+  title: string;
+  abstract: string | null;
+  ai_keywords: string;
+}
+
+/** Votes, and what the personal ranking reads of them and of liked papers. */
+@Injectable()
+export class FeedbackRepository {
+  private readonly votes: Repository<FeedbackVote>;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.votes = dataSource.getRepository(FeedbackVote);
+  }
+
+  current(subscriberId: number, paperId: number): Promise<FeedbackVote | null> {
+    return this.votes.findOneBy({ subscriberId, paperId });
+  }
+
+  /** Records the vote; the same vote again changes nothing, the opposite one replaces it. */
+  async record(subscriberId: number, paperId: number, vote: Vote, now = new Date()): Promise<void> {
+    const existing = await this.current(subscriberId, paperId);
+    if (existing?.vote === vote) return;
+    await this.votes.upsert({ subscriberId, paperId, vote, createdAt: now }, ['subscriberId', 'paperId']);
+  }
+
+  async remove(subscriberId: number, paperId: number): Promise<boolean> {
+    return ((await this.votes.delete({ subscriberId, paperId })).affected ?? 0) > 0;
+  }
+
+  /** The reader's votes, newest first. */
+  async list(subscriberId: number): Promise<VoteView[]> {
+    const rows: { paper_id: number; arxiv_id: string | null; title: string; vote: number; created_at: string | Date }[] = await this.dataSource.query(
+      `SELECT v.paper_id, p.arxiv_id, p.title, v.vote, v.created_at FROM feedback_votes v JOIN papers p ON p.id = v.paper_id
+       WHERE v.subscriber_id = ${param(dialectOf({ connection: this.dataSource }), 1)} ORDER BY v.created_at DESC, v.paper_id DESC`,
+      [subscriberId],
+    );
+    return rows.map((r) => ({
+      paperId: Number(r.paper_id),
+      arxivId: r.arxiv_id?.startsWith('t:') ? null : r.arxiv_id,
+      title: r.title,
+      vote: Number(r.vote) > 0 ? 'more' : 'less',
+      at: new Date(r.created_at),
+    }));
+  }
+
+  /** What the personal ranking needs of one reader: their votes and liked papers with text and tags, and the authors they follow. */
+  async profileOf(s: { id: number; likes?: string[] | null; authors?: string[] | null }): Promise<ReaderProfile> {
+    const d = dialectOf({ connection: this.dataSource });
+    const voted: (PaperRow & { vote: number })[] = await this.dataSource.query(
+      `SELECT p.id, p.title, p.abstract, p.ai_keywords, v.vote FROM feedback_votes v JOIN papers p ON p.id = v.paper_id WHERE v.subscriber_id = ${param(d, 1)}`,
+      [s.id],
+    );
+    const likes = s.likes ?? [];
+    const liked: PaperRow[] = likes.length
+      ? await this.dataSource.query(
+          `SELECT id, title, abstract, ai_keywords FROM papers WHERE arxiv_id IN (${likes.map((_, i) => param(d, i + 1)).join(', ')})`,
+          likes,
+        )
+      : [];
+    const tags = await this.tagsOf([...voted, ...liked].map((r) => Number(r.id)));
+    const paper = (r: PaperRow): ProfilePaper => ({
+      id: Number(r.id),
+      title: r.title,
+      abstract: r.abstract,
+      aiKeywords: JSON.parse(r.ai_keywords) as string[],
+      tags: tags.get(Number(r.id)) ?? [],
+    });
+    return {
+      votes: voted.map((r) => ({ paper: paper(r), vote: Number(r.vote) > 0 ? 1 : -1 })),
+      likes: liked.map(paper),
+      authors: s.authors ?? [],
+    };
+  }
+
+  private async tagsOf(ids: number[]): Promise<Map<number, string[]>> {
+    const out = new Map<number, string[]>();
+    if (ids.length === 0) return out;
+    const d = dialectOf({ connection: this.dataSource });
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows: { paper_id: number; topic_slug: string }[] = await this.dataSource.query(
+        `SELECT paper_id, topic_slug FROM paper_topics WHERE paper_id IN (${chunk.map((_, j) => param(d, j + 1)).join(', ')})`,
+        chunk,
+      );
+      for (const r of rows) out.set(Number(r.paper_id), [...(out.get(Number(r.paper_id)) ?? []), r.topic_slug]);
+    }
+    return out;
+  }
+}
