@@ -10,6 +10,7 @@ import { PAPER_WRITERS, PaperTopicRepository } from './paper-topic.repository.js
 import { createBatchTagger, type BatchTagger } from './threaded.tagger.js';
 import { Topic } from './topic.entity.js';
 import { TopicTagger } from './topic.tagger.js';
+import { DEFAULT_TOPICS_PATH } from './topic.model.js';
 import { parseQuery, QuerySyntaxError, TOPIC_QUERY_LIMITS } from './query.parser.js';
 
 export interface TopicInput {
@@ -61,7 +62,7 @@ export class TopicsService implements OnApplicationBootstrap, OnApplicationShutd
   async ensureDefaults(): Promise<boolean> {
     const meta = this.dataSource.getRepository(Meta);
     if (await meta.findOneBy({ key: 'topics_seeded' })) return false;
-    await this.importTopics(JSON.parse(readFileSync(fromRoot('src/topics/default-topics.json'), 'utf8')));
+    await this.importTopics(JSON.parse(readFileSync(fromRoot(...DEFAULT_TOPICS_PATH), 'utf8')));
     await meta.upsert({ key: 'topics_seeded', value: new Date().toISOString() }, ['key']);
     return true;
   }

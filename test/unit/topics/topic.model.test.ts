@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { prepareDocument } from '../../../src/topics/document.index.js';
-import { fitLogistic, type SparseRow } from '../../../src/topics/logistic.fit.js';
+import { fitLogistic, type SparseRow } from '../../../tools/topics/logistic.fit.js';
 import { DEFAULT_FEATURE_WEIGHTS, TopicModel, wordFeatures, type TopicModelFile } from '../../../src/topics/topic.model.js';
-import { crossValidate, DEFAULT_TRAINING, trainTopicModel, type LabelledPaper } from '../../../src/topics/topic-model.trainer.js';
+import { crossValidate, DEFAULT_TRAINING, trainTopicModel, type LabelledPaper } from '../../../tools/topics/topic-model.trainer.js';
 import { TopicTagger } from '../../../src/topics/topic.tagger.js';
 
 function row(pairs: [number, number][]): SparseRow {

@@ -1,7 +1,14 @@
-import { prepareDocument, type PaperText } from './document.index.js';
+import { prepareDocument, type PaperText } from '../../src/topics/document.index.js';
 import { fitLogistic, type SparseRow } from './logistic.fit.js';
-import { DEFAULT_FEATURE_WEIGHTS, TopicModel, wordFeatures, type FeatureWeights, type TopicModelFile, type TopicWeights } from './topic.model.js';
-import { TopicTagger, type TopicQuery } from './topic.tagger.js';
+import {
+  DEFAULT_FEATURE_WEIGHTS,
+  TopicModel,
+  wordFeatures,
+  type FeatureWeights,
+  type TopicModelFile,
+  type TopicWeights,
+} from '../../src/topics/topic.model.js';
+import { TopicTagger, type TopicQuery } from '../../src/topics/topic.tagger.js';
 
 /** A paper read and labelled by people with the topics a subscriber of each would clearly want. */
 export interface LabelledPaper extends PaperText {
@@ -28,7 +35,7 @@ export interface TrainingOptions {
   pruneBelow: number;
 }
 
-// Chosen by 5-fold cross-validation on the tune set (bench/train-topics.ts prints it).
+// Chosen by 5-fold cross-validation on the tune set (tools/topics/train-topics.ts prints it).
 export const DEFAULT_TRAINING: TrainingOptions = {
   l2Query: 1e-3,
   l2Topics: 1e-2,

@@ -9,19 +9,10 @@
  * The holdout set is never read here.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fromRoot } from '../src/common/paths.js';
-import { DEFAULT_MODEL_PATH, type TopicModelFile } from '../src/topics/topic.model.js';
-import {
-  countErrors,
-  crossValidate,
-  DEFAULT_TRAINING,
-  f1,
-  microTotal,
-  trainTopicModel,
-  type Counts,
-  type LabelledPaper,
-} from '../src/topics/topic-model.trainer.js';
-import { TopicTagger, type TopicQuery } from '../src/topics/topic.tagger.js';
+import { fromRoot } from '../../src/common/paths.js';
+import { DEFAULT_MODEL_PATH, DEFAULT_TOPICS_PATH, type TopicModelFile } from '../../src/topics/topic.model.js';
+import { countErrors, crossValidate, DEFAULT_TRAINING, f1, microTotal, trainTopicModel, type Counts, type LabelledPaper } from './topic-model.trainer.js';
+import { TopicTagger, type TopicQuery } from '../../src/topics/topic.tagger.js';
 
 const TUNE_SET = ['test', 'fixtures', 'topic-eval', 'tune.json'];
 
@@ -47,7 +38,7 @@ function serialize(model: TopicModelFile): string {
 function main(): void {
   const args = process.argv.slice(2);
   const out = args.includes('--out') ? args[args.indexOf('--out') + 1] : fromRoot(...DEFAULT_MODEL_PATH);
-  const topics = readJson<TopicQuery[]>('src', 'topics', 'default-topics.json');
+  const topics = readJson<TopicQuery[]>(...DEFAULT_TOPICS_PATH);
   const papers = readJson<LabelledPaper[]>(...TUNE_SET);
   console.log(`tune set: ${papers.length} papers, ${papers.reduce((n, p) => n + p.labels.length, 0)} labels`);
   if (args.includes('--cv')) {

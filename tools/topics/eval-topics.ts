@@ -10,9 +10,10 @@
  * the model; `--errors` lists the false positives and negatives of the chosen set(s).
  */
 import { readFileSync } from 'node:fs';
-import { fromRoot } from '../src/common/paths.js';
-import { countErrors, f1, microTotal, type Counts, type LabelledPaper } from '../src/topics/topic-model.trainer.js';
-import { TopicTagger } from '../src/topics/topic.tagger.js';
+import { fromRoot } from '../../src/common/paths.js';
+import { countErrors, f1, microTotal, type Counts, type LabelledPaper } from './topic-model.trainer.js';
+import { DEFAULT_TOPICS_PATH } from '../../src/topics/topic.model.js';
+import { TopicTagger } from '../../src/topics/topic.tagger.js';
 
 const SETS = ['holdout', 'tune'] as const;
 type SetName = (typeof SETS)[number];
@@ -83,7 +84,7 @@ const MIN_SUPPORT = 5;
 
 function main(): void {
   const { sets, errors, queriesOnly } = parseArgs(process.argv.slice(2));
-  const topics = readJson<{ slug: string; query: string }[]>('src', 'topics', 'default-topics.json');
+  const topics = readJson<{ slug: string; query: string }[]>(...DEFAULT_TOPICS_PATH);
   const tagger = queriesOnly ? new TopicTagger(topics, { model: null }) : new TopicTagger(topics);
   const slugs = topics.map((t) => t.slug);
   console.log(queriesOnly ? 'tagger: the default queries alone' : 'tagger: the default queries + the learned topic model');
