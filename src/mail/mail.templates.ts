@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import Handlebars from 'handlebars';
-import mjml2html from 'mjml';
+import { createHandlebars } from '../common/handlebars.js';
 import { fromRoot } from '../common/paths.js';
+import { MjmlCache } from './mjml.cache.js';
 
 export interface RenderedMail {
   html: string;
@@ -33,8 +33,11 @@ type Render = (data: object) => string;
 export class MailTemplates implements OnModuleInit {
   private readonly hbs = createHandlebars();
   private readonly compiled = new Map<string, { html: Render; text: Render }>();
+  private readonly cache: MjmlCache;
 
-  constructor(private readonly dir: string = fromRoot('templates')) {}
+  constructor(private readonly dir: string = fromRoot('templates')) {
+    this.cache = new MjmlCache(dir);
+  }
 
   async onModuleInit(): Promise<void> {
     await this.load();
@@ -52,12 +55,17 @@ export class MailTemplates implements OnModuleInit {
       const name = basename(file, '.mjml');
       const textFile = join(this.dir, `${name}.txt.hbs`);
       if (!existsSync(textFile)) throw new Error(`mail template ${name}: ${textFile} is missing (every email needs a plain-text part)`);
-      const html = await this.compileMjml(join(this.dir, file));
+      const cached = this.cache.get(name);
+      const html = cached ?? (await this.compileMjml(join(this.dir, file)));
       const htmlRender = this.hbs.compile(html, { strict: false });
       const textRender = this.hbs.compile(readFileSync(textFile, 'utf8'), { noEscape: true });
-      // Handlebars compiles lazily on first use; doing it now surfaces syntax errors at start.
-      htmlRender({});
-      textRender({});
+      if (cached === undefined) {
+        // Handlebars compiles lazily on first use; doing it now surfaces syntax errors at start. A cached
+        // template passed this check when it was cached, and the cache key covers every template file.
+        htmlRender({});
+        textRender({});
+        this.cache.put(name, html);
+      }
       this.compiled.set(name, { html: htmlRender, text: textRender });
     }
   }
@@ -73,6 +81,8 @@ export class MailTemplates implements OnModuleInit {
   }
 
   private async compileMjml(path: string): Promise<string> {
+    // MJML (and what it pulls in) takes about a second to import: only a template not yet cached pays it.
+    const { default: mjml2html } = await import('mjml');
     const result = await mjml2html(readFileSync(path, 'utf8'), {
       filePath: path,
       includePath: this.dir,
@@ -86,16 +96,6 @@ export class MailTemplates implements OnModuleInit {
     }
     return result.html;
   }
-}
-
-function createHandlebars(): typeof Handlebars {
-  const hbs = Handlebars.create();
-  /** Only http(s) and mailto links survive; anything else (javascript:, data:) becomes "#". */
-  hbs.registerHelper('safeUrl', (url: unknown) => (typeof url === 'string' && /^(https?:\/\/|mailto:)/i.test(url.trim()) ? url.trim() : '#'));
-  hbs.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''));
-  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  hbs.registerHelper('plural', (n: unknown, one: unknown, many: unknown) => (n === 1 ? one : many));
-  return hbs;
 }
 
 /** Templates are easier to read with blank lines around blocks; the sent text keeps at most one. */
