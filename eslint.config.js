@@ -24,7 +24,7 @@ export default tseslint.config(
   },
   {
     // Where the environment is legitimately read: the config loader, entry points, tests and benchmarks.
-    files: ['src/config/**', 'src/cli/main.ts', 'bin/**', 'test/**', 'bench/**', 'jest.config.js', 'eslint.config.js'],
+    files: ['src/config/**', 'src/cli/main.ts', 'bin/**', 'test/**', 'bench/**', 'tools/**', 'jest.config.js', 'eslint.config.js'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

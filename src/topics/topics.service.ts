@@ -11,6 +11,7 @@ import { createBatchTagger, type BatchTagger } from './threaded.tagger.js';
 import type { Topic } from './topic.entity.js';
 import { TopicRepository } from './topic.repository.js';
 import { TopicTagger } from './topic.tagger.js';
+import { DEFAULT_TOPICS_PATH } from './topic.model.js';
 import { parseQuery, QuerySyntaxError, TOPIC_QUERY_LIMITS } from './query.parser.js';
 
 export interface TopicInput {
@@ -63,7 +64,7 @@ export class TopicsService implements OnApplicationBootstrap, OnApplicationShutd
   /** Loads the default taxonomy once per database (remembered in `meta`, so deleting topics later sticks). */
   async ensureDefaults(): Promise<boolean> {
     if (await this.meta.has('topics_seeded')) return false;
-    await this.importTopics(JSON.parse(readFileSync(fromRoot('src/topics/default-topics.json'), 'utf8')));
+    await this.importTopics(JSON.parse(readFileSync(fromRoot(...DEFAULT_TOPICS_PATH), 'utf8')));
     await this.meta.set('topics_seeded', new Date().toISOString());
     return true;
   }
