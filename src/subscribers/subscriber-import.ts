@@ -121,7 +121,9 @@ function* writeBatch(d: DialectName, batch: Candidate[], confirmed: boolean, now
     ((yield inList(d, 'SELECT id, email, status FROM subscribers WHERE email IN', addresses)) as unknown as Existing[]).map((r) => [r.email, r]),
   );
   const hashes = batch.flatMap((c) => (c.request ? [suppressionHash(c.request.email)] : []));
-  const suppressed = new Set(((yield inList(d, 'SELECT email_hash FROM suppressions WHERE email_hash IN', hashes)) as { email_hash: string }[]).map((r) => r.email_hash));
+  const suppressed = new Set(
+    ((yield inList(d, 'SELECT email_hash FROM suppressions WHERE email_hash IN', hashes)) as { email_hash: string }[]).map((r) => r.email_hash),
+  );
   const outcomes: Outcome[] = [];
   for (const c of batch) {
     const stored = c.address ? existing.get(c.address) : undefined;
@@ -158,7 +160,17 @@ function* update(d: DialectName, stored: Existing, r: SubscriptionRequest, confi
     d,
     `UPDATE subscribers SET topics = ?, keywords = ?, frequency = ?, timezone = ?, delivery_hour = ?, status = ?,${confirms ? ' confirmed_at = ?,' : ''} updated_at = ?
      WHERE id = ?`,
-    [JSON.stringify(r.topics), r.keywords, r.frequency, r.timezone, r.deliveryHour, status, ...(confirms ? [sqlTimestamp(d, now)] : []), sqlTimestamp(d, now), stored.id],
+    [
+      JSON.stringify(r.topics),
+      r.keywords,
+      r.frequency,
+      r.timezone,
+      r.deliveryHour,
+      status,
+      ...(confirms ? [sqlTimestamp(d, now)] : []),
+      sqlTimestamp(d, now),
+      stored.id,
+    ],
   );
   return 'updated';
 }

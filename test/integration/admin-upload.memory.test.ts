@@ -177,7 +177,8 @@ describe('admin uploads against a running server', () => {
     const csv = Readable.from(
       (function* () {
         yield 'email,topics,keywords\n';
-        for (let i = 1; i <= rows; i += 1000) yield Array.from({ length: 1000 }, (_, k) => `bulk-${i + k}@example.org,llm;robotics,"'=retrieval, agents"\n`).join('');
+        for (let i = 1; i <= rows; i += 1000)
+          yield Array.from({ length: 1000 }, (_, k) => `bulk-${i + k}@example.org,llm;robotics,"'=retrieval, agents"\n`).join('');
       })(),
     );
     const { result, peakGrowthMb, slowestHealthMs, healthChecks } = await watch(async () => {
@@ -191,7 +192,10 @@ describe('admin uploads against a running server', () => {
     expect(slowestHealthMs).toBeLessThan(HEALTH_BOUND_MS);
     expect(healthChecks).toBeGreaterThan(10);
     const stored = new Database(join(dir, 'var', 'paperboy.sqlite'), { readonly: true });
-    const counted = stored.prepare("SELECT count(*) AS n, min(keywords) AS k FROM subscribers WHERE email LIKE 'bulk-%' AND status = 'confirmed'").get() as { n: number; k: string };
+    const counted = stored.prepare("SELECT count(*) AS n, min(keywords) AS k FROM subscribers WHERE email LIKE 'bulk-%' AND status = 'confirmed'").get() as {
+      n: number;
+      k: string;
+    };
     stored.close();
     expect(counted).toEqual({ n: rows, k: '=retrieval, agents' });
   });
