@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../common/errors.js';
 import type { ImportReport, SubscriberDirectory, SubscriberView } from '../subscribers/subscriber-directory.service.js';
@@ -114,10 +115,10 @@ function line(s: SubscriberView): string {
 }
 
 async function importFile(directory: SubscriberDirectory, file: string, flags: { confirmed?: boolean; json?: boolean }): Promise<number> {
-  const text = await readFile(file, 'utf8').catch((err: Error) => {
+  await access(file, constants.R_OK).catch((err: Error) => {
     throw new InvalidInputError(`${file}: cannot read: ${err.message}`);
   });
-  const report = await directory.importCsv(text, { confirmed: Boolean(flags.confirmed) });
+  const report = await directory.importCsv(file, { confirmed: Boolean(flags.confirmed) });
   if (flags.json) printJson(report);
   else printReport(file, report);
   return report.rejected.length > 0 && report.created + report.updated === 0 ? EXIT.badInput : EXIT.ok;

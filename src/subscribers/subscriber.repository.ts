@@ -20,7 +20,7 @@ import { Suppression } from './suppression.entity.js';
 export const DELETED_ADDRESS = '(deleted subscriber)';
 
 /** Topic rows in the reader's order, in one statement (a few hundred parameters at most). */
-function* topicSteps(d: DialectName, id: number, topics: string[]): WriteSteps<void> {
+export function* topicSteps(d: DialectName, id: number, topics: string[]): WriteSteps<void> {
   const unique = [...new Set(topics)];
   if (unique.length === 0) return;
   yield {
@@ -35,6 +35,12 @@ function sqlValue(d: DialectName, value: unknown): unknown {
   return value;
 }
 
+/** Where the import writes: the dialect, and a runner of one short write transaction (the streamed CSV import). */
+export interface ImportWriter {
+  dialect: DialectName;
+  write<T>(steps: () => WriteSteps<T>): Promise<T>;
+}
+
 /** Database access for subscribers and the suppression list; services hold the rules. */
 @Injectable()
 export class SubscriberRepository {
@@ -44,6 +50,11 @@ export class SubscriberRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.subscribers = dataSource.getRepository(Subscriber);
     this.suppressions = dataSource.getRepository(Suppression);
+  }
+
+  /** For the streamed CSV import (subscriber-import.ts): its batches as short write transactions here. */
+  get importWriter(): ImportWriter {
+    return { dialect: dialectOfSource(this.dataSource), write: (steps) => runWrite(this.dataSource, steps) };
   }
 
   async findById(id: number): Promise<Subscriber | null> {
