@@ -42,7 +42,8 @@ export function registerSubscribers(program: Command): void {
           const s = await app
             .get((await import('../subscribers/subscribers.service.js')).SubscribersService)
             .addByOperator({ email, topics: splitList(topics), ...rest }, { confirmed: Boolean(confirmed) });
-          if (json) return printJson({ email: s.email, status: s.status, topics: s.topics, keywords: s.keywords, authors: s.authors ?? [], likes: s.likes ?? [] });
+          if (json)
+            return printJson({ email: s.email, status: s.status, topics: s.topics, keywords: s.keywords, authors: s.authors ?? [], likes: s.likes ?? [] });
           process.stdout.write(`${s.email}: ${s.status}, topics ${s.topics.join(', ') || '(none)'}${s.keywords ? `, keywords "${s.keywords}"` : ''}\n`);
         }),
       ),
