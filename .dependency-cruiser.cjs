@@ -1,11 +1,13 @@
 // Import rules for src/ (README, "Development"). `npm run lint` runs them with `depcruise src migrations`.
 //
-// A feature is a folder under src/ (papers, topics, subscribers, digests, mail, admin, web, health, ...).
+// A feature is a folder under src/ (papers, topics, subscribers, digests, mail, admin, web, outbox, metrics, health, ...).
 // Its public surface, the only files another feature may import:
 //   *.module.ts, *.service.ts, *.repository.ts, *.entity.ts, *.types.ts, *.errors.ts, *.input.ts,
 //   *.guard.ts and *.filter.ts (Nest building blocks meant to be applied elsewhere),
 //   and the few files listed in EXTRA_PUBLIC below, each with the reason it is shared.
 // Everything else in a feature folder is its internals.
+// src/http is the HTTP kit (renderer, error filters, CSRF, CSP, signing, form and query helpers): every feature
+// imports it through src/http/index.ts only, and it imports no feature (only common and config).
 // src/common, src/config and src/database are the shared kernel: anyone may import them, they import no feature
 // (database/entities.ts, the list TypeORM loads, excepted). src/cli, app.module.ts and main.http.ts are
 // composition roots: they wire features together and may import any of their files; no feature imports them.
@@ -19,10 +21,10 @@ const EXTRA_PUBLIC = [
   'src/subscribers/email-address[.]ts', // one normalisation of addresses everywhere
   'src/subscribers/subscribe[.]limiter[.]ts', // its RateLimitedError is mapped by the page error filter
   'src/papers/dump-source[.]ts', // the admin ingest route feeds a request body to the same ingest as the CLI
-  'src/web/form[.]parsing[.]ts', // the HTML form helpers the admin pages share with the public pages
-  'src/web/page[.]renderer[.]ts', // the one HTML page renderer (layout, partials), the admin pages' too
+  'src/http/index[.]ts', // the HTTP kit's one entry (see above)
   'src/mail/mail[.]templates[.]ts', // every mail (digests, account mails) is compiled and filled by it
   'src/mail/mail[.]outbox[.]ts', // the file outbox the /outbox viewer browses
+  'src/mail/mail[.]policy[.]ts', // the one delivery policy (retry schedule, classification, bounce) of digests, account mails and channels
   'src/topics/threaded[.]tagger[.]ts', // ingest tags each batch on the tagger's worker thread
   'src/topics/text[.]tokenizer[.]ts', // reasons in plain words stem and split text exactly as tagging does
   'src/topics/query[.]compiler[.]ts', // reasons find which words of a paper a stored term matched
@@ -31,7 +33,6 @@ const EXTRA_PUBLIC = [
   'src/digests/digest-period[.]ts', // one notion of a reader's period and window for channels and the status page
   'src/digests/delivery[.]claims[.]ts', // the claim protocol every ledger (digests, channels, events) shares
   'src/health/source-freshness[.]ts', // runs, the admin page and stats report the same source freshness
-  'src/events/signature[.]ts', // one HMAC signature for channels' webhooks, events out and the generic webhook in
   'src/events/http-post[.]ts', // one outgoing HTTP client with timeouts and Retry-After for channels and events
   'src/subscribers/preferences[.]digest-status[.]ts', // "why no email" on the preferences page and in the admin run detail
   'src/admin/admin-audit[.]interceptor[.]ts', // admin routes of other features (channels) are audited the same way
@@ -55,6 +56,27 @@ module.exports = {
         path: '^src/([^/]+)/',
         pathNot: ['^src/$1/', '^src/(common|config|database)/', PUBLIC_KINDS, ...EXTRA_PUBLIC],
       },
+    },
+    {
+      name: 'http-kit-through-index',
+      severity: 'error',
+      comment: 'Outside src/http, the HTTP kit is imported through src/http/index.ts only.',
+      from: { path: '^src/', pathNot: '^src/http/' },
+      to: { path: '^src/http/', pathNot: '^src/http/index[.]ts$' },
+    },
+    {
+      name: 'http-kit-imports-no-feature',
+      severity: 'error',
+      comment: 'The HTTP kit is shared by every feature with a route, so it depends on none (only common and config).',
+      from: { path: '^src/http/' },
+      to: { path: '^src/', pathNot: '^src/(http|common|config)/' },
+    },
+    {
+      name: 'metrics-imports-no-feature',
+      severity: 'error',
+      comment: 'Features add their metrics to the registry of src/metrics; the metrics module knows none of them.',
+      from: { path: '^src/metrics/' },
+      to: { path: '^src/', pathNot: '^src/(metrics|http|common|config)/' },
     },
     {
       name: 'kernel-imports-no-feature',

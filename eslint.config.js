@@ -28,6 +28,21 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
+    // Data access lives in repositories (README, Development): no query, query builder or repository lookup elsewhere in src/.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.repository.ts', 'src/database/**', 'src/health/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['query', 'createQueryBuilder', 'getRepository'].map((name) => ({
+          selector: `CallExpression[callee.property.name='${name}']`,
+          message: `.${name}() belongs in a *.repository.ts of the feature (or src/database): give the query a name there.`,
+        })),
+        { selector: "MemberExpression[property.name='manager']", message: 'EntityManager use belongs in a *.repository.ts of the feature (or src/database).' },
+      ],
+    },
+  },
+  {
     files: ['test/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

@@ -4,6 +4,7 @@ import { Digests1764201800000 } from './1764201800000-digests.js';
 import { AdminSessions1764310000000 } from './1764310000000-admin-sessions.js';
 import { Integrations1764330000000 } from './1764330000000-integrations.js';
 import { Trust1764350000000 } from './1764350000000-trust.js';
+import { SubscriberTopics1764400000000 } from './1764400000000-subscriber-topics.js';
 
 /** Every migration, in order. Listed as classes, not globs: globs differ between .ts under jest and .js in dist/. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AdminSessions1764310000000,
   Integrations1764330000000,
   Trust1764350000000,
+  SubscriberTopics1764400000000,
 ];

@@ -13,9 +13,12 @@ import { EventsModule } from './events/events.module.js';
 import { FeedsModule } from './feeds/feeds.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
+import { OutboxModule } from './outbox/outbox.module.js';
 import { InboxWatcher } from './papers/inbox.watcher.js';
 import { PapersModule } from './papers/papers.module.js';
+import { AccountMailConsumer } from './subscribers/account-mail.consumer.js';
 import { SubscribersModule } from './subscribers/subscribers.module.js';
 import { TopicsModule } from './topics/topics.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -29,6 +32,8 @@ export class AppModule {
   static forRoot(config: AppConfig, mode: AppMode): DynamicModule {
     const serveOnly =
       mode === 'serve' ? { imports: [ScheduleModule.forRoot()], providers: [InboxWatcher, DigestScheduler, EventDispatcher] } : { imports: [], providers: [] };
+    // Long-running processes send the queued account emails (with REDIS_URL; a no-op without).
+    const consumers = mode === 'cli' ? [] : [AccountMailConsumer];
     return {
       module: AppModule,
       imports: [
@@ -42,6 +47,8 @@ export class AppModule {
         MailModule,
         SubscribersModule,
         WebModule,
+        OutboxModule,
+        MetricsModule,
         DigestsModule,
         FeedsModule,
         EventsModule,
@@ -49,7 +56,7 @@ export class AppModule {
         OpenApiModule,
         ...serveOnly.imports,
       ],
-      providers: serveOnly.providers,
+      providers: [...serveOnly.providers, ...consumers],
     };
   }
 }

@@ -3,12 +3,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import { AppModule, type AppMode } from './app.module.js';
-import { DomainErrorFilter } from './common/domain-error.filter.js';
-import { PageRenderer } from './web/page.renderer.js';
+import { DomainErrorFilter, PageRenderer, securityHeaders } from './http/index.js';
 import { PinoLogger } from './common/pino.logger.js';
 import type { AppConfig } from './config/app-config.js';
 import { FirstStartService } from './papers/first-start.service.js';
-import { securityHeaders } from './web/security-headers.js';
 import { carriesAdminToken } from './admin/admin.guard.js';
 
 /** Builds the HTTP app (not listening yet), so tests run exactly what `paperboy serve` runs. */

@@ -44,14 +44,6 @@ export function runIdOf(raw: string): number {
   return Number(raw);
 }
 
-/** A whole number from a query string, within bounds; absent means the default. */
-export function intParam(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) < min || Number(raw) > max)
-    throw new InvalidInputError(`${name} must be a whole number from ${min} to ${max}, got "${raw.slice(0, 40)}"`);
-  return Number(raw);
-}
-
 function parse<T extends z.ZodType>(schema: T, raw: unknown, what: string): z.infer<T> {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;

@@ -1,7 +1,7 @@
-import { CallHandler, ExecutionContext, HttpException, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import type { Response } from 'express';
 import { Observable, tap } from 'rxjs';
-import { DomainError } from '../common/errors.js';
+import { outcomeOf } from '../common/errors.js';
 import type { AdminRequest } from './admin-identity.js';
 
 /** Body fields never written to a log line, whatever route they arrive on. */
@@ -37,7 +37,7 @@ export class AdminAuditInterceptor implements NestInterceptor {
         // The admin page's sign-in form is public: looking at it is nobody's action.
         next: () => (req.adminId || req.method !== 'GET' ? this.log.log({ ...entry(), status: res.statusCode }) : undefined),
         error: (err: unknown) =>
-          this.log.log({ ...entry(), status: statusOf(err), error: err instanceof Error ? err.message.slice(0, MAX_VALUE) : String(err) }),
+          this.log.log({ ...entry(), status: outcomeOf(err).status, error: err instanceof Error ? err.message.slice(0, MAX_VALUE) : String(err) }),
       }),
     );
   }
@@ -53,10 +53,4 @@ function fieldsOf(body: unknown): Record<string, unknown> | undefined {
 
 function shortValues(values: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === 'string' && v.length > MAX_VALUE ? `${v.slice(0, MAX_VALUE)}…` : v]));
-}
-
-function statusOf(err: unknown): number {
-  if (err instanceof DomainError) return err.status;
-  if (err instanceof HttpException) return err.getStatus();
-  return 500;
 }

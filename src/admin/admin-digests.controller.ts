@@ -5,13 +5,10 @@ import type { DigestRun } from '../digests/digest-run.entity.js';
 import { DigestRunsService, type RunDetail } from '../digests/digest-runs.service.js';
 import { DigestViewService, previewJson } from '../digests/digest-view.service.js';
 import { DigestService, type RunSummary } from '../digests/digest.service.js';
-import { intParam, jsonBodyOf, runIdOf, sendOptionsOf } from './admin-api.input.js';
+import { intParam, MAIL_HTML_CSP } from '../http/index.js';
+import { jsonBodyOf, runIdOf, sendOptionsOf } from './admin-api.input.js';
 import { AdminAuditInterceptor } from './admin-audit.interceptor.js';
 import { AdminGuard } from './admin.guard.js';
-
-/** A digest's HTML is all inline styles and no script: its own CSP lets exactly that through, in a sandbox. */
-export const PREVIEW_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'; sandbox allow-popups allow-popups-to-escape-sandbox";
 
 /** Manual sends, previews and runs: the same services as `paperboy send`, `preview` and `runs`. */
 @Controller('api/admin')
@@ -44,7 +41,7 @@ export class AdminDigestsController {
       res.json(previewJson(p));
       return;
     }
-    res.setHeader('Content-Security-Policy', PREVIEW_CSP);
+    res.setHeader('Content-Security-Policy', MAIL_HTML_CSP);
     res.type('html').send(p.html);
   }
 

@@ -8,13 +8,10 @@ import { DigestViewService } from '../digests/digest-view.service.js';
 import { DigestService } from '../digests/digest.service.js';
 import { SubscriberDirectory } from '../subscribers/subscriber-directory.service.js';
 import { TopicsService } from '../topics/topics.service.js';
-import { CsrfGuard, CsrfTokens } from '../web/csrf.guard.js';
-import { first, type FormBody } from '../web/form.parsing.js';
-import { PageRenderer } from '../web/page.renderer.js';
+import { CsrfGuard, CsrfTokens, first, MAIL_HTML_CSP, PageRenderer, type FormBody } from '../http/index.js';
 import { runIdOf } from './admin-api.input.js';
 import { AdminAuditInterceptor } from './admin-audit.interceptor.js';
 import type { AdminRequest } from './admin-identity.js';
-import { PREVIEW_CSP } from './admin-digests.controller.js';
 import { SourceFreshness } from '../health/source-freshness.js';
 import { dashboardCharts } from './admin-charts.view.js';
 import { AdminStatsService } from './admin-stats.service.js';
@@ -145,7 +142,7 @@ export class AdminPageController {
   @UseGuards(AdminSessionGuard)
   async previewHtml(@Res() res: Response, @Query('email') email = ''): Promise<void> {
     const p = await this.views.preview(email);
-    res.status(200).type('html').setHeader('Content-Security-Policy', PREVIEW_CSP);
+    res.status(200).type('html').setHeader('Content-Security-Policy', MAIL_HTML_CSP);
     res.setHeader('Cache-Control', 'no-store');
     res.send(p.html);
   }

@@ -5,7 +5,7 @@ import type { RunSummary, SendOptions } from '../digests/digest.service.js';
 import type { SubscriberPage } from '../subscribers/subscriber-directory.service.js';
 import { SUBSCRIBER_STATUSES } from '../subscribers/subscriber.entity.js';
 import type { Topic } from '../topics/topic.entity.js';
-import { first, type FormBody } from '../web/form.parsing.js';
+import { first, type FormBody } from '../http/index.js';
 
 /** What the "send now" form holds, as typed (shown again when it had a problem). */
 export interface SendForm {

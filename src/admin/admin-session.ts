@@ -1,14 +1,12 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { ArgumentsHost, CanActivate, Catch, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
-import type { DataSource } from 'typeorm';
-import { DomainError } from '../common/errors.js';
+import { UnauthorizedError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { dialectOf, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
 import { clientKey, RateLimitedError, WindowCounter } from '../subscribers/subscribe.limiter.js';
-import { PageErrorFilter } from '../web/page-error.filter.js';
+import { PageErrorFilter, sameSecret, sha256, Signer } from '../http/index.js';
 import { tokenId, type AdminRequest } from './admin-identity.js';
+import { AdminSessionRepository } from './admin-session.repository.js';
 
 const COOKIE = 'pb_admin';
 const TTL_MS = 12 * 3600_000;
@@ -16,13 +14,11 @@ const TTL_MS = 12 * 3600_000;
 export const SIGN_IN_ATTEMPTS = 10;
 const SIGN_IN_WINDOW_MS = 15 * 60_000;
 
-export class SignInRequiredError extends DomainError {
-  readonly status = 401;
-}
+export class SignInRequiredError extends UnauthorizedError {}
 
 /**
  * The admin page's session: after the token is typed once, an HttpOnly, SameSite=Strict cookie
- * holds a random session value. The server keeps only its HMAC under SECRET_KEY (table
+ * holds a random session value. The server keeps only its `admin-session` MAC under SECRET_KEY (src/http/signing.ts) (table
  * `admin_sessions`) with the expiry and the id of the token it was opened with, so signing out
  * deletes the session for good (a copied cookie stops working), and changing ADMIN_TOKEN or
  * SECRET_KEY ends every session. Sign-in attempts are throttled per client network with the
@@ -31,22 +27,20 @@ export class SignInRequiredError extends DomainError {
 @Injectable()
 export class AdminSessions {
   private readonly log = new Logger('Admin');
-  private readonly key: Buffer;
+  private readonly signer: Signer;
   private readonly expected: Buffer;
   private readonly secure: boolean;
   private readonly attempts = new WindowCounter(SIGN_IN_ATTEMPTS, SIGN_IN_WINDOW_MS);
-  private readonly d: DialectName;
   readonly id: string;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sessions: AdminSessionRepository,
   ) {
-    this.key = Buffer.from(`admin-session:${config.secretKey}`);
+    this.signer = new Signer(config.secretKey);
     this.expected = sha256(config.adminToken);
     this.id = tokenId(config.adminToken);
     this.secure = config.publicUrl.startsWith('https://');
-    this.d = dialectOf({ connection: dataSource });
   }
 
   /** Checks a typed token in constant time; on success opens a session and sets its cookie. RateLimitedError past the attempts. */
@@ -56,19 +50,13 @@ export class AdminSessions {
       this.log.warn({ msg: 'admin sign-in throttled', ip: req.ip });
       throw new RateLimitedError(`too many sign-in attempts from your network; try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}`, wait);
     }
-    if (!timingSafeEqual(sha256(token.trim()), this.expected)) {
+    if (!sameSecret(token.trim(), this.expected)) {
       this.log.warn({ msg: 'admin sign-in refused', ip: req.ip });
       return false;
     }
     const value = randomBytes(32).toString('base64url');
     const expires = now + TTL_MS;
-    await this.sql(`DELETE FROM admin_sessions WHERE expires_ms <= ${param(this.d, 1)}`, [now]);
-    await this.sql(`INSERT INTO admin_sessions (id, token_id, created_at, expires_ms) VALUES (${[1, 2, 3, 4].map((n) => param(this.d, n)).join(', ')})`, [
-      this.mac(value),
-      this.id,
-      sqlTimestamp(this.d, new Date(now)),
-      expires,
-    ]);
+    await this.sessions.open(this.mac(value), this.id, now, expires);
     res.cookie(COOKIE, value, { httpOnly: true, sameSite: 'strict', secure: this.secure, path: '/admin', maxAge: TTL_MS });
     this.log.log({ msg: 'admin signed in', who: this.id, ip: req.ip });
     return true;
@@ -77,7 +65,7 @@ export class AdminSessions {
   /** Ends the session server-side, whoever else holds a copy of its cookie, and clears the cookie. */
   async signOut(req: Request, res: Response): Promise<void> {
     const value = cookieOf(req);
-    if (value) await this.sql(`DELETE FROM admin_sessions WHERE id = ${param(this.d, 1)}`, [this.mac(value)]);
+    if (value) await this.sessions.close(this.ids(value));
     res.clearCookie(COOKIE, { httpOnly: true, sameSite: 'strict', secure: this.secure, path: '/admin' });
   }
 
@@ -85,19 +73,16 @@ export class AdminSessions {
   async isSignedIn(req: Request, now = Date.now()): Promise<boolean> {
     const value = cookieOf(req);
     if (!value) return false;
-    const rows: unknown[] = await this.dataSource.query(
-      `SELECT id FROM admin_sessions WHERE id = ${param(this.d, 1)} AND token_id = ${param(this.d, 2)} AND expires_ms > ${param(this.d, 3)}`,
-      [this.mac(value), this.id, now],
-    );
-    return rows.length > 0;
+    return this.sessions.isOpen(this.ids(value), this.id, now);
   }
 
   private mac(value: string): string {
-    return createHmac('sha256', this.key).update(value).digest('hex');
+    return this.signer.mac('admin-session', value).toString('hex');
   }
 
-  private async sql(query: string, params: unknown[]): Promise<void> {
-    await this.dataSource.query(query, params);
+  /** The row ids a session value may have: this scheme's, and the one of a session opened before it. */
+  private ids(value: string): string[] {
+    return this.signer.accepted('admin-session', value).map((mac) => mac.toString('hex'));
   }
 }
 
@@ -132,8 +117,4 @@ export class AdminPageFilter extends PageErrorFilter {
     }
     super.catch(err, host);
   }
-}
-
-function sha256(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
 }

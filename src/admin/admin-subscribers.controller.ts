@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { InvalidInputError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MAX_PAGE_SIZE, SubscriberDirectory, type ImportReport, type SubscriberPage } from '../subscribers/subscriber-directory.service.js';
-import { intParam } from './admin-api.input.js';
+import { intParam } from '../http/index.js';
 import { AdminAuditInterceptor } from './admin-audit.interceptor.js';
 import { AdminJobs, type JobView } from './admin-jobs.service.js';
 import { receiveBody } from './admin-upload.js';

@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
-import { DomainError, InvalidInputError } from '../common/errors.js';
+import { InvalidInputError, PayloadTooLargeError } from '../common/errors.js';
 
-export class PayloadTooLargeError extends DomainError {
+class UploadTooLargeError extends PayloadTooLargeError {
   constructor(limit: number) {
     super(`the request body is larger than ${Math.round(limit / 1024 / 1024)} MB (ADMIN_UPLOAD_MAX_MB)`);
   }
-  readonly status = 413;
 }
 
 /** A request body saved to disk; remove() once it has been read. */
@@ -49,7 +48,7 @@ export async function receiveBody(req: Request, varDir: string, maxBytes: number
   return { path, size, remove };
 }
 
-function tooLarge(req: Request, maxBytes: number): PayloadTooLargeError {
+function tooLarge(req: Request, maxBytes: number): UploadTooLargeError {
   req.res?.setHeader('Connection', 'close'); // do not read the rest of an oversized body
-  return new PayloadTooLargeError(maxBytes);
+  return new UploadTooLargeError(maxBytes);
 }

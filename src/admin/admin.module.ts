@@ -4,14 +4,15 @@ import { DigestsModule } from '../digests/digests.module.js';
 import { PapersModule } from '../papers/papers.module.js';
 import { SubscribersModule } from '../subscribers/subscribers.module.js';
 import { TopicsModule } from '../topics/topics.module.js';
-import { CsrfGuard, CsrfTokens } from '../web/csrf.guard.js';
-import { WebModule } from '../web/web.module.js';
+import { HttpKitModule } from '../http/index.js';
 import { AdminAuditInterceptor } from './admin-audit.interceptor.js';
 import { AdminDigestsController } from './admin-digests.controller.js';
 import { AdminIngestController } from './admin-ingest.controller.js';
 import { AdminJobsController } from './admin-jobs.controller.js';
 import { AdminJobs } from './admin-jobs.service.js';
 import { AdminPageController } from './admin-page.controller.js';
+import { AdminStatsRepository } from './admin-stats.repository.js';
+import { AdminSessionRepository } from './admin-session.repository.js';
 import { AdminSessionGuard, AdminSessions } from './admin-session.js';
 import { AdminStatsController } from './admin-stats.controller.js';
 import { AdminStatsService } from './admin-stats.service.js';
@@ -21,7 +22,7 @@ import { AdminGuard } from './admin.guard.js';
 
 /** The admin API (bearer token) and the admin page (session cookie); see PRODUCT.md, "HTTP". */
 @Module({
-  imports: [PapersModule, DigestsModule, SubscribersModule, TopicsModule, WebModule, ChannelsModule],
+  imports: [PapersModule, DigestsModule, SubscribersModule, TopicsModule, HttpKitModule, ChannelsModule],
   controllers: [
     AdminIngestController,
     AdminDigestsController,
@@ -31,7 +32,6 @@ import { AdminGuard } from './admin.guard.js';
     AdminPageController,
     AdminJobsController,
   ],
-  // CsrfTokens is stateless (an HMAC under SECRET_KEY), so this module's instance agrees with the public pages'.
-  providers: [AdminJobs, AdminGuard, AdminAuditInterceptor, AdminSessions, AdminSessionGuard, AdminStatsService, CsrfTokens, CsrfGuard],
+  providers: [AdminJobs, AdminGuard, AdminAuditInterceptor, AdminSessions, AdminSessionRepository, AdminSessionGuard, AdminStatsService, AdminStatsRepository],
 })
 export class AdminModule {}

@@ -6,8 +6,9 @@ import { CandidateLoader } from '../digests/candidate.loader.js';
 import { isDue, MAX_WINDOW_MS, periodOf, windowStartFor } from '../digests/digest-period.js';
 import type { CandidatePool } from '../digests/digest.selection.js';
 import { postWithRetries, type RetryPolicy } from '../events/http-post.js';
-import { SIGNATURE_HEADER, signBody } from '../events/signature.js';
-import { newClaimant } from '../digests/delivery.claims.js';
+import { retryScheduleOf } from '../mail/mail.policy.js';
+import { SIGNATURE_HEADER, signBody } from '../http/index.js';
+import { withClaimant } from '../digests/delivery.claims.js';
 import { parseQuery, QuerySyntaxError } from '../topics/query.parser.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { ChannelLedger, type ClaimedChannelDelivery } from './channel-ledger.repository.js';
@@ -76,22 +77,14 @@ export class ChannelsService {
     if (options.email !== undefined || options.dryRun) return undefined;
     const channels = (await this.repo.list()).filter((c) => (options.topic ? c.topics.includes(options.topic) : options.all || isDue(schedule(c), now)));
     if (channels.length === 0) return undefined;
-    const claimant = newClaimant();
-    const state: RunState = {
-      runId,
-      claimant: claimant.id,
-      pool: await this.loader.load(new Date(now.getTime() - MAX_WINDOW_MS), now),
-      names: new Map((await this.topics.list()).map((t) => [t.slug, t.name])),
-      now,
-      summary: { selected: 0, sent: 0, skippedEmpty: 0, failed: 0 },
-    };
-    try {
-      for (const c of channels) await this.deliverOne(c, state);
-    } finally {
-      claimant.done();
-    }
-    this.log.log({ msg: 'channels delivered', runId, ...state.summary });
-    return state.summary;
+    const pool = await this.loader.load(new Date(now.getTime() - MAX_WINDOW_MS), now);
+    const names = new Map((await this.topics.list()).map((t) => [t.slug, t.name]));
+    const summary = { selected: 0, sent: 0, skippedEmpty: 0, failed: 0 };
+    await withClaimant(async (claimant) => {
+      for (const c of channels) await this.deliverOne(c, { runId, claimant, pool, names, now, summary });
+    });
+    this.log.log({ msg: 'channels delivered', runId, ...summary });
+    return summary;
   }
 
   private async deliverOne(c: Channel, s: RunState): Promise<void> {
@@ -148,8 +141,7 @@ export class ChannelsService {
 
   private policy(): RetryPolicy {
     return {
-      retries: this.config.digest.retries,
-      baseMs: this.config.digest.retryBaseMs,
+      ...retryScheduleOf(this.config), // the mail policy's schedule: channels retry like digests
       maxWaitMs: MAX_WAIT_MS,
       timeoutMs: this.config.integrations.httpTimeoutMs,
     };

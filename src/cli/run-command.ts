@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors.js';
+import { outcomeOf } from '../common/errors.js';
 import { environment } from '../config/environment.js';
 import { note } from './output.js';
 
@@ -14,10 +14,9 @@ export class ExitError extends Error {
   }
 }
 
-/** Domain errors (ConfigError and DumpRejectedError among them) carry their exit code; anything else is a failure. */
+/** The exit code an error means: the hierarchy's (`outcomeOf`, common/errors.ts; ConfigError and DumpRejectedError among them), or an ExitError's own. */
 export function exitCodeOf(err: unknown): number {
-  if (err instanceof ExitError) return err.code;
-  return err instanceof DomainError ? err.exitCode : EXIT.failed;
+  return err instanceof ExitError ? err.code : outcomeOf(err).exitCode;
 }
 
 /** Runs a command's action, turning its errors into a message on stderr and the contract's exit code. */

@@ -39,6 +39,8 @@ export interface AppConfig {
   tickSeconds: number;
   /** How long a worker holds a job before BullMQ deems it stalled (a dead worker) and hands it on. */
   queueLockMs: number;
+  /** A queued delivery job's tries (a worker that died, a row another worker holds) and the first wait between them, doubling. */
+  queue: { attempts: number; backoffMs: number };
   /** Abuse limits on subscribing, per process and per hour. */
   subscribe: { perIpPerHour: number; perAddressPerHour: number };
   /** Express's `trust proxy` setting, so rate limits see the client's address behind a reverse proxy. */

@@ -68,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): A
     schedulerEnabled: e.SCHEDULER_ENABLED,
     tickSeconds: e.DIGEST_TICK_SECONDS,
     queueLockMs: e.QUEUE_LOCK_MS,
+    queue: { attempts: e.QUEUE_ATTEMPTS, backoffMs: e.QUEUE_BACKOFF_MS },
     subscribe: { perIpPerHour: e.SUBSCRIBE_LIMIT_PER_IP, perAddressPerHour: e.SUBSCRIBE_LIMIT_PER_ADDRESS },
     trustProxy: trustProxyOf(e.TRUST_PROXY),
     integrations: {

@@ -32,6 +32,8 @@ export const envSchema = z.object({
   DIGEST_RETRY_BASE_MS: intIn(0, 600_000).default(2000),
   DIGEST_TICK_SECONDS: intIn(1, 3600).default(300),
   QUEUE_LOCK_MS: intIn(1000, 600_000).default(30_000),
+  QUEUE_ATTEMPTS: intIn(1, 100).default(5),
+  QUEUE_BACKOFF_MS: intIn(0, 600_000).default(2000),
   VAR_DIR: z.string().min(1).default('var'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   SCHEDULER_ENABLED: z

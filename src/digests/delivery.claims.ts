@@ -15,6 +15,16 @@ export function newClaimant(): { id: string; done: () => void } {
   return { id: `${HOST}:${process.pid}:${run}`, done: () => activeRuns.delete(run) };
 }
 
+/** Runs `work` under a new claim identity, ended however the work ends. */
+export async function withClaimant<T>(work: (claimant: string) => Promise<T>): Promise<T> {
+  const claimant = newClaimant();
+  try {
+    return await work(claimant.id);
+  } finally {
+    claimant.done();
+  }
+}
+
 /**
  * Whether the run that claimed a row may still send it. On this host we know for sure (the pid
  * is alive, and if it is ours, the run is one of ours still running), so a crashed run's rows are

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Gauge } from 'prom-client';
+import { redisConnection } from '../common/redis.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { HealthService } from '../health/health.service.js';
 import type { ClaimedDelivery } from './digest-ledger.repository.js';
@@ -18,19 +19,7 @@ export interface DeliveryJobData {
   runId: number;
 }
 
-/** BullMQ's connection options from REDIS_URL; `maxRetriesPerRequest: null` is what BullMQ workers require. */
-export function redisConnection(url: string) {
-  const u = new URL(url);
-  return {
-    host: u.hostname,
-    port: Number(u.port || 6379),
-    username: u.username || undefined,
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
-    tls: u.protocol === 'rediss:' ? {} : undefined,
-    maxRetriesPerRequest: null,
-  };
-}
+export { redisConnection };
 
 /**
  * The producer side: with REDIS_URL, a run hands its deliveries to BullMQ instead of sending them.
@@ -43,7 +32,11 @@ export class DeliveryQueue implements OnApplicationShutdown {
   /** A plain client for health checks and worker heartbeats. */
   readonly redis: Redis | null;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, health: HealthService, metrics: DigestMetrics) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    health: HealthService,
+    metrics: DigestMetrics,
+  ) {
     this.queue = config.redisUrl ? new Queue<DeliveryJobData>(DELIVERY_QUEUE, { connection: redisConnection(config.redisUrl) }) : null;
     this.redis = config.redisUrl ? new Redis(redisConnection(config.redisUrl)) : null;
     if (this.redis) {
@@ -89,8 +82,8 @@ export class DeliveryQueue implements OnApplicationShutdown {
         data: { deliveryId: d.id, runId },
         opts: {
           jobId: `${d.subscriberId}-${d.period}-${d.resend}`,
-          attempts: 5,
-          backoff: { type: 'exponential', delay: 2000 },
+          attempts: this.config.queue.attempts,
+          backoff: { type: 'exponential', delay: this.config.queue.backoffMs },
           removeOnComplete: true,
           // Gone once done either way: a job id left behind would turn a later enqueue of the same delivery into a no-op.
           removeOnFail: true,

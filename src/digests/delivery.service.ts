@@ -1,11 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { EventsService } from '../events/events.service.js';
-import { PermanentMailError, TemporaryMailError } from '../mail/mail.errors.js';
-import { MailService } from '../mail/mail.service.js';
+import type { PermanentMailError } from '../mail/mail.errors.js';
+import { bounceReason, MailPolicy } from '../mail/mail.policy.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
 import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
+import { SubscriberBounces } from '../subscribers/subscriber-bounces.service.js';
 import type { ClaimedDelivery } from './digest-ledger.repository.js';
 import { DigestLedger } from './digest-ledger.repository.js';
 import { coverageOf, selectDigest } from './catch-up.js';
@@ -35,11 +35,12 @@ export class DeliveryService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly ledger: DigestLedger,
     private readonly renderer: DigestRenderer,
-    private readonly mail: MailService,
+    private readonly mail: MailPolicy,
     private readonly subscribers: SubscriberRepository,
     private readonly metrics: DigestMetrics,
     private readonly updates: DigestUpdates,
     private readonly events: EventsService,
+    private readonly bounces: SubscriberBounces,
   ) {}
 
   async deliver({ delivery, subscriber, pool, ctx }: DeliveryJob): Promise<DeliveryOutcome> {
@@ -75,31 +76,18 @@ export class DeliveryService {
     subscriber: Subscriber,
     mail: { to: string; subject: string; html: string; text: string; unsubscribeUrl: string },
   ): Promise<{ ok: true; messageId: string; attempts: number } | { ok: false; bounced: boolean }> {
-    const { retries, retryBaseMs } = this.config.digest;
-    for (let attempt = 1; ; attempt++) {
-      const attempts = delivery.attempts + attempt;
-      try {
-        const { messageId } = await this.mail.send({ ...mail, headers: { 'X-Paperboy-Digest': String(delivery.id) } });
-        return { ok: true, messageId, attempts };
-      } catch (err) {
-        if (err instanceof PermanentMailError) {
-          await this.bounce(delivery, subscriber, attempts, err);
-          return { ok: false, bounced: true };
-        }
-        if (!(err instanceof TemporaryMailError) || attempt > retries) {
-          await this.ledger.markFailed(delivery.id, attempts, describe(err));
-          return { ok: false, bounced: false };
-        }
-        await sleep(retryBaseMs * 2 ** (attempt - 1));
-      }
-    }
+    // The mail policy (src/mail/mail.policy.ts): retry schedule, classification, bounce reason.
+    const result = await this.mail.send({ ...mail, headers: { 'X-Paperboy-Digest': String(delivery.id) } });
+    const attempts = delivery.attempts + result.attempts;
+    if (result.ok) return { ok: true, messageId: result.messageId, attempts };
+    if (result.bounce) await this.bounce(delivery, subscriber, attempts, result.bounce);
+    else await this.ledger.markFailed(delivery.id, attempts, describe(result.error));
+    return { ok: false, bounced: result.bounce !== null };
   }
 
   private async bounce(delivery: ClaimedDelivery, subscriber: Subscriber, attempts: number, err: PermanentMailError): Promise<void> {
-    const reason = `bounced: ${err.responseCode} ${err.message}`.slice(0, 500);
-    if (await this.subscribers.transition(subscriber.id, ['confirmed'], { status: 'bounced', statusReason: reason })) {
-      await this.events.emit('subscriber.bounced', subscriber, { reason });
-    }
+    const reason = bounceReason(err);
+    await this.bounces.markBounced(subscriber.id, reason);
     await this.ledger.markBounced(delivery.id, attempts, reason);
     this.log.warn({ msg: 'address bounced', subscriberId: subscriber.id, responseCode: err.responseCode });
   }

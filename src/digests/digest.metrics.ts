@@ -1,26 +1,30 @@
-import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Injectable, Optional } from '@nestjs/common';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { MetricsService } from '../metrics/metrics.service.js';
 
-/** Prometheus metrics of this process (`GET /metrics`); one registry per app, so tests can boot several. */
+/** The digests' Prometheus metrics, in the app's registry (`GET /metrics`, src/metrics). */
 @Injectable()
 export class DigestMetrics {
-  readonly registry = new Registry();
-  private readonly deliveries = new Counter({
-    name: 'paperboy_digests_total',
-    help: 'Digest deliveries by outcome (sent, skipped, failed, bounced)',
-    labelNames: ['outcome'],
-    registers: [this.registry],
-  });
-  private readonly runs = new Histogram({
-    name: 'paperboy_digest_run_duration_seconds',
-    help: 'Duration of digest runs',
-    labelNames: ['trigger'],
-    buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
-    registers: [this.registry],
-  });
+  readonly registry: Registry;
+  private readonly deliveries: Counter;
+  private readonly runs: Histogram;
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'paperboy_' });
+  /** Without the app's registry (a unit test), a registry of its own. */
+  constructor(@Optional() metrics?: MetricsService) {
+    this.registry = (metrics ?? new MetricsService()).registry;
+    this.deliveries = new Counter({
+      name: 'paperboy_digests_total',
+      help: 'Digest deliveries by outcome (sent, skipped, failed, bounced)',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+    });
+    this.runs = new Histogram({
+      name: 'paperboy_digest_run_duration_seconds',
+      help: 'Duration of digest runs',
+      labelNames: ['trigger'],
+      buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
+      registers: [this.registry],
+    });
     for (const outcome of ['sent', 'skipped', 'failed', 'bounced']) this.deliveries.inc({ outcome }, 0);
   }
 

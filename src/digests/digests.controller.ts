@@ -1,16 +1,12 @@
-import { Controller, Get, Header, Param, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res, UseFilters } from '@nestjs/common';
 import type { Response } from 'express';
-import { PageErrorFilter } from '../web/page-error.filter.js';
-import { PageRenderer } from '../web/page.renderer.js';
+import { PageErrorFilter, PageRenderer } from '../http/index.js';
 import { DigestViewService } from './digest-view.service.js';
-import { DigestMetrics } from './digest.metrics.js';
-import { MetricsGuard } from './metrics.guard.js';
 
 @Controller()
 export class DigestsController {
   constructor(
     private readonly views: DigestViewService,
-    private readonly metrics: DigestMetrics,
     private readonly pages: PageRenderer,
   ) {}
 
@@ -21,12 +17,5 @@ export class DigestsController {
     const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
     const page = await this.views.sent(id, token, { section: str(q.section), q: str(q.q) });
     this.pages.send(res, 200, 'digest', { ...page, title: page.headline, formAction: `/digests/${encodeURIComponent(id)}/${encodeURIComponent(token)}` });
-  }
-
-  @Get('metrics')
-  @UseGuards(MetricsGuard)
-  @Header('Cache-Control', 'no-store')
-  async prometheus(@Res() res: Response): Promise<void> {
-    res.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
   }
 }

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { EventsModule } from '../events/events.module.js';
+import { HttpKitModule } from '../http/index.js';
 import { MailModule } from '../mail/mail.module.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { SubscribersModule } from '../subscribers/subscribers.module.js';
 import { TopicsModule } from '../topics/topics.module.js';
-import { WebModule } from '../web/web.module.js';
 import { CandidateLoader } from './candidate.loader.js';
 import { DeliveryQueue } from './delivery.queue.js';
 import { DeliveryService } from './delivery.service.js';
@@ -15,21 +16,23 @@ import { DigestUpdates } from './digest-updates.js';
 import { DigestViewService } from './digest-view.service.js';
 import { DigestMetrics } from './digest.metrics.js';
 import { DigestRenderer } from './digest.renderer.js';
+import { DigestRunRepository } from './digest-run.repository.js';
+import { SentPaperRepository } from './sent-paper.repository.js';
 import { DigestService } from './digest.service.js';
 import { DigestsController } from './digests.controller.js';
 import { LockService } from './lock.service.js';
-import { MetricsGuard } from './metrics.guard.js';
 import { QueuedDeliveryRepository } from './queued-delivery.repository.js';
 import { SectionMuteController } from './section-mute.controller.js';
 import { SectionMuteService } from './section-mute.service.js';
 
 @Module({
-  imports: [TopicsModule, MailModule, SubscribersModule, WebModule, ChannelsModule, EventsModule],
+  imports: [TopicsModule, MailModule, SubscribersModule, HttpKitModule, ChannelsModule, EventsModule, MetricsModule],
   controllers: [DigestsController, SectionMuteController],
   providers: [
-    MetricsGuard,
     CandidateLoader,
     DigestLedger,
+    DigestRunRepository,
+    SentPaperRepository,
     DigestRenderer,
     DeliveryService,
     DigestService,

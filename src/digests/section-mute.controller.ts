@@ -1,8 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Res, UseFilters } from '@nestjs/common';
 import type { Response } from 'express';
 import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
-import { PageErrorFilter } from '../web/page-error.filter.js';
-import { PageRenderer } from '../web/page.renderer.js';
+import { PageErrorFilter, PageRenderer } from '../http/index.js';
 import { SectionMuteService, type MuteState } from './section-mute.service.js';
 
 /** "Mute this section" links of digests: GET shows one button and changes nothing; its POST mutes (no cookie needed). */

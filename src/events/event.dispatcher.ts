@@ -4,7 +4,7 @@ import { newClaimant } from '../digests/delivery.claims.js';
 import { EventOutbox, type OutboxRow } from './event-outbox.repository.js';
 import { EventsService } from './events.service.js';
 import { postOnce } from './http-post.js';
-import { SIGNATURE_HEADER, signBody } from './signature.js';
+import { SIGNATURE_HEADER, signBody } from '../http/index.js';
 
 const POLL_MS = 1000;
 const BATCH = 200;

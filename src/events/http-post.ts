@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { retryDelayMs, type RetrySchedule } from '../mail/mail.policy.js';
 
 /** What one POST came to: delivered, worth another try later (429, 5xx, timeout, network), or refused for good (other 4xx, 3xx). */
 export type PostOutcome =
@@ -6,9 +7,7 @@ export type PostOutcome =
   | { kind: 'retry'; status: number | null; retryAfterMs: number | null; reason: string }
   | { kind: 'fail'; status: number; reason: string };
 
-export interface RetryPolicy {
-  retries: number;
-  baseMs: number;
+export interface RetryPolicy extends RetrySchedule {
   /** A Retry-After longer than this is not waited for within the run: the delivery is left failed for a later one. */
   maxWaitMs: number;
   timeoutMs: number;
@@ -53,7 +52,7 @@ export async function postWithRetries(url: string, body: string, headers: Record
     const outcome = await postOnce(url, body, headers, policy.timeoutMs);
     if (outcome.kind === 'ok') return { ok: true, attempts: attempt, status: outcome.status };
     if (outcome.kind === 'fail') return { ok: false, attempts: attempt, retryable: false, reason: outcome.reason };
-    const wait = Math.max(policy.baseMs * 2 ** (attempt - 1), outcome.retryAfterMs ?? 0);
+    const wait = Math.max(retryDelayMs(policy, attempt), outcome.retryAfterMs ?? 0);
     if (attempt > policy.retries) return { ok: false, attempts: attempt, retryable: true, reason: outcome.reason };
     if (wait > policy.maxWaitMs)
       return { ok: false, attempts: attempt, retryable: true, reason: `${outcome.reason} (asked to wait ${Math.round(wait / 1000)} s: left for a later run)` };

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import Handlebars from 'handlebars';
 import mjml2html from 'mjml';
+import { createHandlebars } from '../common/handlebars.js';
 import { fromRoot } from '../common/paths.js';
 
 export interface RenderedMail {
@@ -86,16 +86,6 @@ export class MailTemplates implements OnModuleInit {
     }
     return result.html;
   }
-}
-
-function createHandlebars(): typeof Handlebars {
-  const hbs = Handlebars.create();
-  /** Only http(s) and mailto links survive; anything else (javascript:, data:) becomes "#". */
-  hbs.registerHelper('safeUrl', (url: unknown) => (typeof url === 'string' && /^(https?:\/\/|mailto:)/i.test(url.trim()) ? url.trim() : '#'));
-  hbs.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''));
-  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  hbs.registerHelper('plural', (n: unknown, one: unknown, many: unknown) => (n === 1 ? one : many));
-  return hbs;
 }
 
 /** Templates are easier to read with blank lines around blocks; the sent text keeps at most one. */

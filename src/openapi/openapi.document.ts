@@ -18,94 +18,54 @@ interface Operation {
 
 const runId = { id: 'digest run id' };
 
+type Details = Pick<Operation, 'query' | 'body' | 'responses'>;
+const operation =
+  (tag: Operation['tag']) =>
+  (method: Method, path: string, summary: string, details: Details): Operation => ({ method, path, summary, tag, ...details });
+/** A route anyone may call, and one behind the admin token. */
+const open = operation('public');
+const admin = operation('admin');
+
 /** Every JSON route of the app (a test checks this list against the routes the app registers). */
 export const OPERATIONS: Operation[] = [
-  {
-    method: 'get',
-    path: '/health',
-    tag: 'public',
-    summary: 'Database, Redis and SMTP checks',
+  open('get', '/health', 'Database, Redis and SMTP checks', {
     responses: { 200: { description: 'all up', schema: s.health }, 503: { description: 'a check is down', schema: s.health } },
-  },
-  {
-    method: 'get',
-    path: '/api/papers',
-    tag: 'public',
-    summary: 'Stored papers, most recent trending first',
+  }),
+  open('get', '/api/papers', 'Stored papers, most recent trending first', {
     query: { since: 'trending date YYYY-MM-DD', topic: 'topic slug', limit: '1-1000 (default 100)', offset: 'default 0' },
     responses: { 200: { description: 'papers', schema: z.array(s.paperView) } },
-  },
-  {
-    method: 'get',
-    path: '/api/topics',
-    tag: 'public',
-    summary: 'The topics one can subscribe to',
-    responses: { 200: { description: 'topics', schema: z.array(s.topicView) } },
-  },
-  {
-    method: 'post',
-    path: '/api/subscriptions',
-    tag: 'public',
-    summary: 'Subscribe (double opt-in: a confirmation mail is sent)',
+  }),
+  open('get', '/api/topics', 'The topics one can subscribe to', { responses: { 200: { description: 'topics', schema: z.array(s.topicView) } } }),
+  open('post', '/api/subscriptions', 'Subscribe (double opt-in: a confirmation mail is sent)', {
     body: { schema: subscriptionSchema },
     responses: {
       202: { description: 'the same answer for every address', schema: s.subscribeAnswer },
       415: { description: 'not JSON', schema: s.errorBody },
       429: { description: 'rate limited (Retry-After)', schema: s.errorBody },
     },
-  },
-  {
-    method: 'get',
-    path: '/api/openapi.json',
-    tag: 'public',
-    summary: 'This document',
-    responses: { 200: { description: 'OpenAPI 3.1 document', schema: z.record(z.string(), z.unknown()) } },
-  },
-  {
-    method: 'post',
-    path: '/api/admin/send',
-    tag: 'admin',
-    summary: 'A manual digest run (as `paperboy send`)',
+  }),
+  open('get', '/api/openapi.json', 'This document', { responses: { 200: { description: 'OpenAPI 3.1 document', schema: z.record(z.string(), z.unknown()) } } }),
+  admin('post', '/api/admin/send', 'A manual digest run (as `paperboy send`)', {
     body: { schema: sendSchema },
     responses: { 200: { description: 'run summary', schema: s.runSummary } },
-  },
-  {
-    method: 'get',
-    path: '/api/admin/preview',
-    tag: 'admin',
-    summary: 'The digest a subscriber would get now',
+  }),
+  admin('get', '/api/admin/preview', 'The digest a subscriber would get now', {
     query: { email: 'subscriber address (required)', format: 'html (default) or json' },
     responses: { 200: { description: 'the digest HTML, or with format=json its parts', schema: s.digestPreview } },
-  },
-  {
-    method: 'get',
-    path: '/api/admin/runs',
-    tag: 'admin',
-    summary: 'Digest runs, newest first',
+  }),
+  admin('get', '/api/admin/runs', 'Digest runs, newest first', {
     query: { limit: '1-500 (default 50)', offset: 'default 0' },
     responses: { 200: { description: 'runs', schema: z.array(s.digestRun) } },
-  },
-  {
-    method: 'get',
-    path: '/api/admin/runs/{id}',
-    tag: 'admin',
-    summary: 'A run and its ledger rows',
+  }),
+  admin('get', '/api/admin/runs/{id}', 'A run and its ledger rows', {
     query: { ...runId, status: 'only deliveries in this status', limit: '1-5000 (default 500)', offset: 'default 0' },
     responses: { 200: { description: 'run detail', schema: s.runDetail } },
-  },
-  {
-    method: 'post',
-    path: '/api/admin/runs/{id}/retry',
-    tag: 'admin',
-    summary: "Retries the run's failed deliveries as a new run",
+  }),
+  admin('post', '/api/admin/runs/{id}/retry', "Retries the run's failed deliveries as a new run", {
     query: runId,
     responses: { 200: { description: 'run summary', schema: s.runSummary } },
-  },
-  {
-    method: 'post',
-    path: '/api/admin/ingest',
-    tag: 'admin',
-    summary: 'Ingest a dump sent as the raw request body',
+  }),
+  admin('post', '/api/admin/ingest', 'Ingest a dump sent as the raw request body', {
     query: {
       format: 'auto (default) or a dump format',
       date: 'trending date for page captures',
@@ -115,100 +75,52 @@ export const OPERATIONS: Operation[] = [
     },
     body: { contentType: 'application/octet-stream', description: 'the dump file itself' },
     responses: { 200: { description: 'ingest report', schema: s.ingestReport } },
-  },
-  {
-    method: 'get',
-    path: '/api/admin/stats',
-    tag: 'admin',
-    summary: 'Subscribers, digests sent per day, bounce and unsubscribe rates',
+  }),
+  admin('get', '/api/admin/stats', 'Subscribers, digests sent per day, bounce and unsubscribe rates', {
     responses: { 200: { description: 'statistics', schema: s.adminStats } },
-  },
-  {
-    method: 'get',
-    path: '/api/admin/subscribers',
-    tag: 'admin',
-    summary: 'Search subscribers',
+  }),
+  admin('get', '/api/admin/subscribers', 'Search subscribers', {
     query: { q: 'part of the address', status: 'subscriber status', limit: '1-500 (default 50)', offset: 'default 0' },
     responses: { 200: { description: 'a page of subscribers', schema: s.subscriberPage } },
-  },
-  {
-    method: 'get',
-    path: '/api/admin/subscribers/export',
-    tag: 'admin',
-    summary: 'Every subscriber as CSV',
+  }),
+  admin('get', '/api/admin/subscribers/export', 'Every subscriber as CSV', {
     responses: { 200: { description: 'email,topics,keywords,frequency,timezone,hour,status', contentType: 'text/csv' } },
-  },
-  {
-    method: 'post',
-    path: '/api/admin/subscribers/import',
-    tag: 'admin',
-    summary: 'Import subscribers from a CSV body',
+  }),
+  admin('post', '/api/admin/subscribers/import', 'Import subscribers from a CSV body', {
     query: { confirmed: 'true: add them confirmed' },
     body: { contentType: 'text/csv', description: 'the CSV file itself' },
     responses: { 200: { description: 'import report', schema: s.importReport } },
-  },
-  {
-    method: 'delete',
-    path: '/api/admin/subscribers/{email}',
-    tag: 'admin',
-    summary: 'Remove a subscriber and their ledger rows',
+  }),
+  admin('delete', '/api/admin/subscribers/{email}', 'Remove a subscriber and their ledger rows', {
     query: { email: 'subscriber address' },
     responses: { 200: { description: 'removed', schema: s.removed } },
-  },
-  {
-    method: 'post',
-    path: '/api/admin/topics',
-    tag: 'admin',
-    summary: 'Create (201) or edit (200) one topic, then re-tag for it',
+  }),
+  admin('post', '/api/admin/topics', 'Create (201) or edit (200) one topic, then re-tag for it', {
     body: { schema: topicSchema },
     responses: { 200: { description: 'edited', schema: s.topicSet }, 201: { description: 'created', schema: s.topicSet } },
-  },
-  {
-    method: 'post',
-    path: '/api/admin/topics/retag',
-    tag: 'admin',
-    summary: 'Re-tag stored papers for these topics, or all',
+  }),
+  admin('post', '/api/admin/topics/retag', 'Re-tag stored papers for these topics, or all', {
     body: { schema: retagSchema },
     responses: { 200: { description: 'counts', schema: s.retagReport } },
-  },
-  {
-    method: 'get',
-    path: '/api/admin/jobs',
-    tag: 'admin',
-    summary: 'Long admin work (ingest, import, re-tag started with ?async=true), newest first',
+  }),
+  admin('get', '/api/admin/jobs', 'Long admin work (ingest, import, re-tag started with ?async=true), newest first', {
     responses: { 200: { description: 'jobs', schema: z.array(s.adminJob) } },
-  },
-  {
-    method: 'get',
-    path: '/api/admin/jobs/{id}',
-    tag: 'admin',
-    summary: "A job's state, progress, result or error",
+  }),
+  admin('get', '/api/admin/jobs/{id}', "A job's state, progress, result or error", {
     query: { id: 'job id' },
     responses: { 200: { description: 'job', schema: s.adminJob }, 404: { description: 'unknown job', schema: s.errorBody } },
-  },
-  {
-    method: 'get',
-    path: '/api/admin/channels',
-    tag: 'admin',
-    summary: 'Team channels (Slack, Discord, signed webhook) with their last delivery and error',
+  }),
+  admin('get', '/api/admin/channels', 'Team channels (Slack, Discord, signed webhook) with their last delivery and error', {
     responses: { 200: { description: 'channels', schema: z.array(s.channel) } },
-  },
-  {
-    method: 'post',
-    path: '/api/admin/channels',
-    tag: 'admin',
-    summary: 'Adds a team channel',
+  }),
+  admin('post', '/api/admin/channels', 'Adds a team channel', {
     body: { schema: s.channelInput },
     responses: { 201: { description: 'the channel', schema: s.channel }, 400: { description: 'bad input', schema: s.errorBody } },
-  },
-  {
-    method: 'delete',
-    path: '/api/admin/channels/{name}',
-    tag: 'admin',
-    summary: 'Removes a team channel and its delivery history',
+  }),
+  admin('delete', '/api/admin/channels/{name}', 'Removes a team channel and its delivery history', {
     query: { name: 'channel name' },
     responses: { 200: { description: 'removed' }, 400: { description: 'unknown channel', schema: s.errorBody } },
-  },
+  }),
 ];
 
 const json = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { io, unrepresentable: 'any' });

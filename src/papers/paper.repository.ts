@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import { type DialectName, greatest, param, sqlTimestamp } from '../database/dialect.js';
 import type { WriteSteps } from '../database/write-steps.js';
+import { PaperTopic } from '../topics/paper-topic.entity.js';
+import { Topic } from '../topics/topic.entity.js';
+import { Paper } from './paper.entity.js';
 import type { ParsedPaper } from './paper.types.js';
 
 /** A parsed paper with its key, ready to be written. */
@@ -56,6 +59,43 @@ export const FILLABLE = ['abstract', 'published_at', 'arxiv_url', 'pdf_url', 'co
 @Injectable()
 export class PaperRepository {
   constructor(@InjectDataSource() readonly dataSource: DataSource) {}
+
+  /** Papers by trending date, then upvotes (unknown last), newest id first; optionally since a day and of one topic. */
+  list(query: { since?: string; topic?: string; limit?: number; offset?: number }): Promise<Paper[]> {
+    const qb = this.dataSource
+      .getRepository(Paper)
+      .createQueryBuilder('p')
+      .orderBy('p.trending_date', 'DESC', 'NULLS LAST')
+      .addOrderBy('p.upvotes', 'DESC', 'NULLS LAST')
+      .addOrderBy('p.id', 'DESC');
+    if (query.since) qb.andWhere('p.trending_date >= :since', { since: query.since });
+    if (query.topic) {
+      qb.andWhere('p.id IN (SELECT pt.paper_id FROM paper_topics pt WHERE pt.topic_slug = :topic)', { topic: query.topic });
+    }
+    if (query.limit !== undefined) qb.take(query.limit).skip(query.offset ?? 0);
+    return qb.getMany();
+  }
+
+  /** Each paper's topic tags, a query per 500 papers (under every database's limit on bound parameters). */
+  async tagsOf(ids: number[]): Promise<Map<number, PaperTopic[]>> {
+    const out = new Map<number, PaperTopic[]>();
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const t of await this.dataSource.getRepository(PaperTopic).findBy({ paperId: In(ids.slice(i, i + 500)) })) {
+        const list = out.get(t.paperId);
+        if (list) list.push(t);
+        else out.set(t.paperId, [t]);
+      }
+    }
+    return out;
+  }
+
+  count(): Promise<number> {
+    return this.dataSource.getRepository(Paper).count();
+  }
+
+  async topicSlugs(): Promise<string[]> {
+    return (await this.dataSource.getRepository(Topic).find({ select: { slug: true } })).map((t) => t.slug);
+  }
 
   *findStates(d: DialectName, keys: string[]): WriteSteps<Map<string, StoredPaperState>> {
     if (keys.length === 0) return new Map();

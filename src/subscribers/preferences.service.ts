@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConflictError, DomainError } from '../common/errors.js';
+import { ConflictError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { Subscriber } from './subscriber.entity.js';
 import { SubscribeLimiter } from './subscribe.limiter.js';
@@ -46,9 +46,7 @@ const RESUMABLE: Subscriber['status'][] = ['pending', 'unsubscribed', 'bounced']
 const EDITABLE: Subscriber['status'][] = ['pending', 'confirmed'];
 
 /** A preferences action on an address that left: it must subscribe again, through a fresh confirmation. */
-export class ReconfirmationRequiredError extends DomainError {
-  readonly status = 409;
-}
+export class ReconfirmationRequiredError extends ConflictError {}
 
 /**
  * What the holder of a preferences link may do. Once the address has left (unsubscribed or

@@ -34,11 +34,9 @@ export class WindowCounter {
 }
 
 export class RateLimitedError extends TooManyRequestsError {
-  constructor(
-    message: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super(message, { retryAfterSeconds });
+  declare readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message, retryAfterSeconds);
   }
 }
 

@@ -1,9 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { MoreThan, type DataSource } from 'typeorm';
 import { InvalidInputError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { normalizeEmail } from './email-address.js';
 import { csvHeader, csvLines } from './subscriber-csv.js';
 import { importSubscriberCsv, type ImportOptions, type ImportReport } from './subscriber-import.js';
 import { Subscriber, SUBSCRIBER_STATUSES, type SubscriberStatus } from './subscriber.entity.js';
@@ -48,7 +45,6 @@ export const MAX_PAGE_SIZE = 500;
 @Injectable()
 export class SubscriberDirectory {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repo: SubscriberRepository,
     private readonly subscribers: SubscribersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -59,19 +55,12 @@ export class SubscriberDirectory {
     const offset = query.offset ?? 0;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) throw new InvalidInputError(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
     if (!Number.isInteger(offset) || offset < 0) throw new InvalidInputError('offset must be a whole number, 0 or more');
-    const qb = this.dataSource.getRepository(Subscriber).createQueryBuilder('s').orderBy('s.id', 'ASC').take(limit).skip(offset);
-    if (query.status !== undefined && query.status !== '') {
-      if (!(SUBSCRIBER_STATUSES as readonly string[]).includes(query.status)) {
-        throw new InvalidInputError(`status must be one of ${SUBSCRIBER_STATUSES.join(', ')}, got "${query.status.slice(0, 40)}"`);
-      }
-      qb.andWhere('s.status = :status', { status: query.status });
+    const status = query.status || undefined;
+    if (status !== undefined && !(SUBSCRIBER_STATUSES as readonly string[]).includes(status)) {
+      throw new InvalidInputError(`status must be one of ${SUBSCRIBER_STATUSES.join(', ')}, got "${status.slice(0, 40)}"`);
     }
-    if (query.q) {
-      if (query.q.length > 254) throw new InvalidInputError('q is longer than an email address can be');
-      // Addresses are stored lowercased; LIKE's wildcards in the search text are taken literally.
-      qb.andWhere(`s.email LIKE :q ESCAPE '\\'`, { q: `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
-    }
-    const [rows, total] = await qb.getManyAndCount();
+    if (query.q && query.q.length > 254) throw new InvalidInputError('q is longer than an email address can be');
+    const [rows, total] = await this.repo.search({ q: query.q, status: status as SubscriberStatus | undefined, limit, offset });
     return { total, limit, offset, items: rows.map(view) };
   }
 
@@ -82,19 +71,15 @@ export class SubscriberDirectory {
     return { removed: s.email };
   }
 
-  async find(email: string): Promise<Subscriber> {
-    const check = normalizeEmail(email);
-    const s = check.ok ? await this.repo.findByEmail(check.email) : null;
-    if (!s) throw new InvalidInputError(`no subscriber with the address "${email.slice(0, 254)}"`);
-    return s;
+  find(email: string): Promise<Subscriber> {
+    return this.repo.getByAddress(email);
   }
 
   /** The CSV, a page of subscribers at a time, so an export of any size streams in flat memory. */
   async *exportCsv(): AsyncGenerator<string> {
     yield csvHeader();
-    const repo = this.dataSource.getRepository(Subscriber);
     for (let after = 0; ;) {
-      const page = await repo.find({ where: { id: MoreThan(after) }, order: { id: 'ASC' }, take: PAGE });
+      const page = await this.repo.pageAfter(after, PAGE);
       if (page.length === 0) return;
       yield csvLines(page);
       after = page[page.length - 1].id;
@@ -108,7 +93,7 @@ export class SubscriberDirectory {
    */
   async importCsv(path: string, options: ImportOptions): Promise<ImportReport> {
     const rules = { validSlugs: await this.subscribers.validSlugs(), defaultHour: this.config.digest.defaultHour };
-    return importSubscriberCsv(this.dataSource, rules, path, options);
+    return importSubscriberCsv(this.repo, rules, path, options);
   }
 }
 

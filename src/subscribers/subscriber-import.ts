@@ -1,10 +1,10 @@
-import type { DataSource } from 'typeorm';
 import { InvalidInputError } from '../common/errors.js';
 import { param, sqlTimestamp, type DialectName } from '../database/dialect.js';
-import { dialectOfSource, runWrite, type Statement, type WriteSteps } from '../database/write-steps.js';
+import type { Statement, WriteSteps } from '../database/write-steps.js';
 import { normalizeEmail, suppressionHash } from './email-address.js';
 import { checkSubscriberCsv, readSubscriberCsv, subscriptionOfRow, type CsvRow } from './subscriber-csv.js';
 import type { SubscriberStatus } from './subscriber.entity.js';
+import { topicSteps, type SubscriberRepository } from './subscriber.repository.js';
 import { SubscriberLinks } from './subscriber-links.service.js';
 import { validateSubscription, type SubscriptionRequest } from './subscription.input.js';
 
@@ -54,20 +54,20 @@ type Outcome = 'created' | 'updated' | { reason: string };
  * their line and reason.
  */
 export async function importSubscriberCsv(
-  source: DataSource,
+  repo: Pick<SubscriberRepository, 'writeSteps' | 'dialect'>,
   rules: { validSlugs: string[]; defaultHour: number },
   path: string,
   options: ImportOptions,
 ): Promise<ImportReport> {
   const rows = await checkSubscriberCsv(path);
   const report: ImportReport = { rows, created: 0, updated: 0, rejected: [] };
-  const d = dialectOfSource(source);
+  const d = repo.dialect;
   const seen = new Map<string, number>();
   let batch: Candidate[] = [];
   let done = 0;
   const flush = async () => {
     const now = new Date();
-    const outcomes = await runWrite(source, () => writeBatch(d, batch, options.confirmed, now));
+    const outcomes = await repo.writeSteps(() => writeBatch(d, batch, options.confirmed, now));
     outcomes.forEach((o, i) => record(report, batch[i], o));
     done += batch.length;
     batch = [];
@@ -139,17 +139,19 @@ function* writeBatch(d: DialectName, batch: Candidate[], confirmed: boolean, now
 
 function* insert(d: DialectName, r: SubscriptionRequest, confirmed: boolean, now: Date): WriteSteps<Outcome> {
   const at = sqlTimestamp(d, now);
-  const values = [r.email, confirmed ? 'confirmed' : 'pending', JSON.stringify(r.topics), r.keywords, r.frequency, r.timezone, r.deliveryHour];
+  const values = [r.email, confirmed ? 'confirmed' : 'pending', r.keywords, r.frequency, r.timezone, r.deliveryHour];
   const rows = yield positional(
     d,
-    `INSERT INTO subscribers (email, status, topics, keywords, frequency, timezone, delivery_hour, paused, link_key, status_reason,
+    `INSERT INTO subscribers (email, status, keywords, frequency, timezone, delivery_hour, paused, link_key, status_reason,
        subscribed_at, confirmed_at, unsubscribed_at, last_digest_at, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ${d === 'postgres' ? 'FALSE' : '0'}, ?, NULL, ?, ?, NULL, NULL, ?, ?)
+     VALUES (?, ?, ?, ?, ?, ?, ${d === 'postgres' ? 'FALSE' : '0'}, ?, NULL, ?, ?, NULL, NULL, ?, ?)
      ON CONFLICT (email) DO NOTHING RETURNING id`,
     [...values, SubscriberLinks.newLinkKey(), at, confirmed ? at : null, at, at],
   );
   // Only PostgreSQL lets a web request subscribe the same address between the read and this insert.
-  return rows.length ? 'created' : { reason: `${r.email} subscribed meanwhile: import the row again to apply it` };
+  if (!rows.length) return { reason: `${r.email} subscribed meanwhile: import the row again to apply it` };
+  yield* topicSteps(d, Number(rows[0].id), r.topics);
+  return 'created';
 }
 
 /** As the CLI's `subscribers add`: a confirmed subscriber stays confirmed; `confirmed` confirms a pending one now. */
@@ -158,20 +160,12 @@ function* update(d: DialectName, stored: Existing, r: SubscriptionRequest, confi
   const status = confirmed || stored.status === 'confirmed' ? 'confirmed' : 'pending';
   yield positional(
     d,
-    `UPDATE subscribers SET topics = ?, keywords = ?, frequency = ?, timezone = ?, delivery_hour = ?, status = ?,${confirms ? ' confirmed_at = ?,' : ''} updated_at = ?
+    `UPDATE subscribers SET keywords = ?, frequency = ?, timezone = ?, delivery_hour = ?, status = ?,${confirms ? ' confirmed_at = ?,' : ''} updated_at = ?
      WHERE id = ?`,
-    [
-      JSON.stringify(r.topics),
-      r.keywords,
-      r.frequency,
-      r.timezone,
-      r.deliveryHour,
-      status,
-      ...(confirms ? [sqlTimestamp(d, now)] : []),
-      sqlTimestamp(d, now),
-      stored.id,
-    ],
+    [r.keywords, r.frequency, r.timezone, r.deliveryHour, status, ...(confirms ? [sqlTimestamp(d, now)] : []), sqlTimestamp(d, now), stored.id],
   );
+  yield positional(d, 'DELETE FROM subscriber_topics WHERE subscriber_id = ?', [stored.id]);
+  yield* topicSteps(d, stored.id, r.topics);
   return 'updated';
 }
 

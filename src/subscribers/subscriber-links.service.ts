@@ -1,20 +1,23 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { Signer } from '../http/index.js';
 
 /**
  * Links in emails carry stateless, signed tokens, so building the links of 100,000 digests needs
  * no database write and no lookup beyond the subscriber row the sender already holds.
  *
  *   token = base64url("<subscriberId>.<purpose>.<issuedAt>.<expiresAt>[.<ref>]") "." base64url(mac)
- *   mac   = HMAC-SHA256(SECRET_KEY, "paperboy-link-v1\n" + payload + "\n" + subscriber.linkKey)
+ *   mac   = the `link` MAC of (payload, subscriber.linkKey) under SECRET_KEY (src/http/signing.ts); links
+ *           issued before that scheme, HMAC-SHA256(SECRET_KEY, "paperboy-link-v1\n" + payload + "\n" + linkKey),
+ *           still verify.
  *
  * - Unguessable: forging one means forging a 256-bit HMAC under SECRET_KEY.
  * - Purpose-bound: a confirm token is not a preferences token (the purpose is signed).
  * - Expiring: times are signed, in milliseconds since the epoch (base 36).
  * - Revocable: `linkKey` is random per subscriber; a deleted row (or a rotated key) kills every link,
  *   and a new row for the same address never accepts the old row's links.
- * - Compared in constant time (timingSafeEqual on equal-length MACs).
+ * - Compared in constant time (the signing module's sameBytes on equal-length MACs).
  */
 export const LINK_PURPOSES = ['confirm', 'preferences', 'unsubscribe', 'digest', 'mute', 'feed'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
@@ -59,11 +62,11 @@ export interface TokenOptions {
 
 @Injectable()
 export class SubscriberLinks {
-  private readonly key: Buffer;
+  private readonly signer: Signer;
   private readonly base: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.key = Buffer.from(config.secretKey, 'utf8');
+    this.signer = new Signer(config.secretKey);
     this.base = config.publicUrl.replace(/\/+$/, '');
   }
 
@@ -79,7 +82,7 @@ export class SubscriberLinks {
     const fields = [String(subject.id), CODE[purpose], issued.toString(36), expires.toString(36)];
     if (options.ref !== undefined) fields.push(options.ref);
     const payload = fields.join('.');
-    return `${Buffer.from(payload).toString('base64url')}.${this.mac(payload, subject.linkKey).toString('base64url')}`;
+    return `${Buffer.from(payload).toString('base64url')}.${this.signer.mac('link', payload, subject.linkKey).toString('base64url')}`;
   }
 
   /**
@@ -110,8 +113,7 @@ export class SubscriberLinks {
     const dot = token.indexOf('.');
     const payload = Buffer.from(token.slice(0, dot), 'base64url').toString('utf8');
     const given = Buffer.from(token.slice(dot + 1), 'base64url');
-    const expected = this.mac(payload, subject.linkKey);
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    return this.signer.verify('link', given, payload, subject.linkKey);
   }
 
   confirmUrl(s: LinkSubject, options?: TokenOptions): string {
@@ -141,9 +143,5 @@ export class SubscriberLinks {
   /** `/feeds/:token.atom` (or `.json`), the reader's personal feed of what their digests held. */
   feedUrl(s: LinkSubject, format: 'atom' | 'json' = 'atom', options?: TokenOptions): string {
     return `${this.base}/feeds/${this.token(s, 'feed', options)}.${format}`;
-  }
-
-  private mac(payload: string, linkKey: string): Buffer {
-    return createHmac('sha256', this.key).update(`paperboy-link-v1\n${payload}\n${linkKey}`).digest();
   }
 }

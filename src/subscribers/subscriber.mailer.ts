@@ -1,21 +1,22 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { PermanentMailError, TemporaryMailError } from '../mail/mail.errors.js';
-import { MailService, type OutgoingMail } from '../mail/mail.service.js';
+import { bounceReason, MailPolicy, type SendResult } from '../mail/mail.policy.js';
+import type { OutgoingMail } from '../mail/mail.service.js';
 import { MailTemplates } from '../mail/mail.templates.js';
 import { TopicsService } from '../topics/topics.service.js';
 import type { Subscriber } from './subscriber.entity.js';
+import { AccountMailQueue, type AccountMailJob } from './account-mail.queue.js';
+import { SubscriberBounces } from './subscriber-bounces.service.js';
 import { SubscriberLinks } from './subscriber-links.service.js';
 import { SubscriberRepository } from './subscriber.repository.js';
 
-export type SubscriberMailKind = 'confirm' | 'welcome' | 'manage';
+export type SubscriberMailKind = AccountMailJob['kind'];
 
 const SUBJECTS: Record<SubscriberMailKind, string> = {
   confirm: 'Confirm your Paperboy subscription',
   welcome: 'Welcome to Paperboy: you are subscribed',
   manage: 'Your Paperboy preferences link',
 };
-const RETRY_DELAYS_MS = [2_000, 15_000];
 
 /** What every subscriber email template receives (templates/partials use these names). */
 export interface SubscriberMailData {
@@ -33,19 +34,25 @@ export interface SubscriberMailData {
 
 /**
  * Sends the account emails (confirm, welcome, preferences link) in the background, so the HTTP
- * answer to a subscribe request takes the same time whether or not a message goes out.
- * Temporary failures are retried twice; a permanent refusal marks the address bounced.
+ * answer to a subscribe request takes the same time whether or not a message goes out. Sent under
+ * the mail policy (src/mail/mail.policy.ts): temporary failures retried on its schedule, a permanent
+ * refusal bounces the address (SubscriberBounces). With REDIS_URL each email is a job in Redis
+ * (AccountMailQueue), so a crash loses none; without it, or when Redis refuses the job, it is sent in-process.
  */
 @Injectable()
 export class SubscriberMailer implements OnApplicationShutdown {
   private readonly log = new Logger('SubscriberMail');
   private readonly pending = new Set<Promise<void>>();
+  /** Queued emails this process consumes itself, until each is done (for idle()). */
+  private readonly queued = new Set<Promise<void>>();
   private readonly sleepers = new Set<() => void>();
   private closing = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly mail: MailService,
+    private readonly policy: MailPolicy,
+    private readonly queue: AccountMailQueue,
+    private readonly bounces: SubscriberBounces,
     private readonly templates: MailTemplates,
     private readonly links: SubscriberLinks,
     private readonly topics: TopicsService,
@@ -53,21 +60,27 @@ export class SubscriberMailer implements OnApplicationShutdown {
   ) {}
 
   dispatch(kind: SubscriberMailKind, subscriber: Subscriber): void {
-    const task: Promise<void> = this.deliver(kind, subscriber)
-      .catch((err: unknown) => this.log.error({ msg: 'account email not sent', kind, subscriberId: subscriber.id, error: String(err) }))
-      .finally(() => this.pending.delete(task));
-    this.pending.add(task);
+    const task = this.enqueueOrDeliver(kind, subscriber).catch((err: unknown) =>
+      this.log.error({ msg: 'account email not sent', kind, subscriberId: subscriber.id, error: String(err) }),
+    );
+    this.track(this.pending, task);
   }
 
-  /** Resolves once every email dispatched so far has been sent or given up on. */
+  /** Resolves once every email dispatched so far has been sent or given up on (queued ones too, when this process consumes the queue). */
   async idle(): Promise<void> {
-    while (this.pending.size) await Promise.all([...this.pending]);
+    while (this.pending.size || this.queued.size) await Promise.all([...this.pending, ...this.queued]);
   }
 
+  /** Waits for in-process sends and for jobs being added; queued emails stay in Redis for the next process. */
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
     for (const wake of this.sleepers) wake();
-    await this.idle();
+    while (this.pending.size) await Promise.all([...this.pending]);
+  }
+
+  private track(set: Set<Promise<void>>, task: Promise<void>): void {
+    const tracked: Promise<void> = task.finally(() => set.delete(tracked));
+    set.add(tracked);
   }
 
   /** The template data of one subscriber, also what `compose` sends. */
@@ -93,21 +106,35 @@ export class SubscriberMailer implements OnApplicationShutdown {
     return { to: s.email, subject: SUBJECTS[kind], html, text, unsubscribeUrl: data.unsubscribeUrl };
   }
 
-  private async deliver(kind: SubscriberMailKind, s: Subscriber): Promise<void> {
-    const message = await this.compose(kind, s);
-    for (let attempt = 0; ; attempt++) {
+  /** Takes the account-mail jobs of the queue in this process (`paperboy serve` and `paperboy worker`). */
+  consumeQueue(): void {
+    this.queue.consume((job) => this.deliverQueued(job));
+  }
+
+  private async enqueueOrDeliver(kind: SubscriberMailKind, s: Subscriber): Promise<void> {
+    if (this.queue.enabled && !this.closing) {
       try {
-        await this.mail.send(message);
+        const { done } = await this.queue.add({ kind, subscriberId: s.id });
+        this.track(this.queued, done);
         return;
       } catch (err) {
-        if (err instanceof PermanentMailError) {
-          await this.repo.transition(s.id, ['pending', 'confirmed'], { status: 'bounced', statusReason: `${err.responseCode} ${err.message}`.slice(0, 500) });
-          return;
-        }
-        if (!(err instanceof TemporaryMailError) || attempt >= RETRY_DELAYS_MS.length || this.closing) throw err;
-        await this.sleep(RETRY_DELAYS_MS[attempt]);
+        this.log.warn({ msg: 'account email not queued, sending it now', kind, subscriberId: s.id, error: String(err) });
       }
     }
+    await this.settle(s, await this.policy.send(await this.compose(kind, s), { stop: () => this.closing, wait: (ms) => this.sleep(ms) }));
+  }
+
+  /** One try of a queued email for the row as it is now; a temporary failure throws, so the queue retries it. */
+  private async deliverQueued(job: AccountMailJob): Promise<void> {
+    const s = await this.repo.findById(job.subscriberId);
+    if (!s) return; // deleted since: nothing to send
+    await this.settle(s, await this.policy.sendOnce(await this.compose(job.kind, s)));
+  }
+
+  private async settle(s: Subscriber, result: SendResult): Promise<void> {
+    if (result.ok) return;
+    if (result.bounce) await this.bounces.markBounced(s.id, bounceReason(result.bounce));
+    else throw result.error;
   }
 
   private sleep(ms: number): Promise<void> {

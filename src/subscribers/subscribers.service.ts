@@ -6,6 +6,7 @@ import { TopicsService } from '../topics/topics.service.js';
 import { SubscribeLimiter } from './subscribe.limiter.js';
 import type { Subscriber } from './subscriber.entity.js';
 import { SubscriberLinks, type LinkClaims, type LinkPurpose } from './subscriber-links.service.js';
+import { SubscriberBounces } from './subscriber-bounces.service.js';
 import { SubscriberMailer } from './subscriber.mailer.js';
 import { SubscriberRepository } from './subscriber.repository.js';
 import { validateSubscription, type SubscriptionChoices, type SubscriptionRequest } from './subscription.input.js';
@@ -32,6 +33,7 @@ export class SubscribersService {
     private readonly mailer: SubscriberMailer,
     private readonly topics: TopicsService,
     private readonly events: EventsService,
+    private readonly bounces: SubscriberBounces,
   ) {}
 
   async validSlugs(): Promise<string[]> {
@@ -109,12 +111,9 @@ export class SubscribersService {
     return { subscriber, claims };
   }
 
-  /** For the digest sender: a permanent SMTP refusal stops all mail to the address. */
-  async markBounced(subscriberId: number, reason: string): Promise<boolean> {
-    const changed = await this.repo.transition(subscriberId, ['pending', 'confirmed'], { status: 'bounced', statusReason: reason.slice(0, 500) });
-    const s = changed ? await this.repo.findById(subscriberId) : null;
-    if (s) await this.events.emit('subscriber.bounced', s, { reason: reason.slice(0, 500) });
-    return changed;
+  /** A provider's hard bounce (src/webhooks): the same bounce as a permanent SMTP refusal. */
+  markBounced(subscriberId: number, reason: string): Promise<boolean> {
+    return this.bounces.markBounced(subscriberId, reason);
   }
 
   /** A spam complaint (feedback loop): no more mail, and the address is suppressed for good. */

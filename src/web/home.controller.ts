@@ -5,10 +5,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PapersService, type PaperView } from '../papers/papers.service.js';
 import { SubscribersService } from '../subscribers/subscribers.service.js';
 import { TopicsService } from '../topics/topics.service.js';
-import { CsrfGuard, CsrfTokens } from './csrf.guard.js';
-import { formErrorsOf, subscriptionFromForm, type FormBody, type FormErrors, type FormValues } from './form.parsing.js';
-import { PageErrorFilter } from './page-error.filter.js';
-import { PageRenderer } from './page.renderer.js';
+import { CsrfGuard, CsrfTokens, PageErrorFilter, PageRenderer, type FormBody } from '../http/index.js';
+import { formErrorsOf, subscriptionFromForm, type FormErrors, type FormValues } from './subscription.form.js';
 import { groupTopics } from './topic-groups.js';
 
 const LATEST_PAPERS = 8;

@@ -4,9 +4,8 @@ import { DigestStatusService } from '../subscribers/preferences.digest-status.js
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
 import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
 import { TopicsService } from '../topics/topics.service.js';
-import { CsrfTokens } from './csrf.guard.js';
-import type { FormErrors, FormValues } from './form.parsing.js';
-import { PageRenderer } from './page.renderer.js';
+import { CsrfTokens, PageRenderer } from '../http/index.js';
+import type { FormErrors, FormValues } from './subscription.form.js';
 import { groupTopics } from './topic-groups.js';
 
 export interface PreferencesPageOptions {

@@ -5,10 +5,8 @@ import { PreferencesService, ReconfirmationRequiredError } from '../subscribers/
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
 import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
 import { SubscribersService } from '../subscribers/subscribers.service.js';
-import { CsrfGuard, CsrfTokens } from './csrf.guard.js';
-import { choicesFromForm, first, formErrorsOf, type FormBody } from './form.parsing.js';
-import { PageErrorFilter } from './page-error.filter.js';
-import { PageRenderer } from './page.renderer.js';
+import { CsrfGuard, CsrfTokens, first, PageErrorFilter, PageRenderer, type FormBody } from '../http/index.js';
+import { choicesFromForm, formErrorsOf } from './subscription.form.js';
 import { PreferencesPage } from './preferences.page.js';
 
 const DONE = new Set(['saved', 'paused', 'resumed', 'unsubscribed', 'resubscribed', 'confirm-sent']);

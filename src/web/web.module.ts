@@ -1,23 +1,18 @@
 import { Module } from '@nestjs/common';
-import { MailModule } from '../mail/mail.module.js';
+import { HttpKitModule } from '../http/index.js';
 import { PapersModule } from '../papers/papers.module.js';
 import { DigestStatusService } from '../subscribers/preferences.digest-status.js';
 import { SubscribersModule } from '../subscribers/subscribers.module.js';
 import { TopicsModule } from '../topics/topics.module.js';
 import { AssetsController } from './assets.controller.js';
-import { CsrfGuard, CsrfTokens } from './csrf.guard.js';
 import { HomeController } from './home.controller.js';
-import { OutboxController } from './outbox.controller.js';
-import { PageErrorFilter } from './page-error.filter.js';
-import { PageRenderer } from './page.renderer.js';
 import { PreferencesPage } from './preferences.page.js';
 import { SubscriberPagesController } from './subscriber-pages.controller.js';
 
-/** The public, server-rendered pages (and the outbox viewer); see security-headers.ts for their CSP. */
+/** The public, server-rendered pages (home, subscribe, confirm, preferences, unsubscribe); the HTML kit is src/http. */
 @Module({
-  imports: [PapersModule, TopicsModule, SubscribersModule, MailModule],
-  controllers: [HomeController, SubscriberPagesController, OutboxController, AssetsController],
-  providers: [PageRenderer, PageErrorFilter, CsrfTokens, CsrfGuard, PreferencesPage, DigestStatusService],
-  exports: [PageRenderer],
+  imports: [PapersModule, TopicsModule, SubscribersModule, HttpKitModule],
+  controllers: [HomeController, SubscriberPagesController, AssetsController],
+  providers: [PreferencesPage, DigestStatusService],
 })
 export class WebModule {}

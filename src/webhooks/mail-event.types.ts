@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors.js';
+import { UnauthorizedError } from '../common/errors.js';
 
 /** A provider's report about one address, reduced to what Paperboy acts on. */
 export interface MailEvent {
@@ -10,9 +10,7 @@ export interface MailEvent {
 }
 
 /** A request whose origin could not be verified: 401, and its body is not acted on. */
-export class UnverifiedWebhookError extends DomainError {
-  readonly status = 401;
-}
+export class UnverifiedWebhookError extends UnauthorizedError {}
 
 /** What a request to `/webhooks/mail/:provider` carries, unparsed. */
 export interface WebhookRequest {

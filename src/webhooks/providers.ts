@@ -1,14 +1,8 @@
-import { createHmac, timingSafeEqual, verify as verifySignature, createPublicKey } from 'node:crypto';
+import { verify as verifySignature, createPublicKey } from 'node:crypto';
 import { InvalidInputError } from '../common/errors.js';
 import type { IntegrationsConfig } from '../config/app-config.js';
-import { verifyBody, SIGNATURE_HEADER } from '../events/signature.js';
+import { hmac, sameText, verifyBody, SIGNATURE_HEADER } from '../http/index.js';
 import { header, parseJson, TIMESTAMP_TOLERANCE_S, UnverifiedWebhookError, type MailEvent, type WebhookRequest } from './mail-event.types.js';
-
-function equal(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 function fresh(timestamp: number, now: number): boolean {
   return Number.isFinite(timestamp) && Math.abs(now / 1000 - timestamp) <= TIMESTAMP_TOLERANCE_S;
@@ -25,7 +19,7 @@ export function verifyPostmark(req: WebhookRequest, config: IntegrationsConfig):
   const auth = header(req, 'authorization') ?? '';
   const m = /^Basic ([A-Za-z0-9+/=]+)$/.exec(auth);
   const password = m ? Buffer.from(m[1], 'base64').toString('utf8').split(':').slice(1).join(':') : '';
-  if (!equal(password, token)) throw new UnverifiedWebhookError('postmark: wrong or missing basic auth credentials');
+  if (!sameText(password, token)) throw new UnverifiedWebhookError('postmark: wrong or missing basic auth credentials');
 }
 
 const POSTMARK_HARD = new Set(['HardBounce', 'BadEmailAddress', 'ManuallyDeactivated']);
@@ -82,10 +76,8 @@ export function verifyMailgun(body: unknown, config: IntegrationsConfig, now = D
   const [timestamp, token, signature] = [sig.timestamp, sig.token, sig.signature].map((v) => (typeof v === 'string' || typeof v === 'number' ? String(v) : ''));
   if (!timestamp || !token || !signature) throw new UnverifiedWebhookError('mailgun: the signature object is missing');
   if (!fresh(Number(timestamp), now)) throw new UnverifiedWebhookError('mailgun: the signed timestamp is too old or in the future');
-  const expected = createHmac('sha256', key)
-    .update(timestamp + token)
-    .digest('hex');
-  if (!equal(signature.toLowerCase(), expected)) throw new UnverifiedWebhookError('mailgun: the signature does not verify');
+  const expected = hmac(key, timestamp + token).toString('hex');
+  if (!sameText(signature.toLowerCase(), expected)) throw new UnverifiedWebhookError('mailgun: the signature does not verify');
 }
 
 export function parseMailgun(body: unknown): MailEvent[] {

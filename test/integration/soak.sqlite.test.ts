@@ -80,12 +80,14 @@ function seed(s: Site, prefix: string, count: number): { email: string; token: s
   conn.pragma('busy_timeout = 10000');
   const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
   const insert =
-    conn.prepare(`INSERT INTO subscribers (email, status, topics, keywords, frequency, timezone, delivery_hour, paused, link_key, subscribed_at, confirmed_at, created_at, updated_at)
-    VALUES (?, 'confirmed', '["llm"]', NULL, 'daily', 'UTC', 8, 0, ?, ?, ?, ?, ?) RETURNING id`);
+    conn.prepare(`INSERT INTO subscribers (email, status, keywords, frequency, timezone, delivery_hour, paused, link_key, subscribed_at, confirmed_at, created_at, updated_at)
+    VALUES (?, 'confirmed', NULL, 'daily', 'UTC', 8, 0, ?, ?, ?, ?, ?) RETURNING id`);
+  const reads = conn.prepare(`INSERT INTO subscriber_topics (subscriber_id, topic_slug, position) VALUES (?, 'llm', 0)`);
   const seeded = Array.from({ length: count }, (_, i) => {
     const email = `${prefix}-${i}@example.org`;
     const linkKey = `key-${prefix}-${i}`;
     const { id } = insert.get(email, linkKey, now, now, now, now) as { id: number };
+    reads.run(id);
     return { email, token: s.links.token({ id, linkKey }, 'unsubscribe') };
   });
   conn.close();

@@ -1,8 +1,6 @@
 import { InvalidInputError } from '../common/errors.js';
+import { first, list, type FormBody } from '../http/index.js';
 import type { InputProblem } from '../subscribers/subscription.input.js';
-
-/** A urlencoded form body: repeated fields arrive as arrays. */
-export type FormBody = Record<string, string | string[] | undefined>;
 
 export interface FormValues {
   email?: string;
@@ -27,14 +25,6 @@ export function choicesFromForm(body: FormBody): FormValues {
     timezone: first(body.timezone),
     hour: first(body.hour),
   };
-}
-
-export function first(v: string | string[] | undefined): string {
-  return (Array.isArray(v) ? v[0] : v) ?? '';
-}
-
-function list(v: string | string[] | undefined): string[] {
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
 export interface FormErrors {

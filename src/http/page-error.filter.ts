@@ -1,7 +1,6 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { DomainError } from '../common/errors.js';
-import { RateLimitedError } from '../subscribers/subscribe.limiter.js';
+import { outcomeOf } from '../common/errors.js';
 import { PageRenderer } from './page.renderer.js';
 
 const TITLES: Record<number, string> = {
@@ -14,8 +13,8 @@ const TITLES: Record<number, string> = {
 };
 
 /**
- * The HTML counterpart of DomainErrorFilter for the public pages: the same errors, as pages a
- * person can act on (a bad or expired token gets the 404 page and changes nothing).
+ * The HTML counterpart of DomainErrorFilter for the pages: the same errors, mapped the same way
+ * (`outcomeOf`), as pages a person can act on (a bad or expired token gets the 404 page and changes nothing).
  */
 @Catch()
 export class PageErrorFilter implements ExceptionFilter {
@@ -25,10 +24,10 @@ export class PageErrorFilter implements ExceptionFilter {
 
   catch(err: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    const status = err instanceof DomainError ? err.status : err instanceof HttpException ? err.getStatus() : 500;
+    const { status, headers } = outcomeOf(err);
     if (status >= 500) this.log.error({ msg: 'page failed', err: err instanceof Error ? err.stack : String(err) });
     if (res.headersSent) return;
-    if (err instanceof RateLimitedError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+    res.set(headers);
     const message = status < 500 && err instanceof Error ? err.message : 'Paperboy could not do this right now. Please try again in a little while.';
     this.pages.send(res, status, status === 404 ? 'not-found' : 'error', { title: TITLES[status] ?? TITLES[500], status, message });
   }

@@ -1,6 +1,6 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError } from './errors.js';
+import { DomainError, outcomeOf } from '../common/errors.js';
 
 const NAMES: Record<number, string> = {
   400: 'Bad Request',
@@ -15,14 +15,15 @@ const NAMES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** Renders a server-side page (the web module's PageRenderer). */
+/** Renders a server-side page (the PageRenderer). */
 export interface HtmlPages {
   send(res: Response, status: number, page: string, data: { title: string; [key: string]: unknown }): void;
 }
 
 /**
- * The one place errors become HTTP: JSON `{statusCode, error, message}` (PRODUCT.md, "HTTP").
- * A browser asking for an address that is no route (outside /api) gets the HTML 404 page instead.
+ * Errors as JSON `{statusCode, error, message}` (PRODUCT.md, "HTTP"), with the status and headers
+ * `outcomeOf` (common/errors.ts) gives. A browser asking for an address that is no route (outside
+ * /api) gets the HTML 404 page instead.
  */
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
@@ -33,7 +34,7 @@ export class DomainErrorFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const req = host.switchToHttp().getRequest<Request>();
-    const { status, message } = describe(err);
+    const { status, message, headers } = outcomeOf(err);
     if (status >= 500) this.log.error({ msg: 'request failed', err: err instanceof Error ? err.stack : String(err) });
     if (res.headersSent) return;
     if (this.pages && status === 404 && !(err instanceof DomainError) && wantsPage(req)) {
@@ -43,21 +44,11 @@ export class DomainErrorFilter implements ExceptionFilter {
         message: 'There is no page at this address. It may have moved, or the link was copied incompletely.',
       });
     }
-    res.status(status).json({ statusCode: status, error: NAMES[status] ?? 'Error', message });
+    res
+      .set(headers)
+      .status(status)
+      .json({ statusCode: status, error: NAMES[status] ?? 'Error', message });
   }
-}
-
-function describe(err: unknown): { status: number; message: string } {
-  if (err instanceof DomainError) return { status: err.status, message: err.publicMessage };
-  if (err instanceof HttpException) {
-    const body = err.getResponse();
-    const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
-    return { status: err.getStatus(), message: Array.isArray(message) ? message.join('; ') : String(message ?? err.message) };
-  }
-  const e = err as { type?: string; status?: number; message?: string };
-  // body-parser's errors carry their own status (413 too large, 400 malformed JSON).
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return { status: e.status, message: e.message ?? 'bad request' };
-  return { status: 500, message: 'internal error' };
 }
 
 function wantsPage(req: Request): boolean {

@@ -2,23 +2,13 @@ import { Controller, Get, Param, Res, UseFilters } from '@nestjs/common';
 import type { Response } from 'express';
 import { NotFoundError } from '../common/errors.js';
 import { MailOutbox } from '../mail/mail.outbox.js';
-import { PageErrorFilter } from './page-error.filter.js';
-import { PageRenderer } from './page.renderer.js';
+import { MAIL_HTML_CSP, PageErrorFilter, PageRenderer } from '../http/index.js';
 
 /**
  * A local mail catcher for the `file:` transport (404 with SMTP, and in production): newest first, each
  * viewable. A message's HTML is untrusted content: it is served from its own URL with a CSP that
- * allows no script, no fetches and no forms, sandboxed, and shown in a sandboxed iframe.
+ * allows no script, no fetches and no forms, sandboxed (MAIL_HTML_CSP), and shown in a sandboxed iframe.
  */
-const EMAIL_CSP = [
-  "default-src 'none'",
-  "style-src 'unsafe-inline'",
-  'img-src https: http: data:',
-  'font-src https: data:',
-  "frame-ancestors 'self'",
-  'sandbox allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation',
-].join('; ');
-
 @Controller('outbox')
 @UseFilters(PageErrorFilter)
 export class OutboxController {
@@ -49,7 +39,7 @@ export class OutboxController {
   @Get(':name/html')
   async html(@Param('name') name: string, @Res() res: Response): Promise<void> {
     const m = await this.read(() => this.outbox.entry(name));
-    res.status(200).type('html').setHeader('Content-Security-Policy', EMAIL_CSP);
+    res.status(200).type('html').setHeader('Content-Security-Policy', MAIL_HTML_CSP);
     res.setHeader('Cache-Control', 'no-store');
     res.send(m.html);
   }

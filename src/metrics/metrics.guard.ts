@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { sameSecret, sha256 } from '../http/index.js';
 
 /**
  * `/metrics` names queues, workers and send counts: with METRICS_TOKEN set it wants
@@ -25,12 +25,8 @@ export class MetricsGuard implements CanActivate {
     }
     const req = context.switchToHttp().getRequest<Request>();
     const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-    if (match && timingSafeEqual(sha256(match[1].trim()), this.expected)) return true;
+    if (match && sameSecret(match[1].trim(), this.expected)) return true;
     context.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
     throw new UnauthorizedException('/metrics wants Authorization: Bearer <METRICS_TOKEN>');
   }
-}
-
-function sha256(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
 }

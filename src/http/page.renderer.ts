@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
-import Handlebars from 'handlebars';
+import { createHandlebars } from '../common/handlebars.js';
 import { fromRoot } from '../common/paths.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
@@ -21,14 +21,13 @@ type Render = (data: object) => string;
  */
 @Injectable()
 export class PageRenderer {
-  private readonly hbs = Handlebars.create();
+  private readonly hbs = createHandlebars();
   private readonly pages = new Map<string, Render>();
   private readonly layout: Render;
   private readonly site: { name: string; host: string };
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const dir = fromRoot('templates/web');
-    registerHelpers(this.hbs);
     const partials = join(dir, 'partials');
     if (existsSync(partials)) {
       for (const f of readdirSync(partials).filter((f) => f.endsWith('.hbs'))) {
@@ -60,12 +59,4 @@ export class PageRenderer {
     render({}); // compile now: a template error stops the start, not a visitor's request
     return render;
   }
-}
-
-function registerHelpers(hbs: typeof Handlebars): void {
-  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  hbs.registerHelper('safeUrl', (url: unknown) => (typeof url === 'string' && /^https?:\/\//i.test(url.trim()) ? url.trim() : '#'));
-  hbs.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''));
-  hbs.registerHelper('pad2', (n: unknown) => String(n).padStart(2, '0'));
-  hbs.registerHelper('plural', (n: unknown, one: unknown, many: unknown) => (n === 1 ? one : many));
 }

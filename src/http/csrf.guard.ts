@@ -1,29 +1,29 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError } from '../common/errors.js';
+import { ForbiddenError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { Signer } from './signing.js';
 
-export class CsrfError extends DomainError {
-  readonly status = 403;
-}
+export class CsrfError extends ForbiddenError {}
 
 const COOKIE = 'pb_csrf';
 const FIELD = '_csrf';
 const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
+const BASE64URL_MAC = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * CSRF protection for the HTML forms (not the one-click unsubscribe POST, which RFC 8058 wants
- * cookie-less): a random value in an HttpOnly, SameSite=Lax cookie, and in each form its HMAC
- * under SECRET_KEY. A cross-site page can neither read the cookie nor compute the field.
+ * cookie-less): a random value in an HttpOnly, SameSite=Lax cookie, and in each form its `csrf`
+ * MAC under SECRET_KEY (signing.ts). A cross-site page can neither read the cookie nor compute the field.
  */
 @Injectable()
 export class CsrfTokens {
-  private readonly key: Buffer;
+  private readonly signer: Signer;
   private readonly secure: boolean;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.key = Buffer.from(`csrf:${config.secretKey}`);
+    this.signer = new Signer(config.secretKey);
     this.secure = config.publicUrl.startsWith('https://');
   }
 
@@ -41,13 +41,11 @@ export class CsrfTokens {
     const value = cookieOf(req);
     const given = (req.body as Record<string, unknown> | undefined)?.[FIELD];
     if (!value || typeof given !== 'string' || given.length > 100) throw expired();
-    const a = Buffer.from(given);
-    const b = Buffer.from(this.fieldFor(value));
-    if (a.length !== b.length || !timingSafeEqual(a, b)) throw expired();
+    if (!this.signer.verify('csrf', Buffer.from(given, 'base64url'), value) || !BASE64URL_MAC.test(given)) throw expired();
   }
 
   private fieldFor(cookie: string): string {
-    return createHmac('sha256', this.key).update(cookie).digest('base64url');
+    return this.signer.mac('csrf', cookie).toString('base64url');
   }
 }
 
