@@ -32,6 +32,8 @@ export function* topicSteps(d: DialectName, id: number, topics: string[]): Write
 function sqlValue(d: DialectName, value: unknown): unknown {
   if (value instanceof Date) return sqlTimestamp(d, value);
   if (typeof value === 'boolean' && d === 'sqlite') return value ? 1 : 0;
+  // simple-json columns (authors, likes): stored as TypeORM stores them, JSON text.
+  if (Array.isArray(value) || (value !== null && typeof value === 'object')) return JSON.stringify(value);
   return value;
 }
 
