@@ -190,9 +190,12 @@ describe('GET /api/admin/preview', () => {
     });
     expect(papers[0].reasons).toEqual([{ kind: 'topic', label: 'AI agents and tool use', words: expect.any(Array) }]);
     const one = await json('GET', '/api/admin/preview?email=previewed@example.org&format=json&limit=1');
-    expect(one.papers).toEqual([papers[0]]);
+    // Each render signs fresh feedback links (they carry their issue time): the same paper, with links of the same shape.
+    const unsigned = (p: { feedback: unknown }) => ({ ...p, feedback: null });
+    expect(one.papers.map(unsigned)).toEqual([unsigned(papers[0])]);
+    expect(one.papers[0].feedback).toEqual({ more: expect.stringMatching(/\/feedback\/[\w.-]+$/), less: expect.stringMatching(/\/feedback\/[\w.-]+$/) });
     await expectBadInput(await call('GET', '/api/admin/preview?email=previewed@example.org&format=json&limit=0'), /limit must be a whole number/);
-    const withoutLinks = (h: string) => h.replace(/\/(preferences|unsubscribe|mute)\/[\w.-]+/g, ''); // each render signs fresh links
+    const withoutLinks = (h: string) => h.replace(/\/(preferences|unsubscribe|mute|feedback)\/[\w.-]+/g, ''); // each render signs fresh links
     expect(withoutLinks(data.html)).toBe(withoutLinks(html));
     expect(sink.to('previewed@example.org')).toEqual([]);
   });
