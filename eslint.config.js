@@ -24,8 +24,23 @@ export default tseslint.config(
   },
   {
     // Where the environment is legitimately read: the config loader, entry points, tests and benchmarks.
-    files: ['src/config/**', 'src/cli/main.ts', 'bin/**', 'test/**', 'bench/**', 'jest.config.js', 'eslint.config.js'],
+    files: ['src/config/**', 'src/cli/main.ts', 'bin/**', 'test/**', 'bench/**', 'tools/**', 'jest.config.js', 'eslint.config.js'],
     rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // Data access lives in repositories (README, Development): no query, query builder or repository lookup elsewhere in src/.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.repository.ts', 'src/database/**', 'src/health/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['query', 'createQueryBuilder', 'getRepository'].map((name) => ({
+          selector: `CallExpression[callee.property.name='${name}']`,
+          message: `.${name}() belongs in a *.repository.ts of the feature (or src/database): give the query a name there.`,
+        })),
+        { selector: "MemberExpression[property.name='manager']", message: 'EntityManager use belongs in a *.repository.ts of the feature (or src/database).' },
+      ],
+    },
   },
   {
     files: ['test/**'],

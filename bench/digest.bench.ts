@@ -8,13 +8,13 @@ import { runChild, table } from './child.js';
 
 const SIZES = [20_000, 100_000];
 
-async function startSink(): Promise<{ sink: ChildProcess; port: number }> {
+export async function startSink(): Promise<{ sink: ChildProcess; port: number }> {
   const sink = fork(fileURLToPath(new URL('./smtp-sink.child.js', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const [{ port }] = (await once(sink, 'message')) as [{ port: number }];
   return { sink, port };
 }
 
-async function received(sink: ChildProcess): Promise<number> {
+export async function received(sink: ChildProcess): Promise<number> {
   sink.send({ cmd: 'count' });
   const [{ received: n }] = (await once(sink, 'message')) as [{ received: number }];
   return n;

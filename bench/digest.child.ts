@@ -44,12 +44,14 @@ async function setup(count: number): Promise<void> {
   const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
   for (let i = 0; i < count; i += 500) {
     const rows = Array.from({ length: Math.min(500, count - i) }, (_, k) => i + k);
-    const values = rows.map(() => `(?, 'confirmed', ?, NULL, 'daily', 'Etc/UTC', 0, 0, ?, ?, ?, ?, ?)`).join(', ');
-    const params = rows.flatMap((n) => [`reader${n}@example.org`, JSON.stringify(TOPIC_SETS[n % TOPIC_SETS.length]), `key${n}`, now, now, now, now]);
+    const values = rows.map(() => `(?, ?, 'confirmed', NULL, 'daily', 'Etc/UTC', 0, 0, ?, ?, ?, ?, ?)`).join(', ');
+    const params = rows.flatMap((n) => [n + 1, `reader${n}@example.org`, `key${n}`, now, now, now, now]);
     await runner.query(
-      `INSERT INTO subscribers (email, status, topics, keywords, frequency, timezone, delivery_hour, paused, link_key, subscribed_at, confirmed_at, created_at, updated_at) VALUES ${values}`,
+      `INSERT INTO subscribers (id, email, status, keywords, frequency, timezone, delivery_hour, paused, link_key, subscribed_at, confirmed_at, created_at, updated_at) VALUES ${values}`,
       params,
     );
+    const links = rows.flatMap((n) => TOPIC_SETS[n % TOPIC_SETS.length].map((slug, position) => [n + 1, slug, position]));
+    await runner.query(`INSERT INTO subscriber_topics (subscriber_id, topic_slug, position) VALUES ${links.map(() => '(?, ?, ?)').join(', ')}`, links.flat());
   }
   await runner.commitTransaction();
   await runner.release();

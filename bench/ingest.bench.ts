@@ -8,7 +8,7 @@ import { runChild, table } from './child.js';
 const CORPUS = fromRoot('../shared/data/hf-daily-papers');
 
 /** A metadata-snapshot file of `lines` realistic records (about 1 KB each), ids unique. */
-async function writeSnapshot(path: string, lines: number): Promise<void> {
+export async function writeSnapshot(path: string, lines: number): Promise<void> {
   const out = createWriteStream(path);
   const abstract = 'We study scalable methods for training large language models with reinforcement learning from verifiable rewards. '.repeat(6);
   for (let i = 0; i < lines; i++) {

@@ -1,6 +1,8 @@
 // `npm run bench -- NAME`: runs one benchmark (or all). Figures are ratios against a baseline
-// measured in the same run, because these machines are shared and noisy.
+// measured in the same run, because these machines are shared and noisy. `--quick` shrinks inputs.
+// A registry: each scenario is one file exporting run().
 const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
+  paths: () => import('./paths.bench.js'),
   ingest: () => import('./ingest.bench.js'),
   digest: () => import('./digest.bench.js'),
   scale: () => import('./scale.bench.js'),

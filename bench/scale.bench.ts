@@ -36,8 +36,14 @@ async function database(name: string, count: number, env: Record<string, string>
   const topics = `(ARRAY[${TOPICS.map((t) => `'${t}'`).join(', ')}])[1 + g % ${TOPICS.length}]`;
   await sql(
     url,
-    `INSERT INTO subscribers (email, status, topics, keywords, frequency, timezone, delivery_hour, paused, link_key, subscribed_at, confirmed_at, created_at, updated_at)
-    SELECT 'reader' || g || '@example.org', 'confirmed', ${topics}, NULL, 'daily', 'Etc/UTC', 0, false, md5(g::text), now(), now(), now(), now() FROM generate_series(1, ${count}) g`,
+    `INSERT INTO subscribers (email, status, keywords, frequency, timezone, delivery_hour, paused, link_key, subscribed_at, confirmed_at, created_at, updated_at)
+    SELECT 'reader' || g || '@example.org', 'confirmed', NULL, 'daily', 'Etc/UTC', 0, false, md5(g::text), now(), now(), now(), now() FROM generate_series(1, ${count}) g`,
+  );
+  await sql(
+    url,
+    `INSERT INTO subscriber_topics (subscriber_id, topic_slug, position)
+    SELECT s.id, t.slug, t.pos - 1 FROM subscribers s, LATERAL (SELECT substring(s.email from 'reader(\\d+)@')::int AS g) n,
+    LATERAL json_array_elements_text(${topics}::json) WITH ORDINALITY AS t(slug, pos)`,
   );
   await sql(url, 'ANALYZE');
   return url;

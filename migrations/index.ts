@@ -4,7 +4,9 @@ import { Digests1764201800000 } from './1764201800000-digests.js';
 import { AdminSessions1764310000000 } from './1764310000000-admin-sessions.js';
 import { Integrations1764330000000 } from './1764330000000-integrations.js';
 import { Trust1764350000000 } from './1764350000000-trust.js';
+import { SubscriberTopics1764400000000 } from './1764400000000-subscriber-topics.js';
 import { Feedback1764410000000 } from './1764410000000-feedback.js';
+import { WindowEnds1764420000000 } from './1764420000000-window-ends.js';
 
 /** Every migration, in order. Listed as classes, not globs: globs differ between .ts under jest and .js in dist/. */
 export const MIGRATIONS = [
@@ -14,5 +16,7 @@ export const MIGRATIONS = [
   AdminSessions1764310000000,
   Integrations1764330000000,
   Trust1764350000000,
+  SubscriberTopics1764400000000,
   Feedback1764410000000,
+  WindowEnds1764420000000,
 ];

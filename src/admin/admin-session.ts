@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { ArgumentsHost, CanActivate, Catch, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
-import type { DataSource } from 'typeorm';
 import { UnauthorizedError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { dialectOf, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
 import { clientKey, RateLimitedError, WindowCounter } from '../subscribers/subscribe.limiter.js';
 import { PageErrorFilter, sameSecret, sha256, Signer } from '../http/index.js';
 import { tokenId, type AdminRequest } from './admin-identity.js';
+import { AdminSessionRepository } from './admin-session.repository.js';
 
 const COOKIE = 'pb_admin';
 const TTL_MS = 12 * 3600_000;
@@ -33,18 +31,16 @@ export class AdminSessions {
   private readonly expected: Buffer;
   private readonly secure: boolean;
   private readonly attempts = new WindowCounter(SIGN_IN_ATTEMPTS, SIGN_IN_WINDOW_MS);
-  private readonly d: DialectName;
   readonly id: string;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sessions: AdminSessionRepository,
   ) {
     this.signer = new Signer(config.secretKey);
     this.expected = sha256(config.adminToken);
     this.id = tokenId(config.adminToken);
     this.secure = config.publicUrl.startsWith('https://');
-    this.d = dialectOf({ connection: dataSource });
   }
 
   /** Checks a typed token in constant time; on success opens a session and sets its cookie. RateLimitedError past the attempts. */
@@ -60,13 +56,7 @@ export class AdminSessions {
     }
     const value = randomBytes(32).toString('base64url');
     const expires = now + TTL_MS;
-    await this.sql(`DELETE FROM admin_sessions WHERE expires_ms <= ${param(this.d, 1)}`, [now]);
-    await this.sql(`INSERT INTO admin_sessions (id, token_id, created_at, expires_ms) VALUES (${[1, 2, 3, 4].map((n) => param(this.d, n)).join(', ')})`, [
-      this.mac(value),
-      this.id,
-      sqlTimestamp(this.d, new Date(now)),
-      expires,
-    ]);
+    await this.sessions.open(this.mac(value), this.id, now, expires);
     res.cookie(COOKIE, value, { httpOnly: true, sameSite: 'strict', secure: this.secure, path: '/admin', maxAge: TTL_MS });
     this.log.log({ msg: 'admin signed in', who: this.id, ip: req.ip });
     return true;
@@ -75,7 +65,7 @@ export class AdminSessions {
   /** Ends the session server-side, whoever else holds a copy of its cookie, and clears the cookie. */
   async signOut(req: Request, res: Response): Promise<void> {
     const value = cookieOf(req);
-    if (value) await this.sql(`DELETE FROM admin_sessions WHERE id IN (${param(this.d, 1)}, ${param(this.d, 2)})`, this.ids(value));
+    if (value) await this.sessions.close(this.ids(value));
     res.clearCookie(COOKIE, { httpOnly: true, sameSite: 'strict', secure: this.secure, path: '/admin' });
   }
 
@@ -83,11 +73,7 @@ export class AdminSessions {
   async isSignedIn(req: Request, now = Date.now()): Promise<boolean> {
     const value = cookieOf(req);
     if (!value) return false;
-    const rows: unknown[] = await this.dataSource.query(
-      `SELECT id FROM admin_sessions WHERE id IN (${param(this.d, 1)}, ${param(this.d, 2)}) AND token_id = ${param(this.d, 3)} AND expires_ms > ${param(this.d, 4)}`,
-      [...this.ids(value), this.id, now],
-    );
-    return rows.length > 0;
+    return this.sessions.isOpen(this.ids(value), this.id, now);
   }
 
   private mac(value: string): string {
@@ -97,10 +83,6 @@ export class AdminSessions {
   /** The row ids a session value may have: this scheme's, and the one of a session opened before it. */
   private ids(value: string): string[] {
     return this.signer.accepted('admin-session', value).map((mac) => mac.toString('hex'));
-  }
-
-  private async sql(query: string, params: unknown[]): Promise<void> {
-    await this.dataSource.query(query, params);
   }
 }
 

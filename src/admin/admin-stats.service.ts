@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { dialectOf, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../subscribers/subscriber.entity.js';
+import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { Clock } from '../common/clock.js';
 import { SourceFreshness } from '../health/source-freshness.js';
+import { AdminStatsRepository } from './admin-stats.repository.js';
 import { dashboardStats, type DashboardStats } from './admin-stats.trust.js';
 
 export const STATS_DAYS = 30;
@@ -32,10 +31,11 @@ export interface AdminStats {
 @Injectable()
 export class AdminStatsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly counts: AdminStatsRepository,
     private readonly topics: TopicsService,
     private readonly clock: Clock,
     private readonly freshness: SourceFreshness,
+    private readonly subscribers: SubscriberRepository,
   ) {}
 
   async stats(now = this.clock.now()): Promise<AdminStats> {
@@ -44,14 +44,13 @@ export class AdminStatsService {
       this.byStatus(),
       this.byTopic(),
       this.sentPerDay(since),
-      this.count(`SELECT count(*) AS n FROM digest_deliveries WHERE status = 'bounced' AND updated_at >= ${this.p(1)}`, since),
-      this.count(`SELECT count(*) AS n FROM subscribers WHERE unsubscribed_at >= ${this.p(1)}`, since),
+      this.counts.bouncedSince(since),
+      this.counts.unsubscribedSince(since),
     ]);
     const sent = perDay.reduce((n, d) => n + d.sent, 0);
-    const dashboard = await dashboardStats(
-      this.dataSource,
+    const dashboard = dashboardStats(
+      await this.counts.dashboardRows(since),
       perDay.map((d) => d.date),
-      since,
       now,
       await this.freshness.state(now),
     );
@@ -64,53 +63,25 @@ export class AdminStatsService {
   }
 
   private async byStatus(): Promise<Record<SubscriberStatus, number>> {
-    const rows: { status: SubscriberStatus; n: string | number }[] = await this.dataSource.query(
-      'SELECT status, count(*) AS n FROM subscribers GROUP BY status',
-    );
+    const rows = await this.counts.subscribersByStatus();
     const out = Object.fromEntries(SUBSCRIBER_STATUSES.map((s) => [s, 0])) as Record<SubscriberStatus, number>;
     for (const r of rows) out[r.status] = Number(r.n);
     return out;
   }
 
   private async byTopic(): Promise<AdminStats['subscribers']['byTopic']> {
-    const out = [];
-    // Topics are a JSON array per subscriber; the quoted slug is what the digest audience matches too.
-    for (const t of await this.topics.list()) {
-      const n = await this.count(`SELECT count(*) AS n FROM subscribers WHERE status = 'confirmed' AND topics LIKE ${this.p(1)}`, `%"${t.slug}"%`);
-      out.push({ slug: t.slug, name: t.name, subscribers: n });
-    }
+    const counts = await this.subscribers.confirmedPerTopic();
+    const out = (await this.topics.list()).map((t) => ({ slug: t.slug, name: t.name, subscribers: counts.get(t.slug) ?? 0 }));
     return out.sort((a, b) => b.subscribers - a.subscribers || a.slug.localeCompare(b.slug));
   }
 
   private async sentPerDay(since: Date): Promise<{ date: string; sent: number }[]> {
-    const rows: { day: string; n: string | number }[] = await this.dataSource.query(
-      `SELECT ${dayOf(this.d, 'sent_at')} AS day, count(*) AS n FROM digest_deliveries WHERE status = 'sent' AND sent_at >= ${this.p(1)} GROUP BY ${dayOf(this.d, 'sent_at')}`,
-      [sqlTimestamp(this.d, since)],
-    );
-    const counts = new Map(rows.map((r) => [String(r.day), Number(r.n)]));
+    const counts = await this.counts.sentPerDay(since);
     return Array.from({ length: STATS_DAYS }, (_, i) => {
       const date = new Date(since.getTime() + i * 86_400_000).toISOString().slice(0, 10);
       return { date, sent: counts.get(date) ?? 0 };
     });
   }
-
-  private async count(sql: string, value: Date | string): Promise<number> {
-    const [row] = await this.dataSource.query(sql, [value instanceof Date ? sqlTimestamp(this.d, value) : value]);
-    return Number(row?.n ?? 0);
-  }
-
-  private get d(): DialectName {
-    return dialectOf({ connection: this.dataSource });
-  }
-
-  private p(n: number): string {
-    return param(this.d, n);
-  }
-}
-
-/** The UTC calendar day of a timestamp column, as YYYY-MM-DD. */
-function dayOf(d: DialectName, column: string): string {
-  return d === 'postgres' ? `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')` : `substr(${column}, 1, 10)`;
 }
 
 function ratio(n: number, of: number): number | null {

@@ -1,8 +1,7 @@
 import { DateTime } from 'luxon';
-import type { DataSource } from 'typeorm';
-import { dialectOf, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
 import { parseTimestamp } from '../database/timestamp.js';
 import type { SourceState } from '../health/source-freshness.js';
+import type { Rows } from './admin-stats.repository.js';
 
 /** What the dashboard adds to `/api/admin/stats` (the older fields stay as they were). */
 export interface DashboardStats {
@@ -16,27 +15,13 @@ export interface DashboardStats {
   source: SourceState;
 }
 
-type Rows = Record<string, unknown>[];
-
-export async function dashboardStats(ds: DataSource, days: string[], since: Date, now: Date, source: SourceState): Promise<DashboardStats> {
-  const d = dialectOf({ connection: ds });
-  const from = sqlTimestamp(d, since);
-  const [papers, outcomes, last, schedules] = await Promise.all([
-    ds.query(`SELECT ${dayOf(d, 'first_seen_at')} AS day, source, count(*) AS n FROM papers WHERE first_seen_at >= ${param(d, 1)} GROUP BY 1, 2`, [
-      from,
-    ]) as Promise<Rows>,
-    ds.query(
-      `SELECT ${dayOf(d, 'coalesce(sent_at, updated_at)')} AS day, status, count(*) AS n FROM digest_deliveries
-       WHERE coalesce(sent_at, updated_at) >= ${param(d, 1)} AND status IN ('sent', 'skipped', 'failed', 'bounced') GROUP BY 1, 2`,
-      [from],
-    ) as Promise<Rows>,
-    ds.query(
-      `SELECT first_seen_at AS at, source, count(*) AS n FROM papers WHERE first_seen_at = (SELECT max(first_seen_at) FROM papers) GROUP BY 1, 2 ORDER BY 3 DESC`,
-    ) as Promise<Rows>,
-    ds.query(
-      `SELECT timezone, delivery_hour, frequency, count(*) AS n FROM subscribers WHERE status = 'confirmed' AND NOT paused GROUP BY 1, 2, 3`,
-    ) as Promise<Rows>,
-  ]);
+export function dashboardStats(
+  rows: { papers: Rows; outcomes: Rows; last: Rows; schedules: Rows },
+  days: string[],
+  now: Date,
+  source: SourceState,
+): DashboardStats {
+  const { papers, outcomes, last, schedules } = rows;
   const sources = [...new Set(papers.map((r) => String(r.source)))].sort();
   return {
     papers: { perDay: days.map((date) => papersOn(date, papers)), sources },
@@ -72,8 +57,4 @@ function nextRun(schedules: Rows, now: Date): DashboardStats['nextScheduledRun']
     else if (at === best.at) best.subscribers += Number(s.n);
   }
   return best && { at: new Date(best.at).toISOString(), subscribers: best.subscribers };
-}
-
-function dayOf(d: DialectName, column: string): string {
-  return d === 'postgres' ? `to_char((${column}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')` : `substr(${column}, 1, 10)`;
 }

@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
 import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { InvalidInputError } from '../common/errors.js';
@@ -57,10 +56,12 @@ export class AdminSubscribersController {
     if (confirmed !== undefined && confirmed !== 'true' && confirmed !== 'false')
       throw new InvalidInputError(`confirmed must be true or false, got "${confirmed.slice(0, 20)}"`);
     const upload = await receiveBody(req, this.config.varDir, this.config.adminUploadMaxBytes);
-    const body = await readFile(upload.path, 'utf8').finally(() => upload.remove());
-    if (body.trim() === '') throw new InvalidInputError('the request body must be the CSV file itself, and it is empty');
+    if (upload.size === 0) {
+      await upload.remove();
+      throw new InvalidInputError('the request body must be the CSV file itself, and it is empty');
+    }
     const job = this.jobs.start('import', 'subscribers CSV', (progress) =>
-      this.directory.importCsv(body, { confirmed: confirmed === 'true', onProgress: progress }),
+      this.directory.importCsv(upload.path, { confirmed: confirmed === 'true', onProgress: (p) => progress({ ...p }) }).finally(() => upload.remove()),
     );
     if (async !== 'true') return job.done;
     res.status(202);

@@ -11,6 +11,8 @@ import { AdminIngestController } from './admin-ingest.controller.js';
 import { AdminJobsController } from './admin-jobs.controller.js';
 import { AdminJobs } from './admin-jobs.service.js';
 import { AdminPageController } from './admin-page.controller.js';
+import { AdminStatsRepository } from './admin-stats.repository.js';
+import { AdminSessionRepository } from './admin-session.repository.js';
 import { AdminSessionGuard, AdminSessions } from './admin-session.js';
 import { AdminStatsController } from './admin-stats.controller.js';
 import { AdminStatsService } from './admin-stats.service.js';
@@ -30,6 +32,6 @@ import { AdminGuard } from './admin.guard.js';
     AdminPageController,
     AdminJobsController,
   ],
-  providers: [AdminJobs, AdminGuard, AdminAuditInterceptor, AdminSessions, AdminSessionGuard, AdminStatsService],
+  providers: [AdminJobs, AdminGuard, AdminAuditInterceptor, AdminSessions, AdminSessionRepository, AdminSessionGuard, AdminStatsService, AdminStatsRepository],
 })
 export class AdminModule {}

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { ChannelsService } from '../channels/channels.service.js';
 import type { Channel } from '../channels/channel.types.js';
 import { withContext } from './cli.context.js';
 import { printJson } from './output.js';
@@ -31,7 +30,7 @@ export function registerChannels(program: Command): void {
       action(async (name: string, flags: AddFlags) =>
         withContext(async (app) => {
           const c = await app
-            .get(ChannelsService)
+            .get(await channelsService())
             .add({ name, kind: flags.kind, url: flags.url, topics: flags.topics ?? [], keywords: flags.keywords, hour: flags.hour });
           if (flags.json) return printJson(c);
           process.stdout.write(`${line(c)}\n`);
@@ -45,7 +44,7 @@ export function registerChannels(program: Command): void {
     .action(
       action(async (flags: { json?: boolean }) =>
         withContext(async (app) => {
-          const list = await app.get(ChannelsService).list();
+          const list = await app.get(await channelsService()).list();
           if (flags.json) return printJson(list);
           for (const c of list) process.stdout.write(`${line(c)}\n`);
         }),
@@ -58,12 +57,14 @@ export function registerChannels(program: Command): void {
     .action(
       action(async (name: string) =>
         withContext(async (app) => {
-          await app.get(ChannelsService).remove(name);
+          await app.get(await channelsService()).remove(name);
           process.stdout.write(`removed ${name}\n`);
         }),
       ),
     );
 }
+
+const channelsService = async () => (await import('../channels/channels.service.js')).ChannelsService;
 
 function line(c: Channel): string {
   const what = [c.topics.join(', '), c.keywords ? `"${c.keywords}"` : ''].filter(Boolean).join(' + ');

@@ -1,9 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { DeliveryQueue } from '../digests/delivery.queue.js';
-import { DigestRunsService } from '../digests/digest-runs.service.js';
-import { DigestViewService, previewJson } from '../digests/digest-view.service.js';
-import { DigestService, type SendOptions } from '../digests/digest.service.js';
+import type { SendOptions } from '../digests/digest.service.js';
 import { withContext } from './cli.context.js';
 import { note, printJson } from './output.js';
 import { action, EXIT } from './run-command.js';
@@ -22,6 +19,7 @@ export function registerDigestCommands(program: Command): void {
       action(async (flags: SendOptions & { json?: boolean }) =>
         withContext(async (app) => {
           const { json, ...options } = flags;
+          const [{ DigestService }, { DeliveryQueue }] = await Promise.all([import('../digests/digest.service.js'), import('../digests/delivery.queue.js')]);
           const digests = app.get(DigestService);
           let result = await digests.run(options, 'cli');
           // With REDIS_URL the workers send; the command reports once they have accounted for every delivery.
@@ -47,6 +45,7 @@ export function registerDigestCommands(program: Command): void {
     .action(
       action(async (flags: { email: string; out?: string; json?: boolean; limit?: number }) =>
         withContext(async (app) => {
+          const { DigestViewService, previewJson } = await import('../digests/digest-view.service.js');
           const preview = await app.get(DigestViewService).preview(flags.email, { limit: flags.limit });
           if (flags.json) {
             const { html: _html, text: _text, ...rest } = previewJson(preview);
@@ -68,6 +67,7 @@ export function registerDigestCommands(program: Command): void {
     .action(
       action(async (flags: { limit: number; json?: boolean }) =>
         withContext(async (app) => {
+          const { DigestRunsService } = await import('../digests/digest-runs.service.js');
           const runs = await app.get(DigestRunsService).list(flags.limit);
           if (flags.json) return printJson(runs);
           for (const r of runs) {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { IngestService, type IngestReport } from '../papers/ingest.service.js';
+import type { IngestReport, IngestService } from '../papers/ingest.service.js';
 import { DUMP_FORMATS, DumpRejectedError, type DumpFormat } from '../papers/paper.types.js';
 import { withContext } from './cli.context.js';
 import { note, printJson, progress } from './output.js';
@@ -26,7 +26,11 @@ export function registerIngest(program: Command): void {
     .option('--strict', 'reject a file on its first broken record instead of skipping it')
     .option('--backfill', 'store for search and the archive only: never mailed in digests')
     .option('--json', 'print machine-readable results on stdout')
-    .action(action(async (files: string[], flags: IngestFlags) => withContext(async (app) => ingestAll(app.get(IngestService), files, flags))));
+    .action(
+      action(async (files: string[], flags: IngestFlags) =>
+        withContext(async (app) => ingestAll(app.get((await import('../papers/ingest.service.js')).IngestService), files, flags)),
+      ),
+    );
 }
 
 async function ingestAll(service: IngestService, files: string[], flags: IngestFlags): Promise<number> {

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { fromRoot } from '../common/paths.js';
 import { registerChannels } from './channels.command.js';
 import { registerDigestCommands } from './digest.command.js';
 import { registerIngest } from './ingest.command.js';
@@ -13,9 +15,12 @@ import { registerTopicTools } from './topics-tools.command.js';
 import { registerTopics } from './topics.command.js';
 import { registerWorker } from './worker.command.js';
 
+// Every command file imports what its action needs when it runs: building this program (all that
+// `--help` and `--version` do) loads neither NestJS, TypeORM, MJML nor the database.
 export function buildProgram(): Command {
   const program = new Command('paperboy')
     .description('Paperboy: emails people the new trending research papers on their topics')
+    .version(packageVersion(), '-V, --version')
     .showHelpAfterError()
     .exitOverride();
   registerServe(program);
@@ -30,6 +35,10 @@ export function buildProgram(): Command {
   registerRunCommands(subcommand(program, 'runs'));
   registerTopicTools(subcommand(program, 'topics'));
   return program;
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** A command registered above, to hang more subcommands on it from their own files. */

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { DataSource } from 'typeorm';
-import { loadConfig } from '../config/config.loader.js';
 import { environment } from '../config/environment.js';
-import { dataSourceOptions } from '../database/data-source.options.js';
 import { printJson } from './output.js';
 import { action } from './run-command.js';
 
@@ -13,6 +10,11 @@ export function registerMigrate(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (flags: { json?: boolean }) => {
+        const [{ DataSource }, { loadConfig }, { dataSourceOptions }] = await Promise.all([
+          import('typeorm'),
+          import('../config/config.loader.js'),
+          import('../database/data-source.options.js'),
+        ]);
         const ds = new DataSource({ ...dataSourceOptions(loadConfig(environment())), migrationsRun: false });
         await ds.initialize();
         try {

@@ -1,4 +1,8 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type CliProgress from 'cli-progress';
+
+// Loaded by the first progress bar on a terminal, not by every command (nor by `--help`).
+const requireCjs = createRequire(import.meta.url);
 
 /** Where a command writes: results on stdout (JSON with --json), progress and notes on stderr. */
 export function printJson(value: unknown): void {
@@ -17,6 +21,7 @@ export interface Progress {
 /** A progress bar on a terminal, plain lines (at most one a second) otherwise. */
 export function progress(title: string): Progress {
   if (process.stderr.isTTY) {
+    const cliProgress = requireCjs('cli-progress') as typeof CliProgress;
     const bar = new cliProgress.SingleBar(
       { format: `${title} |{bar}| {percentage}% {label}`, stream: process.stderr, hideCursor: true, clearOnComplete: false },
       cliProgress.Presets.shades_classic,

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { PapersService } from '../papers/papers.service.js';
 import { withContext } from './cli.context.js';
 import { printJson } from './output.js';
 import { action } from './run-command.js';
@@ -16,7 +15,7 @@ export function registerPapers(program: Command): void {
     .action(
       action(async (flags: { since?: string; topic?: string; limit?: number; json?: boolean }) =>
         withContext(async (app) => {
-          const list = await app.get(PapersService).list(flags);
+          const list = await app.get((await import('../papers/papers.service.js')).PapersService).list(flags);
           if (flags.json) return printJson(list);
           for (const p of list) {
             const topics = p.topics.map((t) => `${t.slug}(${t.matched.join(', ')})`).join(' ');

@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { runIdOf } from '../admin/admin-api.input.js';
-import { DigestRunsService } from '../digests/digest-runs.service.js';
-import { DigestService } from '../digests/digest.service.js';
 import { withContext } from './cli.context.js';
 import { printJson } from './output.js';
 import { action, EXIT } from './run-command.js';
@@ -19,6 +16,8 @@ export function registerRunCommands(runs: Command): void {
         withContext(async (app) => {
           // The parent `runs` also has --json; whichever of the two read it, it counts.
           const flags = cmd.optsWithGlobals<{ status?: string; json?: boolean }>();
+          const { runIdOf } = await import('../admin/admin-api.input.js');
+          const { DigestRunsService } = await import('../digests/digest-runs.service.js');
           const detail = await app.get(DigestRunsService).show(runIdOf(id), { status: flags.status, limit: 5000 });
           if (flags.json) return printJson(detail);
           const r = detail.run;
@@ -43,6 +42,8 @@ export function registerRunCommands(runs: Command): void {
     .action(
       action(async (id: string, _flags: unknown, cmd: Command) =>
         withContext(async (app) => {
+          const { runIdOf } = await import('../admin/admin-api.input.js');
+          const { DigestService } = await import('../digests/digest.service.js');
           const result = await app.get(DigestService).retryFailed(runIdOf(id), 'cli');
           if (cmd.optsWithGlobals<{ json?: boolean }>().json) printJson(result);
           else

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config/config.loader.js';
 import { environment } from '../config/environment.js';
-import { createHttpApp, prepareServe } from '../main.http.js';
+import { preferSmallHeap } from '../papers/heap-policy.js';
 import { note } from './output.js';
 import { action } from './run-command.js';
 
@@ -11,6 +10,8 @@ export function registerServe(program: Command): void {
     .description('API, pages, the inbox watcher and the scheduler')
     .action(
       action(async () => {
+        preferSmallHeap();
+        const [{ loadConfig }, { createHttpApp, prepareServe }] = await Promise.all([import('../config/config.loader.js'), import('../main.http.js')]);
         const config = loadConfig(environment(), {
           onTokenGenerated: (token, file) => note(`Admin token (shown once, kept in ${file}): ${token}`),
         });

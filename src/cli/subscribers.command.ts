@@ -1,9 +1,9 @@
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../common/errors.js';
-import { SubscriberDirectory, type ImportReport, type SubscriberView } from '../subscribers/subscriber-directory.service.js';
-import { SubscribersService } from '../subscribers/subscribers.service.js';
+import type { ImportReport, SubscriberDirectory, SubscriberView } from '../subscribers/subscriber-directory.service.js';
 import { withContext } from './cli.context.js';
 import { printJson } from './output.js';
 import { action, EXIT } from './run-command.js';
@@ -39,7 +39,9 @@ export function registerSubscribers(program: Command): void {
       action(async (email: string, flags: AddFlags) =>
         withContext(async (app) => {
           const { topics, confirmed, json, ...rest } = flags;
-          const s = await app.get(SubscribersService).addByOperator({ email, topics: splitList(topics), ...rest }, { confirmed: Boolean(confirmed) });
+          const s = await app
+            .get((await import('../subscribers/subscribers.service.js')).SubscribersService)
+            .addByOperator({ email, topics: splitList(topics), ...rest }, { confirmed: Boolean(confirmed) });
           if (json)
             return printJson({ email: s.email, status: s.status, topics: s.topics, keywords: s.keywords, authors: s.authors ?? [], likes: s.likes ?? [] });
           process.stdout.write(`${s.email}: ${s.status}, topics ${s.topics.join(', ') || '(none)'}${s.keywords ? `, keywords "${s.keywords}"` : ''}\n`);
@@ -52,7 +54,7 @@ export function registerSubscribers(program: Command): void {
     .option('--status <status>', 'pending, confirmed, unsubscribed, bounced or complained')
     .option('--q <text>', 'only addresses containing this text')
     .option('--json', 'print JSON')
-    .action(action(async (flags: { status?: string; q?: string; json?: boolean }) => withContext(async (app) => list(app.get(SubscriberDirectory), flags))));
+    .action(action(async (flags: { status?: string; q?: string; json?: boolean }) => withContext(async (app) => list(app.get(await directory()), flags))));
   subscribers
     .command('remove')
     .description('delete a subscriber and their delivery history')
@@ -61,7 +63,7 @@ export function registerSubscribers(program: Command): void {
     .action(
       action(async (email: string, flags: { json?: boolean }) =>
         withContext(async (app) => {
-          const result = await app.get(SubscriberDirectory).remove(email);
+          const result = await app.get(await directory()).remove(email);
           if (flags.json) printJson(result);
           else process.stdout.write(`removed ${result.removed}\n`);
         }),
@@ -79,7 +81,7 @@ export function registerSubscribers(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (file: string, flags: { confirmed?: boolean; json?: boolean }) =>
-        withContext(async (app) => importFile(app.get(SubscriberDirectory), file, flags)),
+        withContext(async (app) => importFile(app.get(await directory()), file, flags)),
       ),
     );
   subscribers
@@ -88,11 +90,13 @@ export function registerSubscribers(program: Command): void {
     .action(
       action(async () =>
         withContext(async (app) => {
-          for await (const chunk of app.get(SubscriberDirectory).exportCsv()) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+          for await (const chunk of app.get(await directory()).exportCsv()) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
         }),
       ),
     );
 }
+
+const directory = async () => (await import('../subscribers/subscriber-directory.service.js')).SubscriberDirectory;
 
 async function list(directory: SubscriberDirectory, flags: { status?: string; q?: string; json?: boolean }): Promise<void> {
   const all: SubscriberView[] = [];
@@ -112,10 +116,10 @@ function line(s: SubscriberView): string {
 }
 
 async function importFile(directory: SubscriberDirectory, file: string, flags: { confirmed?: boolean; json?: boolean }): Promise<number> {
-  const text = await readFile(file, 'utf8').catch((err: Error) => {
+  await access(file, constants.R_OK).catch((err: Error) => {
     throw new InvalidInputError(`${file}: cannot read: ${err.message}`);
   });
-  const report = await directory.importCsv(text, { confirmed: Boolean(flags.confirmed) });
+  const report = await directory.importCsv(file, { confirmed: Boolean(flags.confirmed) });
   if (flags.json) printJson(report);
   else printReport(file, report);
   return report.rejected.length > 0 && report.created + report.updated === 0 ? EXIT.badInput : EXIT.ok;

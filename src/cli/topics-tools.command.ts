@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../common/errors.js';
-import { TopicWorkbench, type QueryTestResult } from '../topics/topic-workbench.service.js';
+import type { QueryTestResult } from '../topics/topic-workbench.service.js';
 import { withContext } from './cli.context.js';
 import { note, printJson } from './output.js';
 import { action } from './run-command.js';
@@ -17,7 +17,7 @@ export function registerTopicTools(topics: Command): void {
       action(async (query: string, flags: { limit: number; json?: boolean }) =>
         withContext(async (app) => {
           const result = await app
-            .get(TopicWorkbench)
+            .get(await workbench())
             .test(query, Number.isInteger(flags.limit) && flags.limit > 0 ? flags.limit : 20)
             .catch((err: unknown) => pointAt(query, err));
           if (flags.json) return printJson(result);
@@ -37,13 +37,15 @@ export function registerTopicTools(topics: Command): void {
       action(async (slug: string, flags: { name?: string; description?: string; query?: string; json?: boolean }) =>
         withContext(async (app) => {
           const { json, ...patch } = flags;
-          const result = await app.get(TopicWorkbench).set({ slug, ...patch });
+          const result = await app.get(await workbench()).set({ slug, ...patch });
           if (json) return printJson(result);
           process.stdout.write(`${result.created ? 'created' : 'updated'} ${result.topic.slug} (${result.topic.name})\n    ${result.topic.query}\n`);
         }),
       ),
     );
 }
+
+const workbench = async () => (await import('../topics/topic-workbench.service.js')).TopicWorkbench;
 
 function printMatches(r: QueryTestResult): void {
   process.stdout.write(`${r.matched} of ${r.scanned} stored papers match; ${r.tagged} score ${r.threshold} or more and would be tagged\n`);

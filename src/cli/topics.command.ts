@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../common/errors.js';
-import { TopicsService } from '../topics/topics.service.js';
 import { withContext } from './cli.context.js';
 import { printJson } from './output.js';
 import { action } from './run-command.js';
@@ -14,7 +13,7 @@ export function registerTopics(program: Command): void {
     .action(
       action(async (flags: { json?: boolean }) =>
         withContext(async (app) => {
-          const list = (await app.get(TopicsService).list()).map(({ slug, name, description, query }) => ({ slug, name, description, query }));
+          const list = (await app.get(await topicsService()).list()).map(({ slug, name, description, query }) => ({ slug, name, description, query }));
           if (flags.json) return printJson(list);
           for (const t of list) process.stdout.write(`${t.slug.padEnd(24)} ${t.name}\n    ${t.query}\n`);
         }),
@@ -28,7 +27,7 @@ export function registerTopics(program: Command): void {
     .action(
       action(async (file: string, flags: { json?: boolean }) =>
         withContext(async (app) => {
-          const result = await app.get(TopicsService).importTopics(await readJson(file));
+          const result = await app.get(await topicsService()).importTopics(await readJson(file));
           if (flags.json) return printJson(result);
           process.stdout.write(`topics: ${result.created} created, ${result.updated} updated\n`);
         }),
@@ -42,13 +41,15 @@ export function registerTopics(program: Command): void {
     .action(
       action(async (slugs: string[], flags: { json?: boolean }) =>
         withContext(async (app) => {
-          const result = await app.get(TopicsService).retag(slugs.length ? slugs : undefined);
+          const result = await app.get(await topicsService()).retag(slugs.length ? slugs : undefined);
           if (flags.json) return printJson(result);
           process.stdout.write(`retagged ${result.papers} papers: ${result.tags} tags\n`);
         }),
       ),
     );
 }
+
+const topicsService = async () => (await import('../topics/topics.service.js')).TopicsService;
 
 async function readJson(file: string): Promise<unknown> {
   const text = await readFile(file, 'utf8').catch((err: Error) => {

@@ -1,11 +1,6 @@
 import { once } from 'node:events';
 import type { Command } from 'commander';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from '../app.module.js';
-import { PinoLogger } from '../common/pino.logger.js';
-import { loadConfig } from '../config/config.loader.js';
 import { environment } from '../config/environment.js';
-import { DeliveryWorker } from '../digests/delivery.worker.js';
 import { InvalidInputError } from '../common/errors.js';
 import { note } from './output.js';
 import { action } from './run-command.js';
@@ -16,8 +11,15 @@ export function registerWorker(program: Command): void {
     .description('sending worker: takes digest deliveries from the BullMQ queue (needs REDIS_URL)')
     .action(
       action(async () => {
+        const { loadConfig } = await import('../config/config.loader.js');
         const config = loadConfig(environment());
         if (!config.redisUrl) throw new InvalidInputError('paperboy worker needs REDIS_URL (without it, `paperboy serve` sends in-process)');
+        const [{ NestFactory }, { AppModule }, { PinoLogger }, { DeliveryWorker }] = await Promise.all([
+          import('@nestjs/core'),
+          import('../app.module.js'),
+          import('../common/pino.logger.js'),
+          import('../digests/delivery.worker.js'),
+        ]);
         const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, 'worker'), { logger: new PinoLogger(config.logLevel, 1) });
         app.get(DeliveryWorker).start();
         note(`worker started (concurrency ${config.digest.concurrency})`);

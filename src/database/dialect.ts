@@ -64,3 +64,8 @@ export async function returning<T>(source: DataSource, sql: string, params: unkn
     await runner.release();
   }
 }
+
+/** The UTC calendar day of a timestamp expression, as YYYY-MM-DD text. */
+export function utcDay(dialect: DialectName, expression: string): string {
+  return dialect === 'postgres' ? `to_char((${expression}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')` : `substr(${expression}, 1, 10)`;
+}

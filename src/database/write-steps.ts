@@ -18,9 +18,15 @@ type Row = Record<string, unknown>;
 export type WriteSteps<R> = Generator<Statement, R, Row[]>;
 
 /** Minimal view of better-sqlite3's connection: TypeORM exposes it as `driver.databaseConnection`. */
+interface SqliteStatement {
+  reader: boolean;
+  all(params: unknown[]): Row[];
+  run(params: unknown[]): unknown;
+}
+
 interface SqliteConnection {
   inTransaction: boolean;
-  prepare(sql: string): { reader: boolean; all(params: unknown[]): Row[]; run(params: unknown[]): unknown };
+  prepare(sql: string): SqliteStatement;
   transaction<T>(fn: () => T): { immediate: () => T };
 }
 
@@ -48,10 +54,32 @@ export async function runWrite<R>(source: DataSource, steps: () => WriteSteps<R>
   return db.transaction(() => driveSync(db, steps())).immediate();
 }
 
+/**
+ * Prepared statements by SQL text, per connection. Batched jobs repeat the same few statements
+ * (a full batch always has the same shape), and preparing one took a tenth of an ingest's time.
+ * Bounded: statements with a one-off shape (a batch's short tail) do not pile up.
+ */
+const prepared = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
+const PREPARED_KEPT = 64;
+
+function prepare(db: SqliteConnection, sql: string): SqliteStatement {
+  let cache = prepared.get(db);
+  if (!cache) prepared.set(db, (cache = new Map()));
+  let stmt = cache.get(sql);
+  if (stmt) {
+    cache.delete(sql); // re-inserted below: the Map's order is then least recently used first
+  } else {
+    stmt = db.prepare(sql);
+    if (cache.size >= PREPARED_KEPT) cache.delete(cache.keys().next().value!);
+  }
+  cache.set(sql, stmt);
+  return stmt;
+}
+
 function driveSync<R>(db: SqliteConnection, steps: WriteSteps<R>): R {
   let next = steps.next();
   while (!next.done) {
-    const stmt = db.prepare(next.value.sql);
+    const stmt = prepare(db, next.value.sql);
     next = steps.next(stmt.reader ? stmt.all(next.value.params) : (stmt.run(next.value.params), []));
   }
   return next.value;

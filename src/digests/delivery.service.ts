@@ -1,5 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { GroupCommit } from '../database/group-commit.js';
 import { EventsService } from '../events/events.service.js';
 import { FeedbackRepository } from '../feedback/feedback.repository.js';
 import type { PermanentMailError } from '../mail/mail.errors.js';
@@ -31,6 +34,8 @@ export interface DeliveryJob {
 @Injectable()
 export class DeliveryService {
   private readonly log = new Logger('Delivery');
+  /** The records of a sent digest, committed with those of the other senders that finished meanwhile. */
+  private readonly commits: GroupCommit;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -43,7 +48,10 @@ export class DeliveryService {
     private readonly events: EventsService,
     private readonly bounces: SubscriberBounces,
     private readonly feedback: FeedbackRepository,
-  ) {}
+    @InjectDataSource() dataSource: DataSource,
+  ) {
+    this.commits = new GroupCommit(dataSource);
+  }
 
   async deliver({ delivery, subscriber, pool, ctx }: DeliveryJob): Promise<DeliveryOutcome> {
     const request = {
@@ -65,9 +73,14 @@ export class DeliveryService {
     const outcome = await this.sendWithRetries(delivery, subscriber, { ...mail, to: subscriber.email });
     if (outcome.ok) {
       const paperIds = selection.allIds ?? selection.papers.map((p) => p.paper.id);
-      await this.ledger.markSent(delivery.id, { ...outcome, paperIds, moreCount: selection.total - selection.papers.length, windowEnd: ctx.now });
-      await this.subscribers.recordDigest(subscriber.id, ctx.now);
-      await this.updates.recordSent(subscriber.id, delivery.id, selection.papers, extras.updates, ctx.now);
+      const sent = { ...outcome, paperIds, moreCount: selection.total - selection.papers.length, windowEnd: ctx.now };
+      const { ledger, subscribers, updates } = this;
+      // One transaction: the ledger row, the reader's last digest and the papers they now have had.
+      await this.commits.run(function* () {
+        yield* ledger.markSentSteps(delivery.id, sent);
+        yield* subscribers.recordDigestSteps(subscriber.id, ctx.now);
+        yield* updates.recordSentSteps(subscriber.id, delivery.id, selection.papers, extras.updates, ctx.now);
+      });
       await this.events.emit('digest.sent', subscriber, { digestId: delivery.id, period: delivery.period, papers: paperIds.length });
       return this.count('sent');
     }

@@ -1,9 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Worker, type Job } from 'bullmq';
-import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { Subscriber } from '../subscribers/subscriber.entity.js';
+import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { CandidateLoader } from './candidate.loader.js';
 import { newClaimant } from './delivery.claims.js';
@@ -11,7 +9,7 @@ import { DELIVERY_QUEUE, DeliveryQueue, redisConnection, type DeliveryJobData } 
 import { DeliveryService, type DeliveryOutcome } from './delivery.service.js';
 import { MAX_WINDOW_MS } from './digest-period.js';
 import { DigestLedger } from './digest-ledger.repository.js';
-import { DigestRun } from './digest-run.entity.js';
+import { DigestRunRepository } from './digest-run.repository.js';
 import type { DigestContext } from './digest.renderer.js';
 import type { CandidatePool } from './digest.selection.js';
 import { QueuedDeliveryRepository } from './queued-delivery.repository.js';
@@ -45,13 +43,14 @@ export class DeliveryWorker implements OnApplicationShutdown {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly runs: DigestRunRepository,
     private readonly queued: QueuedDeliveryRepository,
     private readonly deliveries: DeliveryService,
     private readonly loader: CandidateLoader,
     private readonly topics: TopicsService,
     private readonly ledger: DigestLedger,
     private readonly queue: DeliveryQueue,
+    private readonly subscribers: SubscriberRepository,
   ) {}
 
   start(): void {
@@ -75,7 +74,7 @@ export class DeliveryWorker implements OnApplicationShutdown {
     const claim = await this.queued.claim(deliveryId, this.claimant.id);
     if (claim.kind === 'done') return 'done';
     if (claim.kind === 'busy') throw new Error(`delivery ${deliveryId} is being sent by ${claim.holder}`);
-    const subscriber = await this.dataSource.getRepository(Subscriber).findOneBy({ id: claim.delivery.subscriberId });
+    const subscriber = await this.subscribers.findById(claim.delivery.subscriberId);
     let outcome: DeliveryOutcome;
     if (!subscriber || subscriber.status !== 'confirmed' || subscriber.paused) {
       await this.ledger.markSkipped(deliveryId, new Date()); // unsubscribed or paused since the run planned it
@@ -102,7 +101,7 @@ export class DeliveryWorker implements OnApplicationShutdown {
   }
 
   private async loadContext(runId: number): Promise<{ pool: CandidatePool; ctx: DigestContext }> {
-    const run = await this.dataSource.getRepository(DigestRun).findOneByOrFail({ id: runId });
+    const run = await this.runs.findByIdOrFail(runId);
     const now = new Date(run.startedAt);
     const pool = await this.loader.load(new Date(now.getTime() - MAX_WINDOW_MS), now);
     return { pool, ctx: { topicNames: new Map((await this.topics.list()).map((t) => [t.slug, t.name])), now } };

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { dialectOf, execute, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
 import { parseTimestamp } from '../database/timestamp.js';
+import type { Statement, WriteSteps } from '../database/write-steps.js';
 import { claimIsLive } from './delivery.claims.js';
 import type { DeliveryStatus } from './digest-delivery.entity.js';
 
@@ -50,14 +51,19 @@ export class DigestLedger {
     return dialectOf({ connection: this.dataSource });
   }
 
-  /** Where each subscriber's next digest starts: the end of their last sent or skipped one. */
+  /**
+   * Where each subscriber's next digest starts: the end of their last sent or skipped one. The
+   * max() per reader is a single seek in digest_deliveries_window_end (both databases turn it into
+   * a read of the index's last entry for that reader), however long their history.
+   */
   async lastWindowEnds(subscriberIds: number[]): Promise<Map<number, Date>> {
     const out = new Map<number, Date>();
     for (let i = 0; i < subscriberIds.length; i += CHUNK) {
       const ids = subscriberIds.slice(i, i + CHUNK);
       const rows: { subscriber_id: number; last: string | Date }[] = await this.dataSource.query(
-        `SELECT subscriber_id, max(window_end) AS last FROM digest_deliveries
-         WHERE subscriber_id IN (${ids.map((_, n) => param(this.d, n + 1)).join(', ')}) AND status IN ('sent', 'skipped') GROUP BY subscriber_id`,
+        `SELECT s.id AS subscriber_id,
+           (SELECT max(d.window_end) FROM digest_deliveries d WHERE d.subscriber_id = s.id AND d.status IN ('sent', 'skipped')) AS last
+         FROM subscribers s WHERE s.id IN (${ids.map((_, n) => param(this.d, n + 1)).join(', ')})`,
         ids,
       );
       for (const r of rows) if (r.last) out.set(Number(r.subscriber_id), parseTimestamp(r.last));
@@ -189,8 +195,9 @@ export class DigestLedger {
     return { id: Number(rows[0].id), subscriberId: item.subscriberId, period: item.period, resend: Number(next), attempts: 0, windowStart };
   }
 
-  async markSent(id: number, outcome: { messageId: string; paperIds: number[]; moreCount: number; attempts: number; windowEnd: Date }): Promise<void> {
-    await this.finish(id, 'sent', outcome.attempts, {
+  /** The delivery is sent: a write step, committed together with the other records of a sent digest. */
+  *markSentSteps(id: number, outcome: SentOutcome): WriteSteps<void> {
+    yield this.finishStatement(id, 'sent', outcome.attempts, {
       message_id: outcome.messageId,
       paper_ids: JSON.stringify(outcome.paperIds),
       more_count: outcome.moreCount,
@@ -214,12 +221,25 @@ export class DigestLedger {
   }
 
   private async finish(id: number, status: DeliveryStatus, attempts: number, fields: Record<string, unknown>): Promise<void> {
-    const entries = Object.entries({ status, attempts, claimed_by: null, updated_at: sqlTimestamp(this.d, this.clock.now()), ...fields });
-    await this.dataSource.query(
-      `UPDATE digest_deliveries SET ${entries.map(([k], i) => `${k} = ${param(this.d, i + 1)}`).join(', ')} WHERE id = ${param(this.d, entries.length + 1)}`,
-      [...entries.map(([, v]) => v), id],
-    );
+    const { sql, params } = this.finishStatement(id, status, attempts, fields);
+    await this.dataSource.query(sql, params);
   }
+
+  private finishStatement(id: number, status: DeliveryStatus, attempts: number, fields: Record<string, unknown>): Statement {
+    const entries = Object.entries({ status, attempts, claimed_by: null, updated_at: sqlTimestamp(this.d, this.clock.now()), ...fields });
+    return {
+      sql: `UPDATE digest_deliveries SET ${entries.map(([k], i) => `${k} = ${param(this.d, i + 1)}`).join(', ')} WHERE id = ${param(this.d, entries.length + 1)}`,
+      params: [...entries.map(([, v]) => v), id],
+    };
+  }
+}
+
+export interface SentOutcome {
+  messageId: string;
+  paperIds: number[];
+  moreCount: number;
+  attempts: number;
+  windowEnd: Date;
 }
 
 /** A ledger row as the delivery it claims; the queue's repository reads the same rows. */

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { InvalidInputError, NotFoundError } from '../common/errors.js';
-import { dialectOf, param } from '../database/dialect.js';
 import { parseTimestamp } from '../database/timestamp.js';
 import type { DeliveryStatus } from './digest-delivery.entity.js';
-import { DigestRun } from './digest-run.entity.js';
+import type { DigestRun } from './digest-run.entity.js';
+import { DigestRunRepository } from './digest-run.repository.js';
 import { reasonFor } from '../subscribers/preferences.digest-status.js';
 
 const STATUSES: DeliveryStatus[] = ['pending', 'sent', 'skipped', 'failed', 'bounced'];
@@ -44,14 +42,14 @@ export interface DeliveryFilter {
 /** Reading digest runs and their ledger rows, for `paperboy runs`, the admin API and the admin page. */
 @Injectable()
 export class DigestRunsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly runs: DigestRunRepository) {}
 
   list(limit = 50, offset = 0): Promise<DigestRun[]> {
-    return this.dataSource.getRepository(DigestRun).find({ order: { id: 'DESC' }, take: limit, skip: offset });
+    return this.runs.list(limit, offset);
   }
 
   async show(id: number, filter: DeliveryFilter = {}): Promise<RunDetail> {
-    const run = await this.dataSource.getRepository(DigestRun).findOneBy({ id });
+    const run = await this.runs.findById(id);
     if (!run) throw new NotFoundError(`no digest run ${id}`);
     if (filter.status !== undefined && !STATUSES.includes(filter.status as DeliveryStatus)) {
       throw new InvalidInputError(`status must be one of ${STATUSES.join(', ')}, got "${filter.status.slice(0, 40)}"`);
@@ -62,25 +60,16 @@ export class DigestRunsService {
   }
 
   private async outcomes(runId: number): Promise<Record<DeliveryStatus, number>> {
-    const rows: { status: DeliveryStatus; n: number | string }[] = await this.dataSource.query(
-      `SELECT status, count(*) AS n FROM digest_deliveries WHERE run_id = ${this.p(1)} GROUP BY status`,
-      [runId],
-    );
+    const rows = await this.runs.outcomes(runId);
     const out = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<DeliveryStatus, number>;
     for (const r of rows) out[r.status] = Number(r.n);
     return out;
   }
 
   private async deliveries(run: DigestRun, filter: DeliveryFilter): Promise<RunDelivery[]> {
-    const runId = run.id;
-    const byStatus = filter.status ? ` AND d.status = ${this.p(2)}` : '';
     const limit = Math.min(Math.max(filter.limit ?? 500, 1), 5000);
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT d.id, s.email, d.period, d.resend, d.status, d.attempts, d.error, d.paper_ids, d.sent_at
-       FROM digest_deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-       WHERE d.run_id = ${this.p(1)}${byStatus} ORDER BY d.id LIMIT ${limit} OFFSET ${Math.max(filter.offset ?? 0, 0)}`,
-      filter.status ? [runId, filter.status] : [runId],
-    );
+    const status = filter.status as DeliveryStatus | undefined;
+    const rows = await this.runs.deliveries(run.id, { status, limit, offset: Math.max(filter.offset ?? 0, 0) });
     return rows.map((r) => ({
       id: Number(r.id),
       email: String(r.email),
@@ -93,10 +82,6 @@ export class DigestRunsService {
       sentAt: r.sent_at ? parseTimestamp(r.sent_at as string | Date).toISOString() : null,
       reason: reasonFor(String(r.status), run.options),
     }));
-  }
-
-  private p(n: number): string {
-    return param(dialectOf({ connection: this.dataSource }), n);
   }
 }
 

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { dialectOf, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
+import type { WriteSteps } from '../database/write-steps.js';
 import { paperUrl } from '../papers/papers.service.js';
 import type { SelectedPaper } from './digest.selection.js';
+import { SentPaperRepository, type SentPaperRow } from './sent-paper.repository.js';
 
 /** A paper already sent to a reader that has since changed in a way worth a second look. */
 export interface PaperUpdate {
@@ -22,19 +21,7 @@ export const TRENDING_UPVOTES = 50;
 /** "Updated since we sent it" is a short section, not a second digest. */
 export const MAX_UPDATES = 5;
 
-interface Row {
-  paper_id: number;
-  title: string;
-  arxiv_id: string | null;
-  source: string;
-  arxiv_url: string | null;
-  sent_code: string | null;
-  sent_project: string | null;
-  sent_upvotes: number | null;
-  code_url: string | null;
-  project_url: string | null;
-  upvotes: number | null;
-}
+type Row = SentPaperRow;
 
 /**
  * What each reader was sent of each paper (sent_papers), and the updates that follow from it:
@@ -43,48 +30,22 @@ interface Row {
  */
 @Injectable()
 export class DigestUpdates {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  private get d(): DialectName {
-    return dialectOf({ connection: this.dataSource });
-  }
+  constructor(private readonly sent: SentPaperRepository) {}
 
   /** The reader's papers worth a second look now, most recently sent first. */
   async pending(subscriberId: number): Promise<PaperUpdate[]> {
-    const p = (n: number) => param(this.d, n);
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT s.paper_id, p.title, p.arxiv_id, p.source, p.arxiv_url, s.code_url AS sent_code, s.project_url AS sent_project, s.upvotes AS sent_upvotes,
-              p.code_url, p.project_url, p.upvotes
-       FROM sent_papers s JOIN papers p ON p.id = s.paper_id
-       WHERE s.subscriber_id = ${p(1)} AND s.update_sent_at IS NULL
-         AND ((p.code_url IS NOT NULL AND s.code_url IS NULL) OR (p.project_url IS NOT NULL AND s.project_url IS NULL)
-              OR (p.upvotes >= ${p(2)} AND p.upvotes >= 2 * coalesce(s.upvotes, 0)))
-       ORDER BY s.sent_at DESC, s.paper_id LIMIT ${MAX_UPDATES}`,
-      [subscriberId, TRENDING_UPVOTES],
-    );
-    return rows.map(toUpdate);
+    return (await this.sent.changedSince(subscriberId, TRENDING_UPVOTES, MAX_UPDATES)).map(toUpdate);
   }
 
-  /** After a digest went: what it sent of each new paper, and that its updates were told. */
-  async recordSent(subscriberId: number, deliveryId: number, papers: SelectedPaper[], updates: PaperUpdate[], now: Date): Promise<void> {
-    const p = (n: number) => param(this.d, n);
-    const at = sqlTimestamp(this.d, now);
-    if (papers.length > 0) {
-      // Snapshot from the table, not the candidate: what the paper was when this digest went.
-      const ids = papers.map((x) => x.paper.id);
-      await this.dataSource.query(
-        `INSERT INTO sent_papers (subscriber_id, paper_id, delivery_id, sent_at, code_url, project_url, upvotes)
-         SELECT ${p(1)}, id, ${p(2)}, ${p(3)}, code_url, project_url, upvotes FROM papers WHERE id IN (${ids.map((_, i) => p(i + 4)).join(', ')})
-         ON CONFLICT (subscriber_id, paper_id) DO NOTHING`,
-        [subscriberId, deliveryId, at, ...ids],
-      );
-    }
-    for (const u of updates) {
-      await this.dataSource.query(
-        `UPDATE sent_papers SET update_sent_at = ${p(1)}, update_delivery_id = ${p(2)} WHERE subscriber_id = ${p(3)} AND paper_id = ${p(4)} AND update_sent_at IS NULL`,
-        [at, deliveryId, subscriberId, u.paperId],
-      );
-    }
+  /** What a sent digest gave the reader, as write steps committed with the rest of its records. */
+  recordSentSteps(subscriberId: number, deliveryId: number, papers: SelectedPaper[], updates: PaperUpdate[], now: Date): WriteSteps<void> {
+    return this.sent.recordSentSteps(
+      subscriberId,
+      deliveryId,
+      papers.map((x) => x.paper.id),
+      updates.map((u) => u.paperId),
+      now,
+    );
   }
 }
 

@@ -1,15 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { InvalidInputError, NotFoundError } from '../common/errors.js';
+import { NotFoundError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
 import { FeedbackRepository } from '../feedback/feedback.repository.js';
-import { normalizeEmail } from '../subscribers/email-address.js';
-import { Subscriber } from '../subscribers/subscriber.entity.js';
 import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { CandidateLoader } from './candidate.loader.js';
-import { DigestDelivery } from './digest-delivery.entity.js';
+import { DigestRunRepository } from './digest-run.repository.js';
 import { DigestRenderer, type DigestModel, type RenderedDigest } from './digest.renderer.js';
 import { sectionId } from './digest.sections.js';
 import { CandidatePool, type Selection } from './digest.selection.js';
@@ -62,13 +59,14 @@ export interface DigestPage extends DigestModel {
 export class DigestViewService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly runs: DigestRunRepository,
     private readonly links: SubscriberLinks,
     private readonly loader: CandidateLoader,
     private readonly renderer: DigestRenderer,
     private readonly topics: TopicsService,
     private readonly ledger: DigestLedger,
     private readonly updates: DigestUpdates,
+    private readonly subscribers: SubscriberRepository,
     private readonly feedback: FeedbackRepository,
   ) {}
 
@@ -76,8 +74,8 @@ export class DigestViewService {
   async sent(id: string, token: string, filter: { section?: string; q?: string } = {}): Promise<DigestPage> {
     const claims = this.links.read(token, 'digest');
     if (!claims || claims.ref !== id || !/^\d{1,12}$/.test(id)) throw new NotFoundError(GONE);
-    const delivery = await this.dataSource.getRepository(DigestDelivery).findOneBy({ id: Number(id) });
-    const subscriber = delivery && (await this.dataSource.getRepository(Subscriber).findOneBy({ id: delivery.subscriberId }));
+    const delivery = await this.runs.delivery(Number(id));
+    const subscriber = delivery && (await this.subscribers.findById(delivery.subscriberId));
     if (!delivery || !subscriber || delivery.subscriberId !== claims.subscriberId || !this.links.verify(token, subscriber)) throw new NotFoundError(GONE);
     const papers = await this.loader.byIds(delivery.paperIds ?? []);
     const topicNames = await this.topicNames();
@@ -100,9 +98,7 @@ export class DigestViewService {
   /** The digest this subscriber would get now, rendered, nothing sent or recorded. */
   async preview(email: string, options: { limit?: number; now?: Date } = {}): Promise<Preview> {
     const now = options.now ?? new Date();
-    const check = normalizeEmail(email);
-    const s = check.ok ? await this.dataSource.getRepository(Subscriber).findOneBy({ email: check.email }) : null;
-    if (!s) throw new InvalidInputError(`no subscriber with the address "${email}"`);
+    const s = await this.subscribers.getByAddress(email);
     const windowStart = windowStartFor(s.frequency, (await this.ledger.lastWindowEnds([s.id])).get(s.id), now);
     const pool = await this.loader.load(windowStart, now);
     const topicNames = await this.topicNames();

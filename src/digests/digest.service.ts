@@ -1,22 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { In, Like, MoreThan, type DataSource, type FindOptionsWhere } from 'typeorm';
 import { ChannelsService } from '../channels/channels.service.js';
 import type { ChannelRunSummary } from '../channels/channel.types.js';
 import { InvalidInputError, NotFoundError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
 import { SourceFreshness } from '../health/source-freshness.js';
-import { normalizeEmail } from '../subscribers/email-address.js';
 import { Subscriber } from '../subscribers/subscriber.entity.js';
+import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { CandidateLoader } from './candidate.loader.js';
 import { selectDigest } from './catch-up.js';
 import { newClaimant } from './delivery.claims.js';
 import { DeliveryService, type DeliveryOutcome } from './delivery.service.js';
 import { isDue, MAX_WINDOW_MS, periodOf, windowStartFor } from './digest-period.js';
-import { DigestRun, type RunTrigger } from './digest-run.entity.js';
+import type { RunTrigger } from './digest-run.entity.js';
+import { DigestRunRepository } from './digest-run.repository.js';
 import { DigestLedger, type ClaimedDelivery, type PlanItem } from './digest-ledger.repository.js';
 import { DigestMetrics } from './digest.metrics.js';
 import type { DigestContext } from './digest.renderer.js';
@@ -30,6 +29,9 @@ interface Batch {
   claimed: ClaimedDelivery[];
   subscribers: Map<number, Subscriber>;
 }
+
+/** Which confirmed, unpaused subscribers a run looks at: all, one address, or the readers of one topic. */
+type Audience = { email?: string; topic?: string };
 
 type Batches = (runId: number, claimant: string) => AsyncIterable<Batch>;
 
@@ -73,7 +75,7 @@ export class DigestService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly runs: DigestRunRepository,
     private readonly loader: CandidateLoader,
     private readonly ledger: DigestLedger,
     private readonly deliveries: DeliveryService,
@@ -84,6 +86,7 @@ export class DigestService {
     private readonly freshness: SourceFreshness,
     private readonly clock: Clock,
     private readonly channels: ChannelsService,
+    private readonly subscribers: SubscriberRepository,
   ) {
     freshness.register(metrics.registry);
   }
@@ -103,7 +106,7 @@ export class DigestService {
    * run(). Rows of subscribers no longer confirmed, or paused, are left as they are.
    */
   async retryFailed(runId: number, trigger: RunTrigger = 'admin', now = this.clock.now()): Promise<RunSummary> {
-    if (!(await this.dataSource.getRepository(DigestRun).existsBy({ id: runId }))) throw new NotFoundError(`no digest run ${runId}`);
+    if (!(await this.runs.exists(runId))) throw new NotFoundError(`no digest run ${runId}`);
     if ((await this.ledger.failedOf(runId, 0, 1)).length === 0) throw new InvalidInputError(`run ${runId} has no failed deliveries left to retry`);
     return this.execute(trigger, { retryOf: runId }, now, (newRunId, claimant) => this.failedBatches(runId, newRunId, claimant, now));
   }
@@ -113,11 +116,10 @@ export class DigestService {
    * run's counts stay still for `stallMs` (no worker running, or all of them stuck), rather than forever.
    */
   async waitFor(runId: number, pollMs = 500, stallMs = 10 * 60_000): Promise<RunSummary> {
-    const runs = this.dataSource.getRepository(DigestRun);
     let last = '';
     let movedAt = Date.now();
     for (;;) {
-      const run = await runs.findOneByOrFail({ id: runId });
+      const run = await this.runs.findByIdOrFail(runId);
       if (run.status !== 'running' && run.status !== 'queued') return { runId, ...counts(run), dryRun: false };
       const seen = JSON.stringify(counts(run));
       if (seen !== last) [last, movedAt] = [seen, Date.now()];
@@ -136,10 +138,18 @@ export class DigestService {
    */
   private async execute(trigger: RunTrigger, asked: Record<string, unknown>, now: Date, batches: Batches): Promise<RunSummary> {
     const options = await this.withSourceState(asked, now);
-    const runs = this.dataSource.getRepository(DigestRun);
-    const run = await runs.save(
-      runs.create({ trigger, options, status: 'running', dryRun: false, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, startedAt: now, finishedAt: null }),
-    );
+    const run = await this.runs.start({
+      trigger,
+      options,
+      status: 'running',
+      dryRun: false,
+      selected: 0,
+      sent: 0,
+      skippedEmpty: 0,
+      failed: 0,
+      startedAt: now,
+      finishedAt: null,
+    });
     const summary: RunSummary = { runId: run.id, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, dryRun: false };
     const claimant = this.queue.enabled ? { id: queueClaimant(run.id), done: () => undefined } : newClaimant();
     const started = performance.now();
@@ -148,11 +158,11 @@ export class DigestService {
       for await (const batch of batches(run.id, claimant.id)) {
         summary.selected += batch.claimed.length;
         await this.dispatch(run.id, batch, ctx, summary);
-        await runs.update({ id: run.id }, counts(summary));
+        await this.runs.update(run.id, counts(summary));
       }
       await this.close(run.id, trigger, summary);
     } catch (err) {
-      await runs.update({ id: run.id }, { ...counts(summary), status: 'failed', finishedAt: new Date() });
+      await this.runs.update(run.id, { ...counts(summary), status: 'failed', finishedAt: new Date() });
       throw err;
     } finally {
       claimant.done();
@@ -179,18 +189,17 @@ export class DigestService {
 
   /** In-process runs are done here; queued ones are done when the workers have counted every delivery. */
   private async close(runId: number, trigger: RunTrigger, summary: RunSummary): Promise<void> {
-    const runs = this.dataSource.getRepository(DigestRun);
     // A tick every few minutes finds nobody due most of the time: such runs are not worth a row.
-    if (trigger === 'schedule' && summary.selected === 0) return void (await runs.delete({ id: runId }));
+    if (trigger === 'schedule' && summary.selected === 0) return void (await this.runs.delete(runId));
     if (!this.queue.enabled) {
-      await runs.update({ id: runId }, { ...counts(summary), status: 'finished', finishedAt: new Date() });
+      await this.runs.update(runId, { ...counts(summary), status: 'finished', finishedAt: new Date() });
       return;
     }
-    await runs.update({ id: runId }, { selected: summary.selected, status: 'queued' });
+    await this.runs.update(runId, { selected: summary.selected, status: 'queued' });
     await this.queued.closeIfDone(runId);
   }
 
-  private async *planned(where: FindOptionsWhere<Subscriber>, options: SendOptions, runId: number, claimant: string, now: Date): AsyncGenerator<Batch> {
+  private async *planned(where: Audience, options: SendOptions, runId: number, claimant: string, now: Date): AsyncGenerator<Batch> {
     for await (const page of this.pages(where)) {
       yield { claimed: await this.claim(runId, claimant, page, options, now), subscribers: new Map(page.map((s) => [s.id, s])) };
     }
@@ -201,9 +210,7 @@ export class DigestService {
       const rows = await this.ledger.failedOf(failedRunId, after, PAGE);
       if (rows.length === 0) return;
       after = Number(rows[rows.length - 1].id);
-      const found = await this.dataSource
-        .getRepository(Subscriber)
-        .findBy({ id: In(rows.map((r) => Number(r.subscriber_id))), status: 'confirmed', paused: false });
+      const found = await this.subscribers.activeByIds(rows.map((r) => Number(r.subscriber_id)));
       const subscribers = new Map(found.map((s) => [s.id, s]));
       yield {
         claimed: await this.ledger.claimFailed(
@@ -224,27 +231,24 @@ export class DigestService {
   }
 
   /** Which subscribers a run looks at; unknown addresses and topics are bad input. */
-  private async audience(options: SendOptions): Promise<FindOptionsWhere<Subscriber>> {
-    const where: FindOptionsWhere<Subscriber> = { status: 'confirmed', paused: false };
+  private async audience(options: SendOptions): Promise<Audience> {
+    const where: Audience = {};
     if (options.email !== undefined) {
-      const check = normalizeEmail(options.email);
-      const found = check.ok ? await this.dataSource.getRepository(Subscriber).findOneBy({ email: check.email }) : null;
-      if (!found) throw new InvalidInputError(`no subscriber with the address "${options.email}"`);
+      const found = await this.subscribers.getByAddress(options.email);
       if (found.status !== 'confirmed') throw new InvalidInputError(`${found.email} is ${found.status}, not confirmed: no digest can be sent`);
       where.email = found.email;
     }
     if (options.topic !== undefined) {
       const slugs = (await this.topics.list()).map((t) => t.slug);
       if (!slugs.includes(options.topic)) throw new InvalidInputError(`unknown topic "${options.topic}"; valid topics: ${slugs.join(', ')}`);
-      where.topics = Like(`%"${options.topic}"%`);
+      where.topic = options.topic;
     }
     return where;
   }
 
-  private async *pages(where: FindOptionsWhere<Subscriber>): AsyncGenerator<Subscriber[]> {
-    const repo = this.dataSource.getRepository(Subscriber);
+  private async *pages(where: Audience): AsyncGenerator<Subscriber[]> {
     for (let after = 0; ;) {
-      const page = await repo.find({ where: { ...where, id: MoreThan(after) }, order: { id: 'ASC' }, take: PAGE });
+      const page = await this.subscribers.audiencePage(where, after, PAGE);
       if (page.length === 0) return;
       yield page;
       after = page[page.length - 1].id;
@@ -269,7 +273,7 @@ export class DigestService {
   }
 
   /** Who would get how many papers; reads the ledger, writes nothing. */
-  private async dryRun(options: SendOptions, where: FindOptionsWhere<Subscriber>, { pool, ctx }: RunContext): Promise<RunSummary> {
+  private async dryRun(options: SendOptions, where: Audience, { pool, ctx }: RunContext): Promise<RunSummary> {
     const summary: RunSummary = { runId: null, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, dryRun: true, recipients: [] };
     for await (const page of this.pages(where)) {
       let plan = await this.plan(dueIn(page, options, ctx.now), ctx.now);

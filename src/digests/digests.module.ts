@@ -17,6 +17,8 @@ import { DigestUpdates } from './digest-updates.js';
 import { DigestViewService } from './digest-view.service.js';
 import { DigestMetrics } from './digest.metrics.js';
 import { DigestRenderer } from './digest.renderer.js';
+import { DigestRunRepository } from './digest-run.repository.js';
+import { SentPaperRepository } from './sent-paper.repository.js';
 import { DigestService } from './digest.service.js';
 import { DigestsController } from './digests.controller.js';
 import { LockService } from './lock.service.js';
@@ -30,6 +32,8 @@ import { SectionMuteService } from './section-mute.service.js';
   providers: [
     CandidateLoader,
     DigestLedger,
+    DigestRunRepository,
+    SentPaperRepository,
     DigestRenderer,
     DeliveryService,
     DigestService,

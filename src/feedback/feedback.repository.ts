@@ -1,3 +1,4 @@
+import { Paper } from '../papers/paper.entity.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
@@ -28,6 +29,11 @@ export class FeedbackRepository {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.votes = dataSource.getRepository(FeedbackVote);
+  }
+
+  /** The few fields of a paper the feedback page shows; null when the paper is gone. */
+  paperCard(paperId: number): Promise<Pick<Paper, 'id' | 'title' | 'arxivId' | 'arxivUrl'> | null> {
+    return this.dataSource.getRepository(Paper).findOne({ select: { id: true, title: true, arxivId: true, arxivUrl: true }, where: { id: paperId } });
   }
 
   current(subscriberId: number, paperId: number): Promise<FeedbackVote | null> {

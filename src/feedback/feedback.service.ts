@@ -1,8 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors.js';
-import { Paper } from '../papers/paper.entity.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
 import { INVALID_LINK_MESSAGE, SubscribersService } from '../subscribers/subscribers.service.js';
 import { FeedbackRepository, type VoteView } from './feedback.repository.js';
@@ -26,7 +23,6 @@ const REF = /^([ml])([1-9]\d{0,11})$/;
 @Injectable()
 export class FeedbackService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly subscribers: SubscribersService,
     private readonly votes: FeedbackRepository,
   ) {}
@@ -59,9 +55,7 @@ export class FeedbackService {
   }
 
   private async state(subscriber: Subscriber, paperId: number, vote: 'more' | 'less'): Promise<FeedbackState> {
-    const paper = await this.dataSource
-      .getRepository(Paper)
-      .findOne({ select: { id: true, title: true, arxivId: true, arxivUrl: true }, where: { id: paperId } });
+    const paper = await this.votes.paperCard(paperId);
     if (!paper) throw new NotFoundError('this paper is no longer in Paperboy');
     const current = await this.votes.current(subscriber.id, paperId);
     const url = paper.arxivId && !paper.arxivId.startsWith('t:') ? `https://arxiv.org/abs/${paper.arxivId}` : paper.arxivUrl;

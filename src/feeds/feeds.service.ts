@@ -1,16 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { dialectOf, param } from '../database/dialect.js';
 import { CandidateLoader } from '../digests/candidate.loader.js';
-import { parseTimestamp } from '../database/timestamp.js';
 import { CandidatePool, type CandidatePaper, type Reason } from '../digests/digest.selection.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
 import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
 import { SubscribersService } from '../subscribers/subscribers.service.js';
 import { TopicsService } from '../topics/topics.service.js';
+import { FeedRepository } from './feed.repository.js';
 import { EPOCH, reasonText, shorten, stableId, type Feed, type FeedEntry } from './feed.model.js';
 
 /** Entries per topic feed; a personal feed holds the papers of this many recent digests. */
@@ -27,7 +24,7 @@ export class FeedsService {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly feeds: FeedRepository,
     private readonly loader: CandidateLoader,
     private readonly topics: TopicsService,
     private readonly subscribers: SubscribersService,
@@ -41,13 +38,7 @@ export class FeedsService {
     const topic = topics.find((t) => t.slug === slug);
     if (!topic) throw new NotFoundError(`no topic "${slug.slice(0, 60)}"`);
     const names = new Map(topics.map((t) => [t.slug, t.name]));
-    const d = dialectOf({ connection: this.dataSource });
-    const rows: { id: number }[] = await this.dataSource.query(
-      `SELECT p.id FROM papers p JOIN paper_topics t ON t.paper_id = p.id WHERE t.topic_slug = ${param(d, 1)}
-       ORDER BY p.available_at DESC, p.id DESC LIMIT ${TOPIC_ENTRIES}`,
-      [slug],
-    );
-    const papers = await this.loader.byIds(rows.map((r) => Number(r.id)));
+    const papers = await this.loader.byIds(await this.feeds.topicPaperIds(slug, TOPIC_ENTRIES));
     const entries = papers.map((p) => this.entry(p, [{ label: topic.name, words: p.tags.get(slug)?.matched ?? [] }], new Date(p.availableAt), names));
     return this.feed(`topic:${slug}`, `Paperboy: ${topic.name}`, `New trending papers on ${topic.name}`, `/feeds/topics/${slug}.${format}`, entries);
   }
@@ -55,7 +46,7 @@ export class FeedsService {
   /** What this reader's recent digests held, with the reasons they were picked; dead once the reader is deleted or their links revoked. */
   async personalFeed(token: string, format: FeedFormat): Promise<Feed> {
     const { subscriber } = await this.subscribers.resolve(token, 'feed');
-    const sent = await this.sentDigests(subscriber.id);
+    const sent = await this.feeds.sentDigests(subscriber.id, PERSONAL_DIGESTS);
     const when = new Map<number, { at: Date; digestId: number }>();
     for (const d of sent) for (const id of d.paperIds) if (!when.has(id)) when.set(id, { at: d.sentAt, digestId: d.id });
     const papers = await this.loader.byIds([...when.keys()].slice(0, PERSONAL_ENTRIES));
@@ -73,16 +64,6 @@ export class FeedsService {
       `/feeds/${token}.${format}`,
       entries,
     );
-  }
-
-  private async sentDigests(subscriberId: number): Promise<{ id: number; paperIds: number[]; sentAt: Date }[]> {
-    const d = dialectOf({ connection: this.dataSource });
-    const rows: { id: number; paper_ids: string | null; sent_at: string | Date }[] = await this.dataSource.query(
-      `SELECT id, paper_ids, sent_at FROM digest_deliveries WHERE subscriber_id = ${param(d, 1)} AND status = 'sent' AND sent_at IS NOT NULL
-       ORDER BY sent_at DESC, id DESC LIMIT ${PERSONAL_DIGESTS}`,
-      [subscriberId],
-    );
-    return rows.map((r) => ({ id: Number(r.id), paperIds: (JSON.parse(r.paper_ids ?? '[]') as number[]).map(Number), sentAt: parseTimestamp(r.sent_at) }));
   }
 
   private entry(p: CandidatePaper, reasons: Pick<Reason, 'label' | 'words'>[], updated: Date, names: Map<string, string>): FeedEntry {

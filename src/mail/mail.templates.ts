@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import mjml2html from 'mjml';
 import { createHandlebars } from '../common/handlebars.js';
 import { fromRoot } from '../common/paths.js';
+import { MjmlCache } from './mjml.cache.js';
 
 export interface RenderedMail {
   html: string;
@@ -33,8 +33,11 @@ type Render = (data: object) => string;
 export class MailTemplates implements OnModuleInit {
   private readonly hbs = createHandlebars();
   private readonly compiled = new Map<string, { html: Render; text: Render }>();
+  private readonly cache: MjmlCache;
 
-  constructor(private readonly dir: string = fromRoot('templates')) {}
+  constructor(private readonly dir: string = fromRoot('templates')) {
+    this.cache = new MjmlCache(dir);
+  }
 
   async onModuleInit(): Promise<void> {
     await this.load();
@@ -52,12 +55,17 @@ export class MailTemplates implements OnModuleInit {
       const name = basename(file, '.mjml');
       const textFile = join(this.dir, `${name}.txt.hbs`);
       if (!existsSync(textFile)) throw new Error(`mail template ${name}: ${textFile} is missing (every email needs a plain-text part)`);
-      const html = await this.compileMjml(join(this.dir, file));
+      const cached = this.cache.get(name);
+      const html = cached ?? (await this.compileMjml(join(this.dir, file)));
       const htmlRender = this.hbs.compile(html, { strict: false });
       const textRender = this.hbs.compile(readFileSync(textFile, 'utf8'), { noEscape: true });
-      // Handlebars compiles lazily on first use; doing it now surfaces syntax errors at start.
-      htmlRender({});
-      textRender({});
+      if (cached === undefined) {
+        // Handlebars compiles lazily on first use; doing it now surfaces syntax errors at start. A cached
+        // template passed this check when it was cached, and the cache key covers every template file.
+        htmlRender({});
+        textRender({});
+        this.cache.put(name, html);
+      }
       this.compiled.set(name, { html: htmlRender, text: textRender });
     }
   }
@@ -73,6 +81,8 @@ export class MailTemplates implements OnModuleInit {
   }
 
   private async compileMjml(path: string): Promise<string> {
+    // MJML (and what it pulls in) takes about a second to import: only a template not yet cached pays it.
+    const { default: mjml2html } = await import('mjml');
     const result = await mjml2html(readFileSync(path, 'utf8'), {
       filePath: path,
       includePath: this.dir,

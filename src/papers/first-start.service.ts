@@ -1,8 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { fromRoot } from '../common/paths.js';
-import { Meta } from '../database/meta.entity.js';
+import { MetaRepository } from '../database/meta.repository.js';
 import { IngestService } from './ingest.service.js';
 
 const SAMPLE = 'samples/hf-papers-page.txt';
@@ -17,15 +15,14 @@ export class FirstStartService {
   private readonly log = new Logger('FirstStart');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly meta: MetaRepository,
     private readonly ingest: IngestService,
   ) {}
 
   async run(): Promise<void> {
-    const meta = this.dataSource.getRepository(Meta);
-    if (await meta.findOneBy({ key: 'sample_ingested' })) return;
+    if (await this.meta.has('sample_ingested')) return;
     const report = await this.ingest.ingestFile(fromRoot(SAMPLE), { format: 'hf-page', backfill: true });
-    await meta.upsert({ key: 'sample_ingested', value: new Date().toISOString() }, ['key']);
+    await this.meta.set('sample_ingested', new Date().toISOString());
     this.log.log({ msg: 'ingested the sample dump', file: SAMPLE, papers: report.read });
   }
 }

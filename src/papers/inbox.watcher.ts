@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
-import { lstat, mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { publishMove, publishText } from './inbox-publish.js';
 import { openForWriting } from './inbox-writers.js';
 import { IngestService } from './ingest.service.js';
 import { processAlive } from '../common/process-alive.js';
@@ -17,7 +18,8 @@ const FOLDERS = ['processing', 'done', 'failed'];
  * polls in a row and no process has it open for writing. Claiming is an atomic rename into
  * processing/ under this process's name, so two instances sharing the folder never ingest the same
  * file, and a file left there by a process that died is taken again at start (its merge resumes).
- * Every file left alone is logged once with the reason.
+ * Every file left alone is logged once with the reason. What lands in done/ and failed/ appears
+ * whole (inbox-publish.ts), the report or reason last: its arrival means the dump is handled.
  */
 @Injectable()
 export class InboxWatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -131,20 +133,31 @@ export class InboxWatcher implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async run(claimed: string, name: string): Promise<void> {
+    let outcome: { folder: 'done' | 'failed'; suffix: string; text: string };
     try {
       const report = await this.ingest.ingestFile(claimed);
-      await this.finish(claimed, name, 'done', '.report.json', JSON.stringify({ ...report, file: name }, null, 2));
+      outcome = { folder: 'done', suffix: '.report.json', text: JSON.stringify({ ...report, file: name }, null, 2) };
     } catch (err) {
       const reason = err instanceof Error ? err.message.replaceAll(claimed, name) : String(err);
       this.log.warn({ msg: 'dump failed', file: name, error: reason });
-      await this.finish(claimed, name, 'failed', '.reason.txt', reason);
+      outcome = { folder: 'failed', suffix: '.reason.txt', text: reason };
+    }
+    try {
+      await this.finish(claimed, name, outcome.folder, outcome.suffix, outcome.text);
+    } catch (err) {
+      // Left in processing/: the next start takes it again (an ingested dump merges as unchanged).
+      this.log.error({ msg: 'could not move the dump out of processing/', file: name, error: (err as Error).message });
     }
   }
 
+  /**
+   * The dump first, then its report or reason: each appears whole (see publishText), and the
+   * report's arrival means the file is completely handled.
+   */
   private async finish(claimed: string, name: string, folder: 'done' | 'failed', suffix: string, text: string): Promise<void> {
     const target = join(this.config.ingestDir, folder, `${new Date().toISOString().replace(/[:.]/g, '-')}-${name}`);
-    await rename(claimed, target);
-    await writeFile(target + suffix, text + '\n');
+    await publishMove(claimed, target);
+    await publishText(target + suffix, text + '\n');
   }
 }
 

@@ -1,13 +1,7 @@
-import { createHash } from 'node:crypto';
 import { param, type DialectName } from '../database/dialect.js';
 import type { Statement, WriteSteps } from '../database/write-steps.js';
-import { normalizeTitleForKey } from './paper-key.js';
+import { titleKeyOf } from './paper-key.js';
 import type { PaperRow } from './paper.repository.js';
-
-/** The hash of a normalized title; a paper without an arXiv id is keyed `t:` + this (see paperKeyOf). */
-export function titleKeyOf(title: string): string {
-  return createHash('sha256').update(normalizeTitleForKey(title)).digest('hex').slice(0, 32);
-}
 
 type Merge = (a: PaperRow | undefined, b: PaperRow) => PaperRow;
 
@@ -91,16 +85,6 @@ function* arxivKeysByTitle(d: DialectName, titleKeys: string[]): WriteSteps<Map<
   const out = new Map<string, string | null>();
   for (const r of rows.filter((x) => x.arxiv_id)) out.set(r.title_key, out.has(r.title_key) ? null : r.paper_key);
   return new Map([...out].filter((e): e is [string, string] => e[1] !== null));
-}
-
-/** Remembers each written paper's title key, so a later record by title alone finds it. */
-export function* rememberTitleKeys(d: DialectName, ids: Map<string, number>, rows: PaperRow[]): WriteSteps<void> {
-  const pairs = rows.filter((r) => ids.has(r.paperKey)).map((r) => [ids.get(r.paperKey)!, titleKeyOf(r.title)] as const);
-  if (pairs.length === 0) return;
-  const values: unknown[] = [];
-  const cases = pairs.map(([id, key]) => (values.push(id, key), `WHEN ${param(d, values.length - 1)} THEN ${param(d, values.length)}`));
-  const list = pairs.map(([id]) => (values.push(id), param(d, values.length)));
-  yield { sql: `UPDATE papers SET title_key = CASE id ${cases.join(' ')} END WHERE title_key IS NULL AND id IN (${list.join(', ')})`, params: values };
 }
 
 /**

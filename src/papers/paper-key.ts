@@ -10,8 +10,22 @@ export function normalizeTitleForKey(title: string): string {
     .trim();
 }
 
+/** The hash of a normalized title; a paper without an arXiv id is keyed `t:` + this (see paperKeyOf). */
+export function titleKeyOf(title: string): string {
+  let key = recentTitleKeys.get(title);
+  if (key === undefined) {
+    key = createHash('sha256').update(normalizeTitleForKey(title)).digest('hex').slice(0, 32);
+    // An ingest asks for a batch's title keys several times (fold, adopt, write): hash each once.
+    if (recentTitleKeys.size >= 4096) recentTitleKeys.clear();
+    recentTitleKeys.set(title, key);
+  }
+  return key;
+}
+
+const recentTitleKeys = new Map<string, string>();
+
 /** A paper's identity: its versionless arXiv id, else a stable hash of its normalized title. */
 export function paperKeyOf(paper: { arxivId: string | null; title: string }): string {
   if (paper.arxivId) return paper.arxivId;
-  return 't:' + createHash('sha256').update(normalizeTitleForKey(paper.title)).digest('hex').slice(0, 32);
+  return 't:' + titleKeyOf(paper.title);
 }

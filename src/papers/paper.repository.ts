@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import { type DialectName, greatest, param, sqlTimestamp } from '../database/dialect.js';
 import type { WriteSteps } from '../database/write-steps.js';
+import { PaperTopic } from '../topics/paper-topic.entity.js';
+import { Topic } from '../topics/topic.entity.js';
+import { Paper } from './paper.entity.js';
+import { titleKeyOf } from './paper-key.js';
 import type { ParsedPaper } from './paper.types.js';
 
 /** A parsed paper with its key, ready to be written. */
@@ -44,6 +48,8 @@ const COLUMNS = [
   'first_seen_at',
   'last_seen_at',
   'available_at',
+  // Written with the paper, so that a later record by title alone finds it (see paper-identity.ts).
+  'title_key',
 ] as const;
 
 /** Fields filled from a later dump when the stored paper lacks them. */
@@ -56,6 +62,43 @@ export const FILLABLE = ['abstract', 'published_at', 'arxiv_url', 'pdf_url', 'co
 @Injectable()
 export class PaperRepository {
   constructor(@InjectDataSource() readonly dataSource: DataSource) {}
+
+  /** Papers by trending date, then upvotes (unknown last), newest id first; optionally since a day and of one topic. */
+  list(query: { since?: string; topic?: string; limit?: number; offset?: number }): Promise<Paper[]> {
+    const qb = this.dataSource
+      .getRepository(Paper)
+      .createQueryBuilder('p')
+      .orderBy('p.trending_date', 'DESC', 'NULLS LAST')
+      .addOrderBy('p.upvotes', 'DESC', 'NULLS LAST')
+      .addOrderBy('p.id', 'DESC');
+    if (query.since) qb.andWhere('p.trending_date >= :since', { since: query.since });
+    if (query.topic) {
+      qb.andWhere('p.id IN (SELECT pt.paper_id FROM paper_topics pt WHERE pt.topic_slug = :topic)', { topic: query.topic });
+    }
+    if (query.limit !== undefined) qb.take(query.limit).skip(query.offset ?? 0);
+    return qb.getMany();
+  }
+
+  /** Each paper's topic tags, a query per 500 papers (under every database's limit on bound parameters). */
+  async tagsOf(ids: number[]): Promise<Map<number, PaperTopic[]>> {
+    const out = new Map<number, PaperTopic[]>();
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const t of await this.dataSource.getRepository(PaperTopic).findBy({ paperId: In(ids.slice(i, i + 500)) })) {
+        const list = out.get(t.paperId);
+        if (list) list.push(t);
+        else out.set(t.paperId, [t]);
+      }
+    }
+    return out;
+  }
+
+  count(): Promise<number> {
+    return this.dataSource.getRepository(Paper).count();
+  }
+
+  async topicSlugs(): Promise<string[]> {
+    return (await this.dataSource.getRepository(Topic).find({ select: { slug: true } })).map((t) => t.slug);
+  }
 
   *findStates(d: DialectName, keys: string[]): WriteSteps<Map<string, StoredPaperState>> {
     if (keys.length === 0) return new Map();
@@ -93,6 +136,7 @@ function mergeClause(d: DialectName): string {
     `ai_keywords = CASE WHEN papers.ai_keywords = '[]' THEN excluded.ai_keywords ELSE papers.ai_keywords END`,
     `categories = CASE WHEN papers.categories = '[]' THEN excluded.categories ELSE papers.categories END`,
     `last_seen_at = excluded.last_seen_at`,
+    `title_key = coalesce(papers.title_key, excluded.title_key)`,
   ].join(', ');
 }
 
@@ -117,6 +161,7 @@ function rowValues(row: PaperRow, now: string | Date, available: boolean, d: Dia
     now,
     now,
     available ? now : null,
+    titleKeyOf(row.title),
   ];
 }
 

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { In, type DataSource } from 'typeorm';
 import { InvalidInputError } from '../common/errors.js';
-import { PaperTopic } from '../topics/paper-topic.entity.js';
-import { Topic } from '../topics/topic.entity.js';
-import { Paper } from './paper.entity.js';
+import type { PaperTopic } from '../topics/paper-topic.entity.js';
+import type { Paper } from './paper.entity.js';
+import { PaperRepository } from './paper.repository.js';
 
 export interface PaperQuery {
   since?: string;
@@ -36,41 +34,17 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 @Injectable()
 export class PapersService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly papers: PaperRepository) {}
 
   async list(query: PaperQuery = {}): Promise<PaperView[]> {
     await this.validate(query);
-    const qb = this.dataSource
-      .getRepository(Paper)
-      .createQueryBuilder('p')
-      .orderBy('p.trending_date', 'DESC', 'NULLS LAST')
-      .addOrderBy('p.upvotes', 'DESC', 'NULLS LAST')
-      .addOrderBy('p.id', 'DESC');
-    if (query.since) qb.andWhere('p.trending_date >= :since', { since: query.since });
-    if (query.topic) {
-      qb.andWhere('p.id IN (SELECT pt.paper_id FROM paper_topics pt WHERE pt.topic_slug = :topic)', { topic: query.topic });
-    }
-    if (query.limit !== undefined) qb.take(query.limit).skip(query.offset ?? 0);
-    const papers = await qb.getMany();
-    const tags = await this.tagsOf(papers.map((p) => p.id));
+    const papers = await this.papers.list(query);
+    const tags = await this.papers.tagsOf(papers.map((p) => p.id));
     return papers.map((p) => toView(p, tags.get(p.id) ?? []));
   }
 
-  /** Each paper's topic tags, a query per 500 papers (under every database's limit on bound parameters). */
-  private async tagsOf(ids: number[]): Promise<Map<number, PaperTopic[]>> {
-    const out = new Map<number, PaperTopic[]>();
-    for (let i = 0; i < ids.length; i += 500) {
-      for (const t of await this.dataSource.getRepository(PaperTopic).findBy({ paperId: In(ids.slice(i, i + 500)) })) {
-        const list = out.get(t.paperId);
-        if (list) list.push(t);
-        else out.set(t.paperId, [t]);
-      }
-    }
-    return out;
-  }
-
   count(): Promise<number> {
-    return this.dataSource.getRepository(Paper).count();
+    return this.papers.count();
   }
 
   private async validate(query: PaperQuery): Promise<void> {
@@ -78,7 +52,7 @@ export class PapersService {
       throw new InvalidInputError(`since must be a date YYYY-MM-DD, got "${query.since}"`);
     }
     if (query.topic !== undefined) {
-      const slugs = (await this.dataSource.getRepository(Topic).find({ select: { slug: true } })).map((t) => t.slug);
+      const slugs = await this.papers.topicSlugs();
       if (!slugs.includes(query.topic)) {
         throw new InvalidInputError(`unknown topic "${query.topic}"; valid topics: ${slugs.sort().join(', ')}`);
       }

@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
-import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { dialectOf, param } from '../database/dialect.js';
-import { parseTimestamp } from '../database/timestamp.js';
 import { periodOf } from '../digests/digest-period.js';
 import type { Subscriber } from './subscriber.entity.js';
+import { SubscriberRepository } from './subscriber.repository.js';
 
 /** Why a due digest did not go: the words the preferences page and the admin run detail both use. */
 export type NotSentReason = 'nothing matched' | 'paused' | 'bounced' | 'source stale' | 'failed, will be retried' | 'not sent yet';
@@ -55,24 +52,18 @@ function staleIn(options: unknown): boolean {
 @Injectable()
 export class DigestStatusService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly subscribers: SubscriberRepository,
     private readonly clock: Clock,
   ) {}
 
   async of(s: Subscriber, now: Date = this.clock.now()): Promise<DigestStatus> {
-    const p = (n: number) => param(dialectOf({ connection: this.dataSource }), n);
-    const [last] = await this.dataSource.query(`SELECT max(sent_at) AS at FROM digest_deliveries WHERE subscriber_id = ${p(1)} AND status = 'sent'`, [s.id]);
+    const last = await this.subscribers.lastSentAt(s.id);
     const due = lastDueMoment(s, now);
     const period = due ? periodOf(schedule(s), due) : null;
-    const rows: LedgerRow[] = period
-      ? await this.dataSource.query(
-          `SELECT d.status, r.options FROM digest_deliveries d JOIN digest_runs r ON r.id = d.run_id WHERE d.subscriber_id = ${p(1)} AND d.period = ${p(2)} AND d.resend = 0`,
-          [s.id, period],
-        )
-      : [];
+    const rows: LedgerRow[] = period ? await this.subscribers.periodRows(s.id, period) : [];
     const reason = notSentReason(s, rows[0]);
     return {
-      lastSent: last?.at ? local(parseTimestamp(last.at as string | Date), s.timezone) : null,
+      lastSent: last ? local(last, s.timezone) : null,
       nextDue: s.status === 'confirmed' && !s.paused ? nextLabel(nextDueMoment(s, now, rows[0]?.status), now, s.timezone) : null,
       notSent: due && period && reason ? { period, day: dayLabel(s, due), reason, detail: DETAIL[reason] } : null,
     };

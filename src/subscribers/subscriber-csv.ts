@@ -1,4 +1,5 @@
-import { parse } from 'csv-parse/sync';
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import { InvalidInputError } from '../common/errors.js';
 import type { Subscriber } from './subscriber.entity.js';
@@ -18,41 +19,62 @@ export interface CsvRow {
   problem?: string;
 }
 
+/** Only the first rows of a file are parsed at once; the rest stays on disk until they are needed. */
+const PARSE_OPTIONS = {
+  bom: true,
+  trim: true,
+  skip_empty_lines: true,
+  relax_column_count: true,
+  info: true,
+  raw: true,
+  record_delimiter: ['\r\n', '\n'],
+};
+
 /**
- * Reads a whole import before anything is stored, so a file that is not CSV, or whose header
- * lacks `email` and `topics`, is rejected whole (InvalidInputError) and nothing of it is kept.
+ * Reads an import file row by row, never the whole file at once. The header is checked first
+ * (InvalidInputError when it lacks `email` and `topics`); a part that is not readable as CSV
+ * throws InvalidInputError with its line when reached, which is why importers read the file
+ * through once (checkSubscriberCsv) before storing anything.
  */
-export function parseSubscriberCsv(text: string): CsvRow[] {
-  const records = readRecords(text);
-  if (records.length === 0) throw new InvalidInputError(`the CSV is empty: it needs a header line such as "${IMPORT_COLUMNS.join(',')}"`);
-  const header = checkHeader(records[0].fields);
-  return records.slice(1).map(({ line, fields }) => {
-    const row: CsvRow = { line, fields: Object.fromEntries(header.map((name, i) => [name, unescapeFormula(fields[i] ?? '')])) };
-    if (fields.length > header.length) row.problem = `has ${fields.length} fields but the header has ${header.length}`;
-    return row;
-  });
+export async function* readSubscriberCsv(path: string): AsyncGenerator<CsvRow> {
+  let header: string[] | null = null;
+  for await (const record of records(path)) {
+    if (!header) {
+      header = checkHeader(record.fields);
+      continue;
+    }
+    const row: CsvRow = { line: record.line, fields: Object.fromEntries(header.map((name, i) => [name, unescapeFormula(record.fields[i] ?? '')])) };
+    if (record.fields.length > header.length) row.problem = `has ${record.fields.length} fields but the header has ${header.length}`;
+    yield row;
+  }
+  if (!header) throw new InvalidInputError(`the CSV is empty: it needs a header line such as "${IMPORT_COLUMNS.join(',')}"`);
 }
 
-function readRecords(text: string): { line: number; fields: string[] }[] {
+/** Reads the whole file through, in flat memory: its number of data rows, or the InvalidInputError readSubscriberCsv would throw. */
+export async function checkSubscriberCsv(path: string): Promise<number> {
+  let rows = 0;
+  for await (const _row of readSubscriberCsv(path)) rows++;
+  return rows;
+}
+
+async function* records(path: string): AsyncGenerator<{ line: number; fields: string[] }> {
+  const parser = parse(PARSE_OPTIONS);
+  const input = createReadStream(path, { highWaterMark: 256 * 1024 });
+  input.on('error', (err) => parser.destroy(err)); // pipe() does not pass a read error on
+  input.pipe(parser);
   try {
-    const out = parse(text, {
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      info: true,
-      raw: true,
-      record_delimiter: ['\r\n', '\n'],
-    }) as unknown as {
-      record: string[];
-      info: { lines: number };
-      raw: string;
-    }[];
-    // info.lines is where a record ends; a quoted field may span lines, so count back to its start.
-    return out.map((r) => ({ line: r.info.lines - (r.raw.replace(/^[\r\n]+|[\r\n]+$/g, '').match(/\n/g)?.length ?? 0), fields: r.record }));
+    for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
+      // info.lines is where a record ends; a quoted field may span lines, so count back to its start.
+      yield { line: r.info.lines - (r.raw.replace(/^[\r\n]+|[\r\n]+$/g, '').match(/\n/g)?.length ?? 0), fields: r.record };
+    }
   } catch (err) {
-    const e = err as { message?: string; lines?: number };
+    if (err instanceof InvalidInputError) throw err;
+    const e = err as { message?: string; lines?: number; code?: string };
+    if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR') throw new InvalidInputError(`cannot read the CSV file: ${e.message}`);
     throw new InvalidInputError(`not a readable CSV file${e.lines ? ` (line ${e.lines})` : ''}: ${e.message ?? String(err)}`);
+  } finally {
+    input.destroy();
+    parser.destroy();
   }
 }
 

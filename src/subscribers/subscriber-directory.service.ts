@@ -1,9 +1,8 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { MoreThan, type DataSource } from 'typeorm';
-import { ConflictError, InvalidInputError } from '../common/errors.js';
-import { normalizeEmail } from './email-address.js';
-import { csvHeader, csvLines, parseSubscriberCsv, subscriptionOfRow, type CsvRow } from './subscriber-csv.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { InvalidInputError } from '../common/errors.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { csvHeader, csvLines } from './subscriber-csv.js';
+import { importSubscriberCsv, type ImportOptions, type ImportReport } from './subscriber-import.js';
 import { Subscriber, SUBSCRIBER_STATUSES, type SubscriberStatus } from './subscriber.entity.js';
 import { SubscriberRepository } from './subscriber.repository.js';
 import { SubscribersService } from './subscribers.service.js';
@@ -38,15 +37,7 @@ export interface SubscriberPage {
   items: SubscriberView[];
 }
 
-export interface ImportReport {
-  rows: number;
-  created: number;
-  updated: number;
-  rejected: { line: number; email: string; reason: string }[];
-}
-
-/** Statuses an import never overrides: people who left, or whose mail bounced, are not re-subscribed by a file. */
-const LEFT: SubscriberStatus[] = ['unsubscribed', 'bounced', 'complained'];
+export type { ImportReport } from './subscriber-import.js';
 const PAGE = 500;
 export const MAX_PAGE_SIZE = 500;
 
@@ -54,9 +45,9 @@ export const MAX_PAGE_SIZE = 500;
 @Injectable()
 export class SubscriberDirectory {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repo: SubscriberRepository,
     private readonly subscribers: SubscribersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async search(query: SubscriberQuery): Promise<SubscriberPage> {
@@ -64,19 +55,12 @@ export class SubscriberDirectory {
     const offset = query.offset ?? 0;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) throw new InvalidInputError(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
     if (!Number.isInteger(offset) || offset < 0) throw new InvalidInputError('offset must be a whole number, 0 or more');
-    const qb = this.dataSource.getRepository(Subscriber).createQueryBuilder('s').orderBy('s.id', 'ASC').take(limit).skip(offset);
-    if (query.status !== undefined && query.status !== '') {
-      if (!(SUBSCRIBER_STATUSES as readonly string[]).includes(query.status)) {
-        throw new InvalidInputError(`status must be one of ${SUBSCRIBER_STATUSES.join(', ')}, got "${query.status.slice(0, 40)}"`);
-      }
-      qb.andWhere('s.status = :status', { status: query.status });
+    const status = query.status || undefined;
+    if (status !== undefined && !(SUBSCRIBER_STATUSES as readonly string[]).includes(status)) {
+      throw new InvalidInputError(`status must be one of ${SUBSCRIBER_STATUSES.join(', ')}, got "${status.slice(0, 40)}"`);
     }
-    if (query.q) {
-      if (query.q.length > 254) throw new InvalidInputError('q is longer than an email address can be');
-      // Addresses are stored lowercased; LIKE's wildcards in the search text are taken literally.
-      qb.andWhere(`s.email LIKE :q ESCAPE '\\'`, { q: `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
-    }
-    const [rows, total] = await qb.getManyAndCount();
+    if (query.q && query.q.length > 254) throw new InvalidInputError('q is longer than an email address can be');
+    const [rows, total] = await this.repo.search({ q: query.q, status: status as SubscriberStatus | undefined, limit, offset });
     return { total, limit, offset, items: rows.map(view) };
   }
 
@@ -87,19 +71,15 @@ export class SubscriberDirectory {
     return { removed: s.email };
   }
 
-  async find(email: string): Promise<Subscriber> {
-    const check = normalizeEmail(email);
-    const s = check.ok ? await this.repo.findByEmail(check.email) : null;
-    if (!s) throw new InvalidInputError(`no subscriber with the address "${email.slice(0, 254)}"`);
-    return s;
+  find(email: string): Promise<Subscriber> {
+    return this.repo.getByAddress(email);
   }
 
   /** The CSV, a page of subscribers at a time, so an export of any size streams in flat memory. */
   async *exportCsv(): AsyncGenerator<string> {
     yield csvHeader();
-    const repo = this.dataSource.getRepository(Subscriber);
     for (let after = 0; ;) {
-      const page = await repo.find({ where: { id: MoreThan(after) }, order: { id: 'ASC' }, take: PAGE });
+      const page = await this.repo.pageAfter(after, PAGE);
       if (page.length === 0) return;
       yield csvLines(page);
       after = page[page.length - 1].id;
@@ -107,42 +87,13 @@ export class SubscriberDirectory {
   }
 
   /**
-   * Imports every row it can and reports the others with their line and reason. A file that is
-   * not readable as CSV, or lacks the required columns, is rejected whole before anything is stored.
+   * Imports every row of the CSV file at `path` it can, streamed in short transactions, and
+   * reports the others with their line and reason. A file that is not readable as CSV, or lacks
+   * the required columns, is rejected whole before anything is stored (see subscriber-import.ts).
    */
-  async importCsv(text: string, options: { confirmed: boolean; onProgress?: (p: { rows: number; done: number }) => void }): Promise<ImportReport> {
-    const rows = parseSubscriberCsv(text);
-    const report: ImportReport = { rows: rows.length, created: 0, updated: 0, rejected: [] };
-    const seen = new Map<string, number>();
-    let done = 0;
-    for (const row of rows) {
-      const outcome = await this.importRow(row, seen, options);
-      if (outcome === 'created' || outcome === 'updated') report[outcome]++;
-      else report.rejected.push({ line: row.line, email: row.fields.email ?? '', reason: outcome.reason });
-      if (++done % 500 === 0) options.onProgress?.({ rows: rows.length, done });
-    }
-    return report;
-  }
-
-  private async importRow(row: CsvRow, seen: Map<string, number>, options: { confirmed: boolean }): Promise<'created' | 'updated' | { reason: string }> {
-    if (row.problem) return { reason: row.problem };
-    const status = row.fields.status;
-    if (status && status !== 'pending' && status !== 'confirmed')
-      return { reason: `status is ${status.slice(0, 20)}: only pending or confirmed subscribers are imported` };
-    const check = normalizeEmail(row.fields.email ?? '');
-    if (check.ok) {
-      if (seen.has(check.email)) return { reason: `${check.email} is already on line ${seen.get(check.email)}` };
-      seen.set(check.email, row.line);
-    }
-    const existing = check.ok ? await this.repo.findByEmail(check.email) : null;
-    if (existing && LEFT.includes(existing.status)) return { reason: `${existing.email} is ${existing.status}: an import does not subscribe it again` };
-    try {
-      await this.subscribers.addByOperator(subscriptionOfRow(row.fields), options);
-      return existing ? 'updated' : 'created';
-    } catch (err) {
-      if (err instanceof InvalidInputError || err instanceof ConflictError) return { reason: err.message };
-      throw err;
-    }
+  async importCsv(path: string, options: ImportOptions): Promise<ImportReport> {
+    const rules = { validSlugs: await this.subscribers.validSlugs(), defaultHour: this.config.digest.defaultHour };
+    return importSubscriberCsv(this.repo.importWriter, rules, path, options);
   }
 }
 

@@ -22,8 +22,7 @@ export class Subscriber {
   @Column({ type: 'varchar', length: 16 })
   status: SubscriberStatus;
 
-  /** Topic slugs. */
-  @Column({ type: 'simple-json' })
+  /** Topic slugs, in the reader's order. Not a column: rows of subscriber_topics, read and written by SubscriberRepository. */
   topics: string[];
 
   /** The subscriber's own query, in the topic query language; null when none. */

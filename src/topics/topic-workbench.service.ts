@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { InvalidInputError } from '../common/errors.js';
-import { dialectOf, param } from '../database/dialect.js';
 import { compileQuery, matchQuery, prepareDocument, QuerySyntaxError, type CompiledQuery } from './matcher.js';
 import { TOPIC_QUERY_LIMITS } from './query.parser.js';
-import { Topic } from './topic.entity.js';
+import { TopicRepository } from './topic.repository.js';
 import { DEFAULT_TAG_THRESHOLD } from './topic.tagger.js';
 import { TopicsService, type TopicInput } from './topics.service.js';
 
@@ -39,8 +36,8 @@ const BATCH = 500;
 @Injectable()
 export class TopicWorkbench {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly topics: TopicsService,
+    private readonly repo: TopicRepository,
   ) {}
 
   /** Which stored papers a query matches and why; a query that does not parse is bad input naming the position. */
@@ -48,12 +45,8 @@ export class TopicWorkbench {
     const compiled = compile(query);
     const result: QueryTestResult = { query, threshold: DEFAULT_TAG_THRESHOLD, scanned: 0, matched: 0, tagged: 0, papers: [] };
     let best: QueryMatch[] = [];
-    const p = param(dialectOf({ connection: this.dataSource }), 1);
     for (let after = 0; ;) {
-      const rows: { id: number; arxiv_id: string | null; title: string; abstract: string | null; ai_keywords: string }[] = await this.dataSource.query(
-        `SELECT id, arxiv_id, title, abstract, ai_keywords FROM papers WHERE id > ${p} ORDER BY id LIMIT ${BATCH}`,
-        [after],
-      );
+      const rows = await this.repo.paperTexts(after, BATCH);
       if (rows.length === 0) break;
       after = Number(rows[rows.length - 1].id);
       result.scanned += rows.length;
@@ -74,7 +67,7 @@ export class TopicWorkbench {
   /** Creates or edits one topic (the query checked first), then re-tags the stored papers for it. */
   async set(patch: TopicPatch): Promise<{ created: boolean; topic: TopicInput }> {
     if (typeof patch?.slug !== 'string') throw new InvalidInputError('slug is required');
-    const current = await this.dataSource.getRepository(Topic).findOneBy({ slug: patch.slug });
+    const current = await this.repo.findBySlug(patch.slug);
     if (!current && patch.name === undefined) throw new InvalidInputError(`there is no topic "${patch.slug.slice(0, 64)}" yet: a new topic needs a name`);
     if (patch.query !== undefined && typeof patch.query === 'string') compile(patch.query);
     const topic: TopicInput = {
@@ -84,7 +77,8 @@ export class TopicWorkbench {
       ...(patch.query !== undefined ? { query: patch.query } : current ? { query: current.query } : {}),
     };
     const { created } = await this.topics.importTopics([topic]);
-    const saved = await this.dataSource.getRepository(Topic).findOneByOrFail({ slug: topic.slug });
+    const saved = await this.repo.findBySlug(topic.slug);
+    if (!saved) throw new Error(`topic "${topic.slug}" was not stored`);
     return { created: created === 1, topic: { slug: saved.slug, name: saved.name, description: saved.description, query: saved.query } };
   }
 

@@ -193,7 +193,9 @@ export class TopicScorer {
   }
 }
 
-export const DEFAULT_MODEL_PATH = ['src', 'topics', 'topic-model.json'];
+/** Runtime data lives in data/ at the package root, read the same from src/ (jest) and dist/. */
+export const DEFAULT_MODEL_PATH = ['data', 'topic-model.json'];
+export const DEFAULT_TOPICS_PATH = ['data', 'default-topics.json'];
 
 let bundled: TopicModel | undefined;
 

@@ -5,11 +5,13 @@ import type { DataSource } from 'typeorm';
 import { InvalidInputError } from '../common/errors.js';
 import { fromRoot } from '../common/paths.js';
 import { dialectOfSource, writeSession, type WriteSteps } from '../database/write-steps.js';
-import { Meta } from '../database/meta.entity.js';
+import { MetaRepository } from '../database/meta.repository.js';
 import { PAPER_WRITERS, PaperTopicRepository } from './paper-topic.repository.js';
 import { createBatchTagger, type BatchTagger } from './threaded.tagger.js';
-import { Topic } from './topic.entity.js';
+import type { Topic } from './topic.entity.js';
+import { TopicRepository } from './topic.repository.js';
 import { TopicTagger } from './topic.tagger.js';
+import { DEFAULT_TOPICS_PATH } from './topic.model.js';
 import { parseQuery, QuerySyntaxError, TOPIC_QUERY_LIMITS } from './query.parser.js';
 
 export interface TopicInput {
@@ -30,10 +32,12 @@ export class TopicsService implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly paperTopics: PaperTopicRepository,
+    private readonly repo: TopicRepository,
+    private readonly meta: MetaRepository,
   ) {}
 
   list(): Promise<Topic[]> {
-    return this.dataSource.getRepository(Topic).find({ order: { name: 'ASC' } });
+    return this.repo.list();
   }
 
   /** One compiled tagger for all topics (on a worker thread when built), rebuilt only when topics change. */
@@ -59,24 +63,18 @@ export class TopicsService implements OnApplicationBootstrap, OnApplicationShutd
 
   /** Loads the default taxonomy once per database (remembered in `meta`, so deleting topics later sticks). */
   async ensureDefaults(): Promise<boolean> {
-    const meta = this.dataSource.getRepository(Meta);
-    if (await meta.findOneBy({ key: 'topics_seeded' })) return false;
-    await this.importTopics(JSON.parse(readFileSync(fromRoot('src/topics/default-topics.json'), 'utf8')));
-    await meta.upsert({ key: 'topics_seeded', value: new Date().toISOString() }, ['key']);
+    if (await this.meta.has('topics_seeded')) return false;
+    await this.importTopics(JSON.parse(readFileSync(fromRoot(...DEFAULT_TOPICS_PATH), 'utf8')));
+    await this.meta.set('topics_seeded', new Date().toISOString());
     return true;
   }
 
   /** Creates or updates topics; every item is checked before any is written. Re-tags stored papers. */
   async importTopics(items: unknown, options: { retag?: boolean } = {}): Promise<{ created: number; updated: number }> {
     const inputs = validateTopics(items);
-    const repo = this.dataSource.getRepository(Topic);
-    const existing = new Set((await repo.find({ select: { slug: true } })).map((t) => t.slug));
+    const existing = new Set(await this.repo.slugs());
     const now = new Date();
-    // upsert, not save: several instances starting at once all seed the default taxonomy.
-    await repo.upsert(
-      inputs.map((t) => ({ slug: t.slug, name: t.name, description: t.description, query: t.query ?? defaultQuery(t), updatedAt: now })),
-      ['slug'],
-    );
+    await this.repo.upsert(inputs.map((t) => ({ slug: t.slug, name: t.name, description: t.description, query: t.query ?? defaultQuery(t), updatedAt: now })));
     await this.dropTagger();
     if (options.retag !== false)
       await this.retag(

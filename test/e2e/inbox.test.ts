@@ -73,4 +73,45 @@ describe('the inbox', () => {
     expect(readdirSync(join(root, 'processing'))).toEqual([]);
     expect(soakPapers(t)).toBe(120);
   });
+
+  it('publishes every report and reason whole: a reader watching done/ and failed/ never sees one half-written', async () => {
+    t = await startApp();
+    const inbox = t.config.ingestDir;
+    const watcher = t.app.get(InboxWatcher);
+    for (let i = 0; i < 4; i++) writeFileSync(join(inbox, `good-${i}.jsonl`), lines(i * 100, i * 100 + 100));
+    for (let i = 0; i < 4; i++) writeFileSync(join(inbox, `bad-${i}.jsonl`), 'not json at all\n');
+    const torn = new Set<string>();
+    const seen = new Set<string>();
+    let reading = true;
+    const reader = (async () => {
+      while (reading) {
+        for (const folder of ['done', 'failed']) {
+          for (const name of readdirSync(join(inbox, folder))) {
+            if (!/\.(report\.json|reason\.txt)$/.test(name)) continue;
+            const text = readFileSync(join(inbox, folder, name), 'utf8');
+            seen.add(name);
+            if (!text.endsWith('\n') || (name.endsWith('.json') && !isJson(text))) torn.add(`${folder}/${name}: ${JSON.stringify(text.slice(0, 40))}`);
+          }
+        }
+        await new Promise((r) => setImmediate(r)); // between each step of the inbox's own file operations
+      }
+    })();
+    await watcher.poll();
+    await watcher.poll();
+    reading = false;
+    await reader;
+    expect([...torn]).toEqual([]);
+    expect([...seen].filter((n) => n.endsWith('.report.json'))).toHaveLength(4);
+    expect([...seen].filter((n) => n.endsWith('.reason.txt'))).toHaveLength(4);
+    expect(readdirSync(join(inbox, 'done')).filter((n) => n.startsWith('.'))).toEqual([]); // no temporary file left behind
+  });
 });
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -10,11 +10,12 @@ import { describeDeliveryFaults } from '../flows/digest-faults.flow.js';
 import { describeDailyDigest } from '../flows/digest.flow.js';
 import { describeIngestCli } from '../flows/ingest-cli.flow.js';
 import { describeFirstStart } from '../flows/papers-http.flow.js';
+import { describeSubscriberTopicsMigration } from '../flows/subscriber-topics-migration.flow.js';
 import { describeSubscriptions } from '../flows/subscriptions.flow.js';
 import { startAppOnPostgres, type TestApp } from '../support/app.js';
 import { runCli } from '../support/cli.js';
 import { postgresCliDatabase, type CliDatabase } from '../support/db.js';
-import { postgresAdminUrl } from '../support/postgres.js';
+import { createTestDatabase, postgresAdminUrl } from '../support/postgres.js';
 
 // Without a server this suite fails here rather than skipping: CI sets TEST_DATABASE_URL (.ci/run).
 postgresAdminUrl();
@@ -53,6 +54,11 @@ describe('PostgreSQL: migrations from scratch', () => {
   });
 });
 
+describe('PostgreSQL: subscriber topics move from JSON to subscriber_topics', () =>
+  describeSubscriberTopicsMigration(async () => {
+    const db = await createTestDatabase();
+    return { options: { type: 'postgres', url: db.url }, drop: () => db.drop() };
+  }));
 describe('PostgreSQL: paperboy ingest and papers list', () => describeIngestCli(postgresCliDatabase));
 describe('PostgreSQL: first start and the admin ingest route', () => describeFirstStart(startAppOnPostgres));
 describe('PostgreSQL: subscriptions', () => describeSubscriptions(startAppOnPostgres));

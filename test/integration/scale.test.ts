@@ -39,8 +39,9 @@ async function addDue(emails: string[]): Promise<void> {
   for (const email of emails) {
     await queryPostgres(
       db.url,
-      `INSERT INTO subscribers (email, status, topics, keywords, frequency, timezone, delivery_hour, paused, link_key, subscribed_at, confirmed_at, created_at, updated_at)
-       VALUES (?, 'confirmed', '["agents"]', NULL, 'daily', ?, 6, false, ?, ?, ?, ?, ?)`,
+      `WITH s AS (INSERT INTO subscribers (email, status, keywords, frequency, timezone, delivery_hour, paused, link_key, subscribed_at, confirmed_at, created_at, updated_at)
+       VALUES (?, 'confirmed', NULL, 'daily', ?, 6, false, ?, ?, ?, ?, ?) RETURNING id)
+       INSERT INTO subscriber_topics (subscriber_id, topic_slug, position) SELECT id, 'agents', 0 FROM s`,
       [email, zone, `k-${email}`, now, now, now, now],
     );
   }

@@ -126,7 +126,7 @@ describe('parseQuery: errors name what is wrong and where', () => {
 });
 
 describe('default topic queries', () => {
-  const topics = JSON.parse(readFileSync(fromRoot('src', 'topics', 'default-topics.json'), 'utf8')) as {
+  const topics = JSON.parse(readFileSync(fromRoot('data', 'default-topics.json'), 'utf8')) as {
     slug: string;
     query?: string;
   }[];

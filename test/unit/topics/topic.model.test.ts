@@ -1,8 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { prepareDocument } from '../../../src/topics/document.index.js';
-import { fitLogistic, type SparseRow } from '../../../src/topics/logistic.fit.js';
+import { fitLogistic, type SparseRow } from '../../../tools/topics/logistic.fit.js';
 import { DEFAULT_FEATURE_WEIGHTS, TopicModel, wordFeatures, type TopicModelFile } from '../../../src/topics/topic.model.js';
-import { crossValidate, DEFAULT_TRAINING, trainTopicModel, type LabelledPaper } from '../../../src/topics/topic-model.trainer.js';
+import {
+  crossValidate,
+  crossValidateByEra,
+  DEFAULT_TRAINING,
+  microTotal,
+  trainTopicModel,
+  type LabelledPaper,
+} from '../../../tools/topics/topic-model.trainer.js';
 import { TopicTagger } from '../../../src/topics/topic.tagger.js';
 
 function row(pairs: [number, number][]): SparseRow {
@@ -147,5 +154,13 @@ describe('trainTopicModel', () => {
     const c = crossValidate(papers, topics, options, 4);
     expect(c.tp + c.fn).toBe(40);
     expect(c.tp).toBeGreaterThanOrEqual(36);
+  });
+
+  it('keeps cross-validated counts apart by era, summing to the overall counts', () => {
+    const mixed = papers.map((p, i) => (i < 10 ? { ...p, era: 'older' } : p));
+    const eras = crossValidateByEra(mixed, topics, options, 4);
+    expect([...eras.keys()]).toEqual(['hf', 'older']);
+    expect((eras.get('older')?.tp ?? 0) + (eras.get('older')?.fn ?? 0)).toBe(10);
+    expect(microTotal(eras.values())).toEqual(crossValidate(mixed, topics, options, 4));
   });
 });

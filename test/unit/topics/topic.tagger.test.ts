@@ -5,7 +5,7 @@ import { prepareDocument } from '../../../src/topics/matcher.js';
 import { bundledTopicModel } from '../../../src/topics/topic.model.js';
 import { TopicQueryError, TopicTagger, type TopicQuery } from '../../../src/topics/topic.tagger.js';
 
-const defaults = JSON.parse(readFileSync(fromRoot('src', 'topics', 'default-topics.json'), 'utf8')) as TopicQuery[];
+const defaults = JSON.parse(readFileSync(fromRoot('data', 'default-topics.json'), 'utf8')) as TopicQuery[];
 const tagger = new TopicTagger(defaults);
 
 const quantizedDiffusion = {

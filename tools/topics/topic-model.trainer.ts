@@ -1,12 +1,21 @@
-import { prepareDocument, type PaperText } from './document.index.js';
+import { prepareDocument, type PaperText } from '../../src/topics/document.index.js';
 import { fitLogistic, type SparseRow } from './logistic.fit.js';
-import { DEFAULT_FEATURE_WEIGHTS, TopicModel, wordFeatures, type FeatureWeights, type TopicModelFile, type TopicWeights } from './topic.model.js';
-import { TopicTagger, type TopicQuery } from './topic.tagger.js';
+import {
+  DEFAULT_FEATURE_WEIGHTS,
+  TopicModel,
+  wordFeatures,
+  type FeatureWeights,
+  type TopicModelFile,
+  type TopicWeights,
+} from '../../src/topics/topic.model.js';
+import { TopicTagger, type TopicQuery } from '../../src/topics/topic.tagger.js';
 
 /** A paper read and labelled by people with the topics a subscriber of each would clearly want. */
 export interface LabelledPaper extends PaperText {
   id: string;
   labels: string[];
+  /** hf (the Hugging Face corpus, 2024–2026; the default) or older (2015–2022 venues and arXiv). */
+  era?: string;
 }
 
 export interface TrainingOptions {
@@ -28,7 +37,7 @@ export interface TrainingOptions {
   pruneBelow: number;
 }
 
-// Chosen by 5-fold cross-validation on the tune set (bench/train-topics.ts prints it).
+// Chosen by 5-fold cross-validation on the tune set (tools/topics/train-topics.ts prints it).
 export const DEFAULT_TRAINING: TrainingOptions = {
   l2Query: 1e-3,
   l2Topics: 1e-2,
@@ -199,21 +208,43 @@ export function crossValidate(
   folds = 5,
   seed = 1,
 ): Counts {
+  return microTotal(crossValidateByEra(papers, topics, options, folds, seed).values());
+}
+
+/** The same cross-validation, its counts kept apart by the papers' era (hf when none is given). */
+export function crossValidateByEra(
+  papers: readonly LabelledPaper[],
+  topics: readonly TopicQuery[],
+  options: TrainingOptions = DEFAULT_TRAINING,
+  folds = 5,
+  seed = 1,
+): Map<string, Counts> {
   const order = shuffled(papers.length, seed);
-  const perFold = Array.from({ length: folds }, (_, k) => {
+  const slugs = topics.map((t) => t.slug);
+  const eras = new Map<string, Counts[]>();
+  for (let k = 0; k < folds; k++) {
     const held = new Set(order.filter((_, i) => i % folds === k));
     const train = papers.filter((_, i) => !held.has(i));
-    const test = papers.filter((_, i) => held.has(i));
     const tagger = new TopicTagger(topics, { model: new TopicModel(trainTopicModel(train, topics, options)) });
-    return microTotal(
-      countErrors(
-        tagger,
-        test,
-        topics.map((t) => t.slug),
-      ).values(),
-    );
-  });
-  return microTotal(perFold);
+    for (const [era, test] of byEra(papers.filter((_, i) => held.has(i)))) {
+      const list = eras.get(era) ?? [];
+      list.push(...countErrors(tagger, test, slugs).values());
+      eras.set(era, list);
+    }
+  }
+  return new Map([...eras].sort((a, b) => a[0].localeCompare(b[0])).map(([era, counts]) => [era, microTotal(counts)]));
+}
+
+/** Papers grouped by era (hf when a paper has none). */
+export function byEra<T extends LabelledPaper>(papers: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const p of papers) {
+    const era = p.era ?? 'hf';
+    const group = groups.get(era);
+    if (group) group.push(p);
+    else groups.set(era, [p]);
+  }
+  return groups;
 }
 
 // Indices 0..n−1 in an order fixed by the seed (mulberry32).

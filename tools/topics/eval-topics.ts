@@ -2,20 +2,34 @@
  * Precision, recall and F1 of the topic tagger (default queries + the learned topic model) against
  * hand-labelled papers.
  *
- *   npm run eval:topics -- [--set tune|holdout|all] [--queries-only] [--errors]
+ *   npm run eval:topics -- [--set holdout2|holdout|tune|older-train|all] [--queries-only] [--errors]
  *
- * The model is fitted to the tune set only (`npm run train:topics`); the holdout set was labelled
- * before anything was fitted to it and measures how well the tagger generalises (see
- * test/fixtures/topic-eval/labelling/README.md). `--queries-only` scores the queries without
- * the model; `--errors` lists the false positives and negatives of the chosen set(s).
+ * The model is fitted to the training sets only (tune and older-train, `npm run train:topics`);
+ * the holdouts were labelled before anything was fitted to them and measure how well the tagger
+ * generalises (see test/fixtures/topic-eval/labelling/README.md): holdout2 draws from both eras
+ * (the Hugging Face corpus and older papers), holdout from the corpus only. A set whose papers
+ * come from more than one era is reported per era, then overall. `--queries-only` scores the
+ * queries without the model; `--errors` lists the false positives and negatives of the chosen set(s).
  */
-import { readFileSync } from 'node:fs';
-import { fromRoot } from '../src/common/paths.js';
-import { countErrors, f1, microTotal, type Counts, type LabelledPaper } from '../src/topics/topic-model.trainer.js';
-import { TopicTagger } from '../src/topics/topic.tagger.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { fromRoot } from '../../src/common/paths.js';
+import { byEra, countErrors, f1, microTotal, type Counts, type LabelledPaper } from './topic-model.trainer.js';
+import { DEFAULT_TOPICS_PATH } from '../../src/topics/topic.model.js';
+import { TopicTagger } from '../../src/topics/topic.tagger.js';
 
-const SETS = ['holdout', 'tune'] as const;
+const SETS = ['holdout2', 'holdout', 'tune', 'older-train'] as const;
 type SetName = (typeof SETS)[number];
+
+const TITLES: Record<SetName, string> = {
+  holdout2: 'HOLDOUT2, both eras (never fitted or tuned on)',
+  holdout: 'HOLDOUT, HF corpus (never fitted or tuned on)',
+  tune: 'TUNE (queries and model fitted on this set)',
+  'older-train': 'OLDER-TRAIN (model fitted on this set)',
+};
+
+function setPath(set: SetName): string[] {
+  return ['test', 'fixtures', 'topic-eval', `${set}.json`];
+}
 
 function readJson<T>(...path: string[]): T {
   return JSON.parse(readFileSync(fromRoot(...path), 'utf8')) as T;
@@ -25,10 +39,10 @@ function parseArgs(argv: string[]): { sets: SetName[]; errors: boolean; queriesO
   const i = argv.indexOf('--set');
   const value = i >= 0 ? argv[i + 1] : 'all';
   if (value !== 'all' && !SETS.includes(value as SetName)) {
-    console.error(`--set must be tune, holdout or all (got ${value ?? 'nothing'})`);
+    console.error(`--set must be one of ${SETS.join(', ')} or all (got ${value ?? 'nothing'})`);
     process.exit(2);
   }
-  const sets = value === 'all' ? [...SETS] : [value as SetName];
+  const sets = value === 'all' ? SETS.filter((set) => existsSync(fromRoot(...setPath(set)))) : [value as SetName];
   return { sets, errors: argv.includes('--errors'), queriesOnly: argv.includes('--queries-only') };
 }
 
@@ -83,15 +97,21 @@ const MIN_SUPPORT = 5;
 
 function main(): void {
   const { sets, errors, queriesOnly } = parseArgs(process.argv.slice(2));
-  const topics = readJson<{ slug: string; query: string }[]>('src', 'topics', 'default-topics.json');
+  const topics = readJson<{ slug: string; query: string }[]>(...DEFAULT_TOPICS_PATH);
   const tagger = queriesOnly ? new TopicTagger(topics, { model: null }) : new TopicTagger(topics);
   const slugs = topics.map((t) => t.slug);
   console.log(queriesOnly ? 'tagger: the default queries alone' : 'tagger: the default queries + the learned topic model');
   for (const set of sets) {
-    const papers = readJson<LabelledPaper[]>('test', 'fixtures', 'topic-eval', `${set}.json`);
+    const path = setPath(set);
+    if (!existsSync(fromRoot(...path))) {
+      console.error(`${path.join('/')} does not exist (see test/fixtures/topic-eval/labelling/README.md for how it is made)`);
+      process.exit(2);
+    }
+    const papers = readJson<LabelledPaper[]>(...path);
     if (errors) printErrors(tagger, papers);
-    const title = set === 'holdout' ? 'HOLDOUT (never fitted or tuned on)' : 'TUNE (queries and model fitted on this set)';
-    report(title, papers, countErrors(tagger, papers, slugs));
+    const eras = byEra(papers);
+    if (eras.size > 1) for (const [era, group] of eras) report(`${TITLES[set]}, era ${era}`, group, countErrors(tagger, group, slugs));
+    report(eras.size > 1 ? `${TITLES[set]}, all eras` : TITLES[set], papers, countErrors(tagger, papers, slugs));
   }
 }
 

@@ -1,0 +1,151 @@
+// The table of issue 16, in one run: each path of the product against its baseline measured in the
+// same run (these machines are shared and noisy: only ratios mean something), with peak RSS.
+// `--quick` (or BENCH_QUICK=1) shrinks every input for a smoke run of a few minutes.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fromRoot } from '../src/common/paths.js';
+import { runChild, table } from './child.js';
+import { received, startSink } from './digest.bench.js';
+import { writeSnapshot } from './ingest.bench.js';
+
+const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+const SIZE = QUICK ? { lines: 20_000, files: 60, readers: 1_000 } : { lines: 200_000, files: 580, readers: 10_000 };
+const PRELOAD = fileURLToPath(new URL('./rss.preload.js', import.meta.url));
+
+interface Timed {
+  seconds: number;
+  peakRssMb: number;
+}
+
+/** Runs a process to its end; its wall time and peak RSS (through the preload). */
+async function timed(args: string[], env: Record<string, string> = {}): Promise<Timed> {
+  const rssFile = join(tmpdir(), `paperboy-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  writeFileSync(rssFile, '');
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', PRELOAD, ...args], {
+    env: { ...process.env, LOG_LEVEL: 'warn', BENCH_RSS_FILE: rssFile, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const [code] = (await once(child, 'exit')) as [number];
+  const seconds = (performance.now() - started) / 1000;
+  const peaks = readFileSync(rssFile, 'utf8').trim().split('\n').map(Number);
+  rmSync(rssFile, { force: true });
+  if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}: ${stderr}`);
+  return { seconds, peakRssMb: Math.max(0, ...peaks) };
+}
+
+const cli = (args: string[], env: Record<string, string>) => timed([fromRoot('bin/paperboy.js'), ...args], env);
+const perSecond = (n: number, t: Timed) => Math.round(n / t.seconds).toLocaleString('en-US');
+
+type Row = Record<string, string | number>;
+
+function row(path: string, baseline: string, base: Timed, now: Timed, aim: string, ratio = base.seconds / now.seconds, figure = ''): Row {
+  return {
+    path,
+    baseline,
+    'baseline s': base.seconds.toFixed(2),
+    s: now.seconds.toFixed(2),
+    figure,
+    'ratio (baseline/path)': ratio.toFixed(2),
+    aim,
+    'peak RSS MB': now.peakRssMb,
+  };
+}
+
+async function cliRows(dir: string): Promise<Row[]> {
+  const env = { DATABASE_URL: `sqlite:${join(dir, 'cli.sqlite')}`, VAR_DIR: join(dir, 'var-cli') };
+  const bare = await timed(['-e', '0']);
+  const help = await cli(['--help'], env);
+  await cli(['migrate'], env); // the database exists: the next row is a command's own boot, not migrating
+  const command = await cli(['runs', '--limit', '1'], env);
+  return [
+    row('paperboy --help', 'node -e 0', bare, help, '< 0.3 s', bare.seconds / help.seconds, `${help.seconds.toFixed(2)} s`),
+    row('paperboy runs (a command, own boot)', 'node -e 0', bare, command, '< 0.8 s', bare.seconds / command.seconds, `${command.seconds.toFixed(2)} s`),
+  ];
+}
+
+async function ingestRows(dir: string): Promise<Row[]> {
+  const file = join(dir, 'snapshot.jsonl');
+  await writeSnapshot(file, SIZE.lines);
+  const parse = await timed([fileURLToPath(new URL('./json-parse.child.js', import.meta.url)), file]);
+  const ingest = await cli(['ingest', file], { DATABASE_URL: `sqlite:${join(dir, 'snap.sqlite')}`, VAR_DIR: join(dir, 'var-snap') });
+  rmSync(file);
+  const corpusDir = fromRoot('../shared/data/hf-daily-papers');
+  const corpus = readdirSync(corpusDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .slice(0, SIZE.files)
+    .map((f) => join(corpusDir, f));
+  const parsed = await runChild('./ingest.child.js', ['parse', '-', ...corpus]);
+  // The service's own time (the command's boot is the CLI rows' business): the issue's papers/s.
+  const ingested = await runChild('./ingest.child.js', ['ingest', join(dir, 'hf.sqlite'), ...corpus]);
+  const papers = Number(parsed.papers);
+  const parseOnly: Timed = { seconds: Number(parsed.seconds), peakRssMb: Number(parsed.peakRssMb) };
+  const hf: Timed = { seconds: papers / Number(ingested.papersPerSecond), peakRssMb: Number(ingested.peakRssMb) };
+  return [
+    row(
+      `paperboy ingest, ${SIZE.lines.toLocaleString('en-US')} snapshot lines`,
+      'read + JSON.parse',
+      parse,
+      ingest,
+      '≥ 0.25',
+      undefined,
+      `${perSecond(SIZE.lines, ingest)} papers/s`,
+    ),
+    row(
+      `paperboy ingest, HF corpus ${corpus.length} files`,
+      'read + parse (own parsers)',
+      parseOnly,
+      hf,
+      '≥ 10k papers/s',
+      undefined,
+      `${perSecond(papers, hf)} papers/s`,
+    ),
+  ];
+}
+
+async function sendRows(dir: string): Promise<Row[]> {
+  const db = join(dir, 'send.sqlite');
+  await runChild('./digest.child.js', ['setup', db, String(SIZE.readers)]);
+  const { sink, port } = await startSink();
+  try {
+    const before = await received(sink);
+    const raw = await timed([fileURLToPath(new URL('./raw-send.child.js', import.meta.url)), String(port), String(SIZE.readers), '20', `${db}.sample.json`]);
+    const send = await cli(['send', '--all'], { DATABASE_URL: `sqlite:${db}`, VAR_DIR: `${db}.var`, MAIL_TRANSPORT: `smtp://127.0.0.1:${port}` });
+    const delivered = (await received(sink)) - before;
+    if (delivered !== 2 * SIZE.readers) throw new Error(`the sink received ${delivered} messages, expected ${2 * SIZE.readers}`);
+    return [
+      row(
+        `paperboy send --all, ${SIZE.readers.toLocaleString('en-US')} readers, SQLite`,
+        'raw nodemailer, 20 senders, pool 5',
+        raw,
+        send,
+        '≥ 0.9',
+        undefined,
+        `${perSecond(SIZE.readers, send)} msg/s`,
+      ),
+    ];
+  } finally {
+    sink.disconnect();
+  }
+}
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-paths-'));
+  const started = performance.now();
+  try {
+    const rows = [...(await cliRows(dir)), ...(await ingestRows(dir)), ...(await sendRows(dir))];
+    table(rows);
+    process.stdout.write(
+      `(${QUICK ? 'quick' : 'full'} run, ${((performance.now() - started) / 1000).toFixed(0)} s; planning at 1M readers on PostgreSQL: \`npm run bench scale\`)\n`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
