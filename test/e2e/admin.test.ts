@@ -192,7 +192,7 @@ describe('GET /api/admin/preview', () => {
     const one = await json('GET', '/api/admin/preview?email=previewed@example.org&format=json&limit=1');
     // Each render signs fresh feedback links (they carry their issue time): the same paper, with links of the same shape.
     const unsigned = (p: { feedback: unknown }) => ({ ...p, feedback: null });
-    expect(one.papers.map(unsigned)).toEqual([unsigned(papers[0])]);
+    expect((one.papers as unknown as { feedback: unknown }[]).map(unsigned)).toEqual([unsigned(papers[0] as unknown as { feedback: unknown })]);
     expect(one.papers[0].feedback).toEqual({ more: expect.stringMatching(/\/feedback\/[\w.-]+$/), less: expect.stringMatching(/\/feedback\/[\w.-]+$/) });
     await expectBadInput(await call('GET', '/api/admin/preview?email=previewed@example.org&format=json&limit=0'), /limit must be a whole number/);
     const withoutLinks = (h: string) => h.replace(/\/(preferences|unsubscribe|mute|feedback)\/[\w.-]+/g, ''); // each render signs fresh links
