@@ -33,6 +33,12 @@ export function param(dialect: DialectName, n: number): string {
   return dialect === 'postgres' ? `$${n}` : '?';
 }
 
+/** SQL written with `?` placeholders, in the dialect's form (PostgreSQL numbers them `$1, $2…`). */
+export function numbered(dialect: DialectName, sql: string): string {
+  let n = 0;
+  return dialect === 'postgres' ? sql.replace(/\?/g, () => `$${++n}`) : sql;
+}
+
 /** The larger of two values where NULL means "unknown", not "smallest". */
 export function greatest(dialect: DialectName, a: string, b: string): string {
   return dialect === 'postgres' ? `GREATEST(${a}, ${b})` : `max(coalesce(${a}, ${b}), coalesce(${b}, ${a}))`;

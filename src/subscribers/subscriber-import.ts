@@ -1,11 +1,11 @@
 import { InvalidInputError } from '../common/errors.js';
-import { param, sqlTimestamp, type DialectName } from '../database/dialect.js';
+import { numbered, sqlTimestamp, type DialectName } from '../database/dialect.js';
 import type { Statement, WriteSteps } from '../database/write-steps.js';
 import { normalizeEmail, suppressionHash } from './email-address.js';
 import { checkSubscriberCsv, readSubscriberCsv, subscriptionOfRow, type CsvRow } from './subscriber-csv.js';
 import type { SubscriberStatus } from './subscriber.entity.js';
 import { SubscriberLinks } from './subscriber-links.service.js';
-import { topicSteps, type ImportWriter } from './subscriber.repository.js';
+import { replaceTopicSteps, topicSteps, type ImportWriter } from './subscriber.repository.js';
 import { validateSubscription, type SubscriptionRequest } from './subscription.input.js';
 
 export interface ImportReport {
@@ -163,8 +163,7 @@ function* update(d: DialectName, stored: Existing, r: SubscriptionRequest, confi
      WHERE id = ?`,
     [r.keywords, r.frequency, r.timezone, r.deliveryHour, status, ...(confirms ? [sqlTimestamp(d, now)] : []), sqlTimestamp(d, now), stored.id],
   );
-  yield { sql: `DELETE FROM subscriber_topics WHERE subscriber_id = ${param(d, 1)}`, params: [stored.id] };
-  yield* topicSteps(d, stored.id, r.topics);
+  yield* replaceTopicSteps(d, stored.id, r.topics);
   return 'updated';
 }
 
@@ -172,8 +171,6 @@ function inList(d: DialectName, sql: string, values: string[]): Statement {
   return values.length ? positional(d, `${sql} (${values.map(() => '?').join(', ')})`, values) : { sql: `${sql} (NULL)`, params: [] };
 }
 
-/** `?` placeholders as the dialect's (PostgreSQL numbers them). */
 function positional(d: DialectName, sql: string, params: unknown[]): Statement {
-  let n = 0;
-  return { sql: sql.replace(/\?/g, () => param(d, ++n)), params };
+  return { sql: numbered(d, sql), params };
 }

@@ -29,6 +29,12 @@ export function* topicSteps(d: DialectName, id: number, topics: string[]): Write
   };
 }
 
+/** The reader's topic rows replaced by `topics`, in the same transaction as the caller's other writes. */
+export function* replaceTopicSteps(d: DialectName, id: number, topics: string[]): WriteSteps<void> {
+  yield { sql: `DELETE FROM subscriber_topics WHERE subscriber_id = ${param(d, 1)}`, params: [id] };
+  yield* topicSteps(d, id, topics);
+}
+
 function sqlValue(d: DialectName, value: unknown): unknown {
   if (value instanceof Date) return sqlTimestamp(d, value);
   if (typeof value === 'boolean' && d === 'sqlite') return value ? 1 : 0;
@@ -215,8 +221,7 @@ export class SubscriberRepository {
       sql: `UPDATE subscribers SET ${columns.map((c, i) => `${c} = ${param(d, i + 1)}`).join(', ')} WHERE id = ${param(d, columns.length + 1)}`,
       params: [...values, id],
     };
-    yield { sql: `DELETE FROM subscriber_topics WHERE subscriber_id = ${param(d, 1)}`, params: [id] };
-    yield* topicSteps(d, id, topics);
+    yield* replaceTopicSteps(d, id, topics);
     return true;
   }
 

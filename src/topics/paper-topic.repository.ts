@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type DialectName, param } from '../database/dialect.js';
+import { type DialectName, numbered, param } from '../database/dialect.js';
 import type { WriteSteps } from '../database/write-steps.js';
 
 export interface TopicTag {
@@ -43,10 +43,4 @@ export class PaperTopicRepository {
       };
     }
   }
-}
-
-/** `?` placeholders in PostgreSQL's `$n` form when needed. */
-function numbered(d: DialectName, sql: string): string {
-  let n = 0;
-  return d === 'postgres' ? sql.replace(/\?/g, () => `$${++n}`) : sql;
 }
