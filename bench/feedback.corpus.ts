@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { fromRoot } from '../src/common/paths.js';
 import type { CandidatePaper } from '../src/digests/digest.selection.js';
 import { HfApiParser } from '../src/papers/parsers/index.js';
+import { DEFAULT_TOPICS_PATH } from '../src/topics/topic.model.js';
 import { TopicTagger, type TopicQuery } from '../src/topics/topic.tagger.js';
 
 /** The Hugging Face Daily Papers of some days of the shared corpus, tagged by the default topics, as digest candidates. */
 export async function loadCorpus(prefix: string): Promise<CandidatePaper[]> {
   const dir = fromRoot('..', 'shared', 'data', 'hf-daily-papers');
-  const topics = JSON.parse(readFileSync(fromRoot('src', 'topics', 'default-topics.json'), 'utf8')) as TopicQuery[];
+  const topics = JSON.parse(readFileSync(fromRoot(...DEFAULT_TOPICS_PATH), 'utf8')) as TopicQuery[];
   const tagger = new TopicTagger(topics);
   const parser = new HfApiParser();
   const papers = new Map<string, CandidatePaper>();
