@@ -24,7 +24,7 @@ export interface TopicModelFile {
   version: 1;
   /** What the model was fitted on, for people reading the file. */
   trainedOn: string;
-  /** Tag when p ≥ threshold (or the topic's own threshold, when it has one). */
+  /** Tag when p ≥ threshold. */
   threshold: number;
   /**
    * The model decides a topic only when it learned from at least this many papers labelled with
@@ -41,8 +41,6 @@ export interface TopicWeights {
   query: string;
   /** How many training papers were labelled with the topic. */
   positives: number;
-  /** This topic's threshold when cross-validation chose one other than the file's. */
-  threshold?: number;
   bias: number;
   queryWeight: number;
   /** Weights of the other topics' query scores, by slug. */
@@ -148,9 +146,8 @@ export class TopicScorer {
     }
   }
 
-  /** The probability from which a covered topic is tagged. */
-  thresholdOf(topic: number): number {
-    return this.weights[topic]?.threshold ?? this.file.threshold;
+  get threshold(): number {
+    return this.file.threshold;
   }
 
   /** Whether topic i is scored by the model (else by its query alone). */

@@ -116,7 +116,7 @@ export class TopicTagger {
   }
 
   private thresholdOf(topic: number): number {
-    return this.scorer?.covers(topic) ? this.scorer.thresholdOf(topic) : this.options.threshold;
+    return this.scorer?.covers(topic) ? this.scorer.threshold : this.options.threshold;
   }
 
   // The topic's score and its explanation (the query's terms, or the model's words when the
