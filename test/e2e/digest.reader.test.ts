@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { CandidateLoader } from '../../src/digests/candidate.loader.js';
 import { DigestRenderer } from '../../src/digests/digest.renderer.js';
 import { DigestService } from '../../src/digests/digest.service.js';
+import { DigestViewService } from '../../src/digests/digest-view.service.js';
 import { STOP_WORDS } from '../../src/digests/reason.words.js';
 import { fromRoot } from '../../src/common/paths.js';
 import { IngestService } from '../../src/papers/ingest.service.js';
@@ -79,6 +80,7 @@ describe("the reader's digest", () => {
     const text = mail.parsed.text!;
     const titles = titlesIn(mail.parsed);
     expect(titles).toHaveLength(10);
+    expect(new Set(titles).size).toBe(10); // a paper of several sections shows once, in its strongest
     const keywordSection = text.indexOf('== KV cache (Your keywords) ==');
     const firstTopic = text.indexOf('(Your topic) ==');
     expect(keywordSection).toBeGreaterThanOrEqual(0);
@@ -172,6 +174,16 @@ describe("the reader's digest", () => {
     expect(Number(samples[0].n)).toBe(1);
     expect(sink.to('nas@example.org')).toEqual([]); // the samples were its only matches
     expect(mail.parsed.text).not.toContain('Once-for-All');
+  });
+
+  it("holds only what arrived in the last day in a reader's first digest, capped", async () => {
+    await addConfirmed(t.app, 'first@example.org', KV_READER);
+    const views = t.app.get(DigestViewService);
+    const total = Number(/^(\d+) new papers/.exec(mail.parsed.subject!)![1]);
+    const today = await views.preview('first@example.org', { now: new Date(Date.now() + 60_000) });
+    expect([today.total, today.shown]).toEqual([total, 10]);
+    const tomorrow = await views.preview('first@example.org', { now: new Date(Date.now() + 25 * 3_600_000) });
+    expect([tomorrow.total, tomorrow.shown]).toEqual([0, 0]); // the four days arrived more than a day before: not news any more
   });
 
   it('keeps a 25-paper digest under 102 KB, minified', async () => {
