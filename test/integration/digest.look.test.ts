@@ -96,7 +96,9 @@ async function checkPage(page: Page, label: string): Promise<void> {
 async function axe(page: Page, scope: 'page' | 'email' = 'page'): Promise<string[]> {
   await page.addScriptTag({ content: AXE });
   const only = scope === 'email' ? ', runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] }' : '';
-  const result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"]${only} })`)) as { violations: { id: string; nodes: { target: string[] }[] }[] };
+  const result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"]${only} })`)) as {
+    violations: { id: string; nodes: { target: string[] }[] }[];
+  };
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
@@ -128,7 +130,10 @@ afterAll(async () => {
 });
 
 /** What this file measured (SpamAssassin scores, sizes, focus-ring contrast), kept next to the screenshots. */
-const figures: { spamassassin: Record<string, number>; focusRing: Record<string, number>; digest?: Record<string, unknown> } = { spamassassin: {}, focusRing: {} };
+const figures: { spamassassin: Record<string, number>; focusRing: Record<string, number>; digest?: Record<string, unknown>; webViewBytes?: number } = {
+  spamassassin: {},
+  focusRing: {},
+};
 afterAll(() => writeFileSync(join(ARTIFACTS, 'digest-look-figures.json'), JSON.stringify(figures, null, 2) + '\n'));
 
 describe('SpamAssassin', () => {
@@ -176,6 +181,7 @@ describe('how it looks', () => {
 
   it.each([375, 600])('renders the web view at %i px, with no accessibility violation', async (width) => {
     const web = linkIn(digest, '/digests/\\d+/');
+    figures.webViewBytes = Buffer.byteLength(await (await fetch(web)).text());
     const problems: string[] = [];
     const { context, page } = await openPage(browser, { viewport: { width, height: 900 }, bypassCSP: true }, problems);
     await page.goto(web);
