@@ -179,6 +179,20 @@ describe('how it looks', () => {
     }
   });
 
+  it('holds the confirmation and the welcome email to the same rules: a heading, contrast, nothing sideways at 375 px', async () => {
+    for (const [name, mail] of [
+      ['confirmation', confirmMail],
+      ['welcome', welcomeMail],
+    ] as const) {
+      const { context, page } = await openPage(browser, { viewport: { width: 375, height: 900 } }, []);
+      await page.setContent(mail.parsed.html as string, { waitUntil: 'load' });
+      expect(await page.getByRole('heading', { level: 1 }).count()).toBe(1);
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+      expect({ name, violations: await axe(page, 'email') }).toEqual({ name, violations: [] });
+      await context.close();
+    }
+  });
+
   it.each([375, 600])('renders the web view at %i px, with no accessibility violation', async (width) => {
     const web = linkIn(digest, '/digests/\\d+/');
     figures.webViewBytes = Buffer.byteLength(await (await fetch(web)).text());
