@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -17,7 +17,9 @@ import { SmtpSink, type ReceivedMail } from '../support/smtp-sink.js';
  * Chromium screenshots of the digest (normal, dark, without style blocks) and of the web view, and
  * axe-core's accessibility check of the web view and the public pages.
  */
-const DAYS = fromRoot('test/fixtures/digest/kv-days');
+// The corpus itself (test/e2e/digest.reader.test.ts reads its byte-identical copies in test/fixtures).
+const CORPUS = fromRoot('../shared/data/hf-daily-papers');
+const KV_DAYS = ['2026-08-11', '2026-08-12', '2026-08-13', '2026-08-14'];
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let t: TestApp;
@@ -105,7 +107,7 @@ async function axe(page: Page, scope: 'page' | 'email' = 'page'): Promise<string
 beforeAll(async () => {
   sink = await new SmtpSink().start();
   t = await startApp({ MAIL_TRANSPORT: sink.url, DIGEST_MAX_PAPERS: '10' });
-  for (const f of readdirSync(DAYS).sort()) await t.app.get(IngestService).ingestFile(join(DAYS, f));
+  for (const day of KV_DAYS) await t.app.get(IngestService).ingestFile(join(CORPUS, `${day}.json`));
   await addConfirmed(t.app, 'kv@example.org', { topics: ['agents', 'llm', 'multimodal'], keywords: '"KV cache", "speculative decoding"' });
   await addConfirmed(t.app, 'due@example.org', { topics: ['llm'] }); // never sent: the admin preview has a digest to show
   await t.app.get(DigestService).run({ email: 'kv@example.org' }, 'cli');
@@ -135,6 +137,23 @@ const figures: { spamassassin: Record<string, number>; focusRing: Record<string,
   focusRing: {},
 };
 afterAll(() => writeFileSync(join(ARTIFACTS, 'digest-look-figures.json'), JSON.stringify(figures, null, 2) + '\n'));
+
+describe('the reader of the issue, on the corpus days 2026-08-11..14', () => {
+  it('gets OasisKV and the other KV-cache papers in the email, under the keyword section, above the topics', () => {
+    const text = digest.parsed.text!;
+    const keywords = text.indexOf('== KV cache (Your keywords) ==');
+    const topics = text.indexOf('(Your topic) ==');
+    expect(keywords).toBeGreaterThanOrEqual(0);
+    expect(topics).toBeGreaterThan(keywords);
+    const kv = text.slice(keywords, text.indexOf('\n== ', keywords)); // up to the next section
+    expect(kv).toContain('. OasisKV: Scaling In-Decode KV Cache Beyond HBM with Lookahead Sparse Prefetching\n');
+    // every paper the keyword matched on those days (the preheader counts them), each explained by it
+    const matched = Number(/>KV cache \((\d+)\)/.exec(digest.parsed.html as string)![1]);
+    expect(matched).toBeGreaterThanOrEqual(4);
+    expect(kv.match(/^\d+\. /gm)).toHaveLength(matched);
+    expect(kv.match(/^ +Why: your keywords "KV cache"/gm)).toHaveLength(matched);
+  });
+});
 
 describe('SpamAssassin', () => {
   it.each([
