@@ -6,14 +6,16 @@ import { followedAmong, nameKey } from './author-names.js';
  * A personal ranking per reader, learned from their votes ("more / less like this") and the
  * papers they like, in the spirit of arxiv-sanity's per-user classifier but fitted in
  * microseconds: a linear model over a paper's words and topic tags (TF-IDF, the IDF taken from
- * the run's candidate pool), Rocchio's rule: the mean of what the reader asked more of, minus half
- * the mean of what they asked less of. The model is built when the reader's votes change and
+ * the run's candidate pool), Rocchio's rule: the mean of what the reader asked more of, minus three
+ * quarters of the mean of what they asked less of. The model is built when the reader's votes change and
  * stored (../feedback/reader-model.ts); a run only maps its terms onto the pool's and scores.
  *
  *   rank = (1 − w) × base + w × personal
  *   base     = the usual rank (topic or keyword match blended with the trending signal)
  *   personal = the paper's place (0..1) among this digest's candidates by the model's score
- *   w        = n / (n + 6), at most 0.75, n = votes + likes: one vote nudges, thirty steer
+ *   w        = n / (n + 4), at most 0.75, n = votes + likes: one vote nudges, a dozen steer
+ *
+ * (4 and ¾ chosen on `npm run bench -- feedback`: they lift every replayed reader after 8 votes.)
  *
  * Feedback only reorders: a paper stays in the section of what the reader asked for, and every
  * section keeps its fair share of the digest, so "less like this" on one paper cannot mute a
@@ -48,7 +50,7 @@ export const SIMILAR_SECTION = { key: 'similar', label: 'You might also like' } 
 export const MAX_SIMILAR = 3;
 const SIMILAR_MIN_COSINE = 0.2;
 const EXPLAIN_MIN_COSINE = 0.15;
-const WEIGHT_HALF = 6;
+const WEIGHT_HALF = 4;
 const WEIGHT_MAX = 0.75;
 /** Explanations are looked for among this many of the best-placed papers: bounded work per reader. */
 const EXPLAINED = 20;

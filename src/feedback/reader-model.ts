@@ -20,7 +20,7 @@ const NEAREST_AMONG = 12;
 const NEAR_TERMS = 40;
 const TAG_WEIGHT = 1.5;
 /** "Less like this" counts this much of "more like this". */
-export const NEGATIVE_SHARE = 0.5;
+const NEGATIVE_SHARE = 0.75;
 
 /** The paper's stemmed words (title twice, abstract, keywords) and tags, with their spellings. */
 export function termsOf(p: TextPaper): Terms {
