@@ -16,8 +16,6 @@ export type Terms = Map<string, { tf: number; word: string }>;
 /** See ReaderModel (feedback.types.ts). */
 const MODEL_TERMS = 1500;
 const NEAREST_AMONG = 12;
-/** A liked paper's strongest words are enough to tell which one a candidate resembles. */
-const NEAR_TERMS = 40;
 const TAG_WEIGHT = 1.5;
 /** "Less like this" counts this much of "more like this". */
 const NEGATIVE_SHARE = 0.75;
@@ -81,7 +79,7 @@ export function buildModel(profile: Pick<ReaderProfile, 'votes' | 'likes'>): Rea
     positives: positive.length,
     negatives: negative.length,
     known: [...new Set([...positive, ...negative].map((p) => p.id))],
-    near: liked.slice(-NEAREST_AMONG).map((l) => ({ title: l.title, terms: strongest(l.vec, NEAR_TERMS) })),
+    near: liked.slice(-NEAREST_AMONG).map((l) => ({ title: l.title, terms: strongest(l.vec, Infinity) })),
   };
 }
 
