@@ -192,6 +192,23 @@ describe('the personal ranking', () => {
     expect(((await bad.json()) as { message: string }).message).toContain('"not-a-paper"');
   });
 
+  it('send --dry-run selects as a real send does: followed authors and the stored model count', async () => {
+    const other = (await preview('plain@example.org')).papers.find((p) => p.section.key !== 'robotics')!;
+    const [row] = await queryApp<{ authors: string }>(t.app, `SELECT authors FROM papers WHERE id = ${other.id}`);
+    const follower = await addConfirmed(t.app, 'follower@example.org', { topics: ['robotics'] });
+    await t.app.get(SubscriberRepository).update(follower.id, { authors: [(JSON.parse(row.authors) as string[])[0]] });
+    const digests = t.app.get(DigestService);
+    const dry = await digests.run({ email: 'follower@example.org', dryRun: true }, 'cli');
+    const [planned] = dry.recipients!;
+    const viewed = await t.app.get(DigestViewService).preview('follower@example.org', { limit: 200 });
+    expect(viewed.papers.map((p) => p.id)).toContain(other.id);
+    expect(planned).toEqual({ email: 'follower@example.org', papers: viewed.shown, total: viewed.total });
+    const sent = await digests.run({ email: 'follower@example.org' }, 'cli');
+    expect(sent.sent).toBe(1);
+    const rows = await queryApp<{ n: number }>(t.app, `SELECT count(*) AS n FROM sent_papers WHERE subscriber_id = ${follower.id}`);
+    expect(Number(rows[0].n)).toBe(planned.total);
+  });
+
   it("a single 'less like this' does not mute the paper's topic", async () => {
     await addConfirmed(t.app, 'mute-check@example.org', { topics: ['agents', 'llm', 'multimodal'] });
     const before = await t.app.get(DigestViewService).preview('mute-check@example.org');
