@@ -54,7 +54,12 @@ export class DeliveryService {
   }
 
   /** The digest a subscriber gets over a window: the one selection a send and a dry run share (profile included). */
-  async select(subscriber: Subscriber, pool: CandidatePool, windowStart: Date, ctx: Pick<DigestContext, 'now' | 'topicNames'>): Promise<ReturnType<typeof selectDigest>> {
+  async select(
+    subscriber: Subscriber,
+    pool: CandidatePool,
+    windowStart: Date,
+    ctx: Pick<DigestContext, 'now' | 'topicNames'>,
+  ): Promise<ReturnType<typeof selectDigest>> {
     const request = {
       topics: subscriber.topics,
       keywords: subscriber.keywords,

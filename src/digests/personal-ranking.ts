@@ -129,7 +129,7 @@ function dot(w: Float64Array, x: Vec): number {
 /** Cosine of two unit vectors: a merge of their sorted ids. */
 function cosine(a: Vec, b: Vec): number {
   let s = 0;
-  for (let i = 0, j = 0; i < a.ids.length && j < b.ids.length; ) {
+  for (let i = 0, j = 0; i < a.ids.length && j < b.ids.length;) {
     if (a.ids[i] === b.ids[j]) s += a.vals[i++] * b.vals[j++];
     else if (a.ids[i] < b.ids[j]) i++;
     else j++;
@@ -186,7 +186,9 @@ export class PersonalRanker {
    * which liked paper they resemble. `found` is the selection's map of matched papers, which `add` grows.
    */
   extend(window: readonly RankablePaper[], found: ReadonlyMap<number, unknown>, add: (p: RankablePaper, r: PersonalReason) => void): void {
-    if (this.followed.length) for (const p of window) for (const name of followedAmong(this.followed, p.authors)) add(p, { kind: 'author', key: name, label: name, words: [], score: 1 });
+    if (this.followed.length)
+      for (const p of window)
+        for (const name of followedAmong(this.followed, p.authors)) add(p, { kind: 'author', key: name, label: name, words: [], score: 1 });
     const matched = new Set(found.keys());
     if (this.weight === 0) return;
     const outside = this.positives >= 2 ? window.filter((p) => !matched.has(p.id) && !this.known.has(p.id) && this.score(p) > 0) : [];
