@@ -271,7 +271,7 @@ export class DigestService {
     }));
   }
 
-  /** Who would get how many papers; reads the ledger, writes nothing. */
+  /** Who would get how many papers; reads the ledger, writes nothing to it (a reader model found stale is stored rebuilt, as a send would). */
   private async dryRun(options: SendOptions, where: Audience, { pool, ctx }: RunContext): Promise<RunSummary> {
     const summary: RunSummary = { runId: null, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, dryRun: true, recipients: [] };
     for await (const page of this.pages(where)) {
