@@ -174,6 +174,16 @@ export function describeFeedback(start: StartApp): void {
       // Software evolved by agents, near the bottom of the plain ranking: many places up.
       expect(place(plain, SIMILAR)).toBeGreaterThan(20);
       expect(place(liked, SIMILAR)).toBeLessThan(place(plain, SIMILAR) - 5);
+      // The model stored for the three likes is built again when the likes change.
+      const likedIn = async () => {
+        const rows = await queryApp<{ stamp: string }>(t.app, `SELECT stamp FROM reader_models WHERE subscriber_id = ${liker.id}`);
+        return rows.map((r) => r.stamp.split(';')[1].split(',').length);
+      };
+      expect(await likedIn()).toEqual([3]);
+      await t.app.get(SubscriberRepository).update(liker.id, { likes: ['2608.09802'] });
+      await preview('liker@example.org');
+      expect(await likedIn()).toEqual([1]);
+      await t.app.get(SubscriberRepository).update(liker.id, { likes: ['2608.09802', '2608.08311', '2608.07645'] });
       // Papers the reader already named are not news to them.
       for (const title of ['SWE-Bench ProMax', 'Ouroboros', 'Mendel Gödel Machine']) {
         expect(place(plain, title)).toBeGreaterThanOrEqual(0);
