@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { fromRoot } from '../../src/common/paths.js';
+import { sqlTimestamp } from '../../src/database/dialect.js';
 import { suppressionHash } from '../../src/subscribers/email-address.js';
 import { SubscriberRepository } from '../../src/subscribers/subscriber.repository.js';
 import { snsStringToSign, type SnsMessage } from '../../src/webhooks/sns.verifier.js';
@@ -210,6 +211,22 @@ export function describeMailEvents(database: StartOptions['database'] = 'sqlite'
         expect((await signed.generic(body)).status).toBe(200);
         expect(await status('soft@example.org')).toBe(i < 3 ? 'confirmed' : 'bounced');
       }
+    });
+
+    it('counts only the soft bounces of the last 30 days', async () => {
+      const email = 'old-soft@example.org';
+      const soft = (i: number) => signed.generic(JSON.stringify({ id: `old-soft-${i}`, event: 'bounce', email, permanent: false }));
+      await reader(email);
+      for (const i of [1, 2]) expect((await soft(i)).status).toBe(200);
+      // Those two are 31 days old now: outside the window, they no longer count towards three.
+      const aged = sqlTimestamp(database === 'postgres' ? 'postgres' : 'sqlite', new Date(Date.now() - 31 * 86_400_000));
+      await queryApp(t.app, 'UPDATE mail_events SET created_at = ? WHERE email_hash = ?', [aged, suppressionHash(email)]);
+      for (const i of [3, 4]) {
+        expect((await soft(i)).status).toBe(200);
+        expect(await status(email)).toBe('confirmed');
+      }
+      expect((await soft(5)).status).toBe(200);
+      expect(await status(email)).toBe('bounced');
     });
 
     it("counts the providers' soft bounces too (Mailgun temporary failure, SendGrid blocked), and a retried event once", async () => {
