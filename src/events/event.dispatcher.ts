@@ -72,7 +72,11 @@ export class EventDispatcher implements OnApplicationBootstrap, OnApplicationShu
     for (const row of await this.outbox.pending(BATCH)) {
       if (this.stopped) return;
       if (blocked.has(row.orderingKey)) continue;
-      if (row.nextAttemptAt.getTime() > Date.now() || this.heldElsewhere(row) || !(await this.outbox.claim(row.id, this.claimant.id, row.claimedBy, new Date()))) {
+      if (
+        row.nextAttemptAt.getTime() > Date.now() ||
+        this.heldElsewhere(row) ||
+        !(await this.outbox.claim(row.id, this.claimant.id, row.claimedBy, new Date()))
+      ) {
         blocked.add(row.orderingKey);
         continue;
       }

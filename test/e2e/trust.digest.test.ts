@@ -42,7 +42,10 @@ describe('preview --json marks an update', () => {
       LOG_LEVEL: 'silent',
     });
     expect(cli.code).toBe(0);
-    const json = JSON.parse(cli.stdout) as { items: { title: string; section: string; changes?: string[] }[]; papers: { title: string; section: { key: string } }[] };
+    const json = JSON.parse(cli.stdout) as {
+      items: { title: string; section: string; changes?: string[] }[];
+      papers: { title: string; section: { key: string } }[];
+    };
     const title = (x: Item) => x.paper.title.replace(/\s+/g, ' ');
     expect(json.items.map((i) => [i.title, i.section])).toEqual([
       [title(nav), 'new'],

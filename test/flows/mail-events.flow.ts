@@ -9,6 +9,7 @@ import { sqlTimestamp } from '../../src/database/dialect.js';
 import { suppressionHash } from '../../src/subscribers/email-address.js';
 import { SubscriberRepository } from '../../src/subscribers/subscriber.repository.js';
 import { snsStringToSign, type SnsMessage } from '../../src/webhooks/sns.verifier.js';
+import { adminCookie } from '../support/admin-session.js';
 import { startApp, type StartOptions, type TestApp } from '../support/app.js';
 import { queryApp } from '../support/db.js';
 import { addConfirmed } from '../support/digest.js';
@@ -268,6 +269,23 @@ export function describeMailEvents(database: StartOptions['database'] = 'sqlite'
 
     it('says 404 for an unknown provider', async () => {
       expect((await post('mandrill', '{}')).status).toBe(404);
+    });
+
+    it("shows each provider's last event and last refused request on the admin page", async () => {
+      const html = await (await fetch(`${t.url}/admin`, { headers: { cookie: await adminCookie(t.url) } })).text();
+      const line = (p: string) =>
+        new RegExp(
+          `<li><code>/webhooks/mail/${p}</code>: ready; last event (\\S+) \\((\\d+) in all\\); last refused <span[^>]*>(\\S+)</span> ([^<]+)</li>`,
+        ).exec(html);
+      for (const p of Object.keys(UNSIGNED)) {
+        const m = line(p);
+        expect(m).not.toBeNull();
+        expect(Number.isNaN(Date.parse(m![1]))).toBe(false);
+        expect(Number(m![2])).toBeGreaterThanOrEqual(2);
+        expect(Number.isNaN(Date.parse(m![3]))).toBe(false);
+      }
+      expect(line('postmark')![4]).toBe('postmark: wrong or missing basic auth credentials');
+      expect(line('mailgun')![4]).toMatch(/^mailgun: /);
     });
   });
 }
