@@ -15,6 +15,7 @@ import { DigestLedger } from './digest-ledger.repository.js';
 import { coverageOf, selectDigest } from './catch-up.js';
 import { DigestUpdates } from './digest-updates.js';
 import { DigestMetrics } from './digest.metrics.js';
+import { DuePlanner } from './due-planner.js';
 import { DigestRenderer, type DigestContext } from './digest.renderer.js';
 import type { CandidatePool } from './digest.selection.js';
 
@@ -49,6 +50,7 @@ export class DeliveryService {
     private readonly bounces: SubscriberBounces,
     private readonly feedback: FeedbackRepository,
     @InjectDataSource() dataSource: DataSource,
+    private readonly due: DuePlanner,
   ) {
     this.commits = new GroupCommit(dataSource);
   }
@@ -66,6 +68,7 @@ export class DeliveryService {
     const { selection, catchUp } = selectDigest(pool, request, subscriber.frequency);
     if (selection.total === 0) {
       await this.ledger.markSkipped(delivery.id, ctx.now);
+      await this.due.afterSkipped(subscriber, delivery.period);
       return this.count('skipped');
     }
     const extras = { catchUp, updates: await this.updates.pending(subscriber.id), coverage: coverageOf(pool, delivery.windowStart, ctx.now) };
@@ -74,12 +77,13 @@ export class DeliveryService {
     if (outcome.ok) {
       const paperIds = selection.allIds ?? selection.papers.map((p) => p.paper.id);
       const sent = { ...outcome, paperIds, moreCount: selection.total - selection.papers.length, windowEnd: ctx.now };
-      const { ledger, subscribers, updates } = this;
+      const { ledger, subscribers, updates, due } = this;
       // One transaction: the ledger row, the reader's last digest and the papers they now have had.
       await this.commits.run(function* () {
         yield* ledger.markSentSteps(delivery.id, sent);
         yield* subscribers.recordDigestSteps(subscriber.id, ctx.now);
         yield* updates.recordSentSteps(subscriber.id, delivery.id, selection.papers, extras.updates, ctx.now);
+        yield* due.afterSent(subscriber, delivery.period);
       });
       await this.events.emit('digest.sent', subscriber, { digestId: delivery.id, period: delivery.period, papers: paperIds.length });
       return this.count('sent');
