@@ -8,6 +8,7 @@ import { SubscriberTopics1764400000000 } from './1764400000000-subscriber-topics
 import { Feedback1764410000000 } from './1764410000000-feedback.js';
 import { WindowEnds1764420000000 } from './1764420000000-window-ends.js';
 import { NextDue1764550000000 } from './1764550000000-next-due.js';
+import { PaperTopicsCovering1764550000001 } from './1764550000001-paper-topics-covering.js';
 
 /** Every migration, in order. Listed as classes, not globs: globs differ between .ts under jest and .js in dist/. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Feedback1764410000000,
   WindowEnds1764420000000,
   NextDue1764550000000,
+  PaperTopicsCovering1764550000001,
 ];

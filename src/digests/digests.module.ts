@@ -10,6 +10,7 @@ import { TopicsModule } from '../topics/topics.module.js';
 import { CandidateLoader } from './candidate.loader.js';
 import { DeliveryQueue } from './delivery.queue.js';
 import { DuePlanner } from './due-planner.js';
+import { BoundedSelection } from './bounded-selection.js';
 import { DueReaderRepository } from './due-reader.repository.js';
 import { DeliveryService } from './delivery.service.js';
 import { DeliveryWorker } from './delivery.worker.js';
@@ -35,6 +36,7 @@ import { SectionMuteService } from './section-mute.service.js';
     CandidateLoader,
     DigestLedger,
     DuePlanner,
+    BoundedSelection,
     DueReaderRepository,
     DigestRunRepository,
     SentPaperRepository,
