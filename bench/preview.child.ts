@@ -63,7 +63,8 @@ async function held<T>(work: () => Promise<T>): Promise<{ result: T; maxStallMs:
     last = now;
   }, 5);
   try {
-    return { result: await work(), maxStallMs };
+    const result = await work();
+    return { result, maxStallMs: Math.max(maxStallMs, performance.now() - last - 5) };
   } finally {
     clearInterval(probe);
   }
