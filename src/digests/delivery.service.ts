@@ -68,7 +68,7 @@ export class DeliveryService {
     const { selection, catchUp } = selectDigest(pool, request, subscriber.frequency);
     if (selection.total === 0) {
       await this.ledger.markSkipped(delivery.id, ctx.now);
-      await this.due.afterSkipped(subscriber, delivery.period);
+      await this.due.afterDelivery(subscriber, delivery.period);
       return this.count('skipped');
     }
     const extras = { catchUp, updates: await this.updates.pending(subscriber.id), coverage: coverageOf(pool, delivery.windowStart, ctx.now) };
@@ -77,14 +77,15 @@ export class DeliveryService {
     if (outcome.ok) {
       const paperIds = selection.allIds ?? selection.papers.map((p) => p.paper.id);
       const sent = { ...outcome, paperIds, moreCount: selection.total - selection.papers.length, windowEnd: ctx.now };
-      const { ledger, subscribers, updates, due } = this;
+      const { ledger, subscribers, updates } = this;
       // One transaction: the ledger row, the reader's last digest and the papers they now have had.
       await this.commits.run(function* () {
         yield* ledger.markSentSteps(delivery.id, sent);
         yield* subscribers.recordDigestSteps(subscriber.id, ctx.now);
         yield* updates.recordSentSteps(subscriber.id, delivery.id, selection.papers, extras.updates, ctx.now);
-        yield* due.afterSent(subscriber, delivery.period);
       });
+      // After the records, not among them: a reader left due is settled by the next tick (DuePlanner.settle).
+      await this.due.afterDelivery(subscriber, delivery.period);
       await this.events.emit('digest.sent', subscriber, { digestId: delivery.id, period: delivery.period, papers: paperIds.length });
       return this.count('sent');
     }

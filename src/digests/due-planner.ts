@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isDue, periodOf, windowStartFor } from './digest-period.js';
 import type { PlanItem } from './digest-ledger.repository.js';
-import { cursorAfter, DueReaderRepository, FIRST_CURSOR, type DueReader } from './due-reader.repository.js';
+import { cursorAfter, DueReaderRepository, FIRST_CURSOR, type DueCursor, type DueReader } from './due-reader.repository.js';
 import { nextDueAfter, nextDueMoment } from './next-due.js';
 
 /**
@@ -17,15 +17,23 @@ export class DuePlanner {
   /** Pages of readers due at `now` (at most `take` read per page; a page may come out empty). */
   async *pages(now: Date, take: number): AsyncGenerator<DueReader[]> {
     const at = new ScheduleMemo(now);
-    for (let cursor = FIRST_CURSOR; ; ) {
-      const page = await this.readers.page(now, cursor, take);
+    let next = this.prefetch(now, FIRST_CURSOR, take);
+    for (;;) {
+      const page = await next;
       if (page.length === 0) return;
-      cursor = cursorAfter(page);
+      // The next page is read while this one is claimed and enqueued: the cursor is all it needs.
+      next = this.prefetch(now, cursorAfter(page), take);
       await this.readers.park(page.filter((r) => !r.active).map((r) => r.id));
       const active = page.filter((r) => r.active);
       await this.readers.advance(active.filter((r) => !at.of(r).due).map((reader) => ({ reader, at: at.of(reader).next })));
       yield active.filter((r) => at.of(r).due);
     }
+  }
+
+  private prefetch(now: Date, cursor: DueCursor, take: number): Promise<DueReader[]> {
+    const page = this.readers.page(now, cursor, take);
+    page.catch(() => undefined); // awaited by the loop; not an unhandled rejection if the run stops first
+    return page;
   }
 
   /** The deliveries a page of due readers asks for: this period's, from the end of the last digest. */
@@ -51,14 +59,8 @@ export class DuePlanner {
     await this.readers.advance(moves);
   }
 
-  /** A sent digest of `period`: the reader is next due the period after (a step of the digest's records). */
-  afterSent(reader: Schedulable, period: string) {
-    const at = nextDueAfter(scheduleOf(reader), period);
-    return at ? this.readers.advanceSteps(reader, at) : noSteps();
-  }
-
-  /** A skipped (empty) digest of `period`: the same, on its own. */
-  async afterSkipped(reader: Schedulable, period: string): Promise<void> {
+  /** A sent or skipped digest of `period`: the reader is next due the period after. */
+  async afterDelivery(reader: Schedulable, period: string): Promise<void> {
     const at = nextDueAfter(scheduleOf(reader), period);
     if (at) await this.readers.advance([{ reader, at }]);
   }
@@ -90,9 +92,4 @@ export class ScheduleMemo {
 
 function scheduleOf(r: Pick<DueReader, 'frequency' | 'timezone' | 'deliveryHour'>) {
   return { frequency: r.frequency, timezone: r.timezone, hour: r.deliveryHour };
-}
-
-// eslint-disable-next-line require-yield
-function* noSteps(): Generator<never, void, unknown> {
-  return;
 }
