@@ -24,7 +24,9 @@ const inserted = await client.query(
 );
 for (let i = 0; i < jobs; i += 1000) {
   const n = Math.min(1000, jobs - i);
-  await queue.addBulk(Array.from({ length: n }, (_, k) => ({ name: 'deliver', data: { deliveryId: i + k, runId }, opts: { jobId: `floor-${i + k}`, removeOnComplete: true } })));
+  await queue.addBulk(
+    Array.from({ length: n }, (_, k) => ({ name: 'deliver', data: { deliveryId: i + k, runId }, opts: { jobId: `floor-${i + k}`, removeOnComplete: true } })),
+  );
 }
 const seconds = (performance.now() - started) / 1000;
 await queue.obliterate({ force: true });

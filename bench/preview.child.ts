@@ -34,9 +34,28 @@ async function seed(count: number): Promise<void> {
         `INSERT INTO papers (paper_key, arxiv_id, title, abstract, authors, published_at, trending_date, upvotes, arxiv_url, pdf_url, code_url, project_url,
           ai_summary, ai_keywords, categories, source, first_seen_at, last_seen_at, available_at, title_key)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-        [`bench-${i}`, `9${String(i).padStart(4, '0')}.${i % 100000}`, `${src.title} (${i})`, src.abstract, src.authors, src.published_at, src.trending_date,
-          (Number(src.upvotes) || 0) + (i % 37), src.arxiv_url, src.pdf_url, src.code_url, src.project_url, src.ai_summary, src.ai_keywords, src.categories,
-          src.source, at, at, at, `bench-${i}`],
+        [
+          `bench-${i}`,
+          `9${String(i).padStart(4, '0')}.${i % 100000}`,
+          `${src.title} (${i})`,
+          src.abstract,
+          src.authors,
+          src.published_at,
+          src.trending_date,
+          (Number(src.upvotes) || 0) + (i % 37),
+          src.arxiv_url,
+          src.pdf_url,
+          src.code_url,
+          src.project_url,
+          src.ai_summary,
+          src.ai_keywords,
+          src.categories,
+          src.source,
+          at,
+          at,
+          at,
+          `bench-${i}`,
+        ],
       );
       for (const t of tagsOf.get(Number(src.id)) ?? []) {
         await em.query('INSERT INTO paper_topics (paper_id, topic_slug, score, matched) VALUES (?, ?, ?, ?)', [id, t.topic_slug, t.score, t.matched]);

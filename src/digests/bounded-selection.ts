@@ -1,21 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { numbered, sqlTimestamp } from '../database/dialect.js';
-import { dialectOfSource } from '../database/write-steps.js';
 import { isEmptyProfile } from '../feedback/feedback.types.js';
 import { CandidateLoader } from './candidate.loader.js';
+import { CandidateRepository } from './candidate.repository.js';
 import { CATCH_UP_MAX, isCatchUp, selectDigest, type CatchUp, type Coverage } from './catch-up.js';
 import type { Frequency } from './digest-period.js';
 import { CandidatePool, type Selection, type SelectionRequest } from './digest.selection.js';
 import { rankScore } from '../topics/ranking.js';
-
-interface TagRow {
-  paper_id: number;
-  topic_slug: string;
-  score: number;
-  upvotes: number | null;
-}
 
 /**
  * One reader's digest over a large window without loading the window: only papers tagged with one
@@ -27,10 +19,14 @@ interface TagRow {
  */
 @Injectable()
 export class BoundedSelection {
+  private readonly candidates: CandidateRepository;
+
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
     private readonly loader: CandidateLoader,
-  ) {}
+  ) {
+    this.candidates = new CandidateRepository(dataSource);
+  }
 
   applies(req: Pick<SelectionRequest, 'keywords' | 'profile'>): boolean {
     return !req.keywords?.trim() && isEmptyProfile(req.profile);
@@ -52,13 +48,8 @@ export class BoundedSelection {
   }
 
   /** What the window held: papers and dumps (coverageOf() without the papers). */
-  async coverage(windowStart: Date, windowEnd: Date): Promise<Coverage> {
-    const d = dialectOfSource(this.dataSource);
-    const [row]: { papers: number | string; dumps: number | string }[] = await this.dataSource.query(
-      numbered(d, 'SELECT count(*) AS papers, count(DISTINCT available_at) AS dumps FROM papers WHERE available_at > ? AND available_at <= ?'),
-      [sqlTimestamp(d, windowStart), sqlTimestamp(d, windowEnd)],
-    );
-    return { papers: Number(row.papers), dumps: Number(row.dumps) };
+  coverage(windowStart: Date, windowEnd: Date): Promise<Coverage> {
+    return this.candidates.coverageBetween(windowStart, windowEnd);
   }
 
   /**
@@ -72,11 +63,12 @@ export class BoundedSelection {
     const topics = req.topics.filter((t) => !muted.has(`topic:${t}`));
     const order = new Map(topics.map((t, i) => [t, i]));
     const home = new Map<number, { slug: string; rank: number }>();
-    for (const r of await this.tagRows(topics, req.windowStart, req.windowEnd)) {
+    for (const r of await this.candidates.rankRowsBetween(topics, req.windowStart, req.windowEnd)) {
       const id = Number(r.paper_id);
       const rank = rankScore({ matchScore: Number(r.score), upvotes: r.upvotes == null ? null : Number(r.upvotes) });
       const current = home.get(id);
-      if (!current || rank > current.rank || (rank === current.rank && order.get(r.topic_slug)! < order.get(current.slug)!)) home.set(id, { slug: r.topic_slug, rank });
+      if (!current || rank > current.rank || (rank === current.rank && order.get(r.topic_slug)! < order.get(current.slug)!))
+        home.set(id, { slug: r.topic_slug, rank });
     }
     const sections = new Map<string, { id: number; rank: number }[]>();
     for (const [id, { slug, rank }] of home) {
@@ -88,22 +80,14 @@ export class BoundedSelection {
     const totals = new Map<string, number>();
     for (const [slug, list] of sections) {
       totals.set(`topic:${slug}`, list.length);
-      keep.push(...list.sort((a, b) => b.rank - a.rank || b.id - a.id).slice(0, budget).map((p) => p.id));
+      keep.push(
+        ...list
+          .sort((a, b) => b.rank - a.rank || b.id - a.id)
+          .slice(0, budget)
+          .map((p) => p.id),
+      );
     }
     return { keep, total: home.size, totals };
-  }
-
-  private async tagRows(topics: string[], since: Date, until: Date): Promise<TagRow[]> {
-    if (topics.length === 0) return [];
-    const d = dialectOfSource(this.dataSource);
-    return this.dataSource.query(
-      numbered(
-        d,
-        `SELECT t.paper_id, t.topic_slug, t.score, p.upvotes FROM papers p JOIN paper_topics t ON t.paper_id = p.id
-         WHERE p.available_at > ? AND p.available_at <= ? AND t.topic_slug IN (${topics.map(() => '?').join(', ')})`,
-      ),
-      [sqlTimestamp(d, since), sqlTimestamp(d, until), ...topics],
-    );
   }
 
   private async poolOf(first: FirstPass): Promise<CandidatePool> {

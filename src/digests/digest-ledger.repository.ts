@@ -91,7 +91,8 @@ export class DigestLedger {
     const mine = inserted.map(toClaimed);
     const fresh = new Set(mine.map((c) => c.subscriberId));
     const existing: LedgerRow[] = [];
-    for (let i = 0, rest = items.filter((it) => !fresh.has(it.subscriberId)); i < rest.length; i += CHUNK) existing.push(...(await this.rowsFor(rest.slice(i, i + CHUNK))));
+    for (let i = 0, rest = items.filter((it) => !fresh.has(it.subscriberId)); i < rest.length; i += CHUNK)
+      existing.push(...(await this.rowsFor(rest.slice(i, i + CHUNK))));
     for (const row of existing) {
       if (row.status !== 'pending' && row.status !== 'failed') continue;
       if (row.claimed_by === claimant || (await this.takeOver(row, runId, claimant, now))) mine.push(toClaimed(row));

@@ -102,7 +102,12 @@ describe('a preview without loading the window', () => {
     }
   }
 
-  const shape = (p: Preview) => ({ subject: p.subject, total: p.total, shown: p.shown, papers: p.papers.map((x) => [x.id, x.score, x.section.key, x.reasons]) });
+  const shape = (p: Preview) => ({
+    subject: p.subject,
+    total: p.total,
+    shown: p.shown,
+    papers: p.papers.map((x) => [x.id, x.score, x.section.key, x.reasons]),
+  });
 
   it.each(readers)('$email gets the same digest as from the whole window, counts included', async ({ email }) => {
     const [fast, full] = await both(email);
@@ -126,7 +131,9 @@ describe('a preview without loading the window', () => {
   it('is not used for readers with keywords or a personal profile (they need every paper’s text)', () => {
     const bounded = t.app.get(BoundedSelection);
     expect(bounded.applies({ keywords: 'agent', profile: null })).toBe(false);
-    expect(bounded.applies({ keywords: null, profile: { votes: [], likes: [{ id: 1, title: 't', abstract: null, aiKeywords: [] }], authors: [] } as never })).toBe(false);
+    expect(
+      bounded.applies({ keywords: null, profile: { votes: [], likes: [{ id: 1, title: 't', abstract: null, aiKeywords: [] }], authors: [] } as never }),
+    ).toBe(false);
     expect(bounded.applies({ keywords: '  ', profile: null })).toBe(true);
   });
 });
