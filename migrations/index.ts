@@ -9,6 +9,7 @@ import { Feedback1764410000000 } from './1764410000000-feedback.js';
 import { WindowEnds1764420000000 } from './1764420000000-window-ends.js';
 import { NextDue1764550000000 } from './1764550000000-next-due.js';
 import { PaperTopicsCovering1764550000001 } from './1764550000001-paper-topics-covering.js';
+import { ReaderModels1764560000000 } from './1764560000000-reader-models.js';
 
 /** Every migration, in order. Listed as classes, not globs: globs differ between .ts under jest and .js in dist/. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   WindowEnds1764420000000,
   NextDue1764550000000,
   PaperTopicsCovering1764550000001,
+  ReaderModels1764560000000,
 ];
