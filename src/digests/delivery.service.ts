@@ -15,6 +15,7 @@ import { DigestLedger } from './digest-ledger.repository.js';
 import { coverageOf, selectDigest } from './catch-up.js';
 import { DigestUpdates } from './digest-updates.js';
 import { DigestMetrics } from './digest.metrics.js';
+import { DuePlanner } from './due-planner.js';
 import { DigestRenderer, type DigestContext } from './digest.renderer.js';
 import type { CandidatePool } from './digest.selection.js';
 
@@ -49,6 +50,7 @@ export class DeliveryService {
     private readonly bounces: SubscriberBounces,
     private readonly feedback: FeedbackRepository,
     @InjectDataSource() dataSource: DataSource,
+    private readonly due: DuePlanner,
   ) {
     this.commits = new GroupCommit(dataSource);
   }
@@ -76,6 +78,7 @@ export class DeliveryService {
     const { selection, catchUp } = await this.select(subscriber, pool, delivery.windowStart, ctx);
     if (selection.total === 0) {
       await this.ledger.markSkipped(delivery.id, ctx.now);
+      await this.due.afterDelivery(subscriber, delivery.period);
       return this.count('skipped');
     }
     const extras = { catchUp, updates: await this.updates.pending(subscriber.id), coverage: coverageOf(pool, delivery.windowStart, ctx.now) };
@@ -91,6 +94,8 @@ export class DeliveryService {
         yield* subscribers.recordDigestSteps(subscriber.id, ctx.now);
         yield* updates.recordSentSteps(subscriber.id, delivery.id, selection.papers, extras.updates, ctx.now);
       });
+      // After the records, not among them: a reader left due is settled by the next tick (DuePlanner.settle).
+      await this.due.afterDelivery(subscriber, delivery.period);
       await this.events.emit('digest.sent', subscriber, { digestId: delivery.id, period: delivery.period, papers: paperIds.length });
       return this.count('sent');
     }
