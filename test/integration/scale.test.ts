@@ -51,6 +51,16 @@ async function ledger(): Promise<{ email: string; status: string }[]> {
   return queryPostgres(db.url, 'SELECT s.email, d.status FROM digest_deliveries d JOIN subscribers s ON s.id = d.subscriber_id ORDER BY s.email');
 }
 
+async function settledLedger(mine: (r: { email: string; status: string }) => boolean, count: number) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const rows = await ledger();
+    const settled = rows.filter(mine).filter((r) => r.status !== 'pending');
+    if (settled.length >= count || Date.now() > deadline) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 beforeAll(async () => {
   db = await createTestDatabase();
   sink = await new SmtpSink().start();
@@ -117,7 +127,8 @@ describe('two serve instances and three workers on PostgreSQL and Redis', () => 
     sink.releaseHeld(451); // the live workers retry theirs; the dead one's jobs stall and move on
     await sink.waitFor(delivered + second.length);
     for (const email of second) expect(sink.to(email)).toHaveLength(1);
-    const rows = await ledger();
+    // The sink has a message before its worker records it: wait for the ledger to settle.
+    const rows = await settledLedger((r) => r.email.startsWith('second'), second.length);
     expect(rows.filter((r) => r.email.startsWith('second'))).toEqual(second.sort().map((email) => ({ email, status: 'sent' })));
   }, 120_000);
 });
