@@ -19,6 +19,9 @@ export function openWorkerConnection(path: string, relaxed: boolean): WorkerConn
   const db = new Database(path, { timeout: 10_000 });
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
+  // 32 MB of page cache instead of 2: a long job's batches touch index pages all over a large
+  // database (title keys are hashes), and re-reading them was most of a merge's time.
+  db.pragma('cache_size = -32768');
   const level = relaxed ? 'NORMAL' : 'FULL';
   db.pragma(`synchronous = ${level}`);
   const connection = db as unknown as SqliteConnection;

@@ -5,7 +5,7 @@ import type { WriteSteps } from '../database/write-steps.js';
 import type { BatchTagger } from '../topics/threaded.tagger.js';
 import { PaperTopicRepository, type TopicTag } from '../topics/paper-topic.repository.js';
 import type { DumpSource } from './dump-source.js';
-import { DumpStaging } from './dump-staging.js';
+import { openStaging, type Staging } from './dump-staging.js';
 import { paperKeyOf } from './paper-key.js';
 import { resolveIdentities } from './paper-identity.js';
 import { findPaperStates, upsertPapers, type PaperRow, type StoredPaperState } from './paper.repository.js';
@@ -93,7 +93,7 @@ export async function runIngest(ctx: IngestContext, source: DumpSource, options:
   }
   const format = !options.format || options.format === 'auto' ? detectFormat(source.head.toString('utf8'), source.name) : options.format;
   const report: IngestReport = { file: source.name, format, read: 0, new: 0, updated: 0, unchanged: 0, skipped: 0, skips: [] };
-  const staging = DumpStaging.open(ctx.varDir);
+  const staging = openStaging(ctx.varDir, source.totalBytes);
   try {
     const digest = await stage(staging, source, format, options, report);
     const key = `ingest:${digest}`.slice(0, 64);
@@ -105,7 +105,7 @@ export async function runIngest(ctx: IngestContext, source: DumpSource, options:
 }
 
 /** Phase 1: parses the whole file into staging; returns a digest of its bytes and options (the resume key). */
-async function stage(staging: DumpStaging, source: DumpSource, format: DumpFormat, options: IngestOptions, report: IngestReport): Promise<string> {
+async function stage(staging: Staging, source: DumpSource, format: DumpFormat, options: IngestOptions, report: IngestReport): Promise<string> {
   const hash = createHash('sha256').update(JSON.stringify([format, options.date ?? null, !!options.backfill]));
   const chunks = (async function* () {
     for await (const chunk of source.chunks) {
@@ -138,7 +138,7 @@ async function stage(staging: DumpStaging, source: DumpSource, format: DumpForma
 }
 
 /** Phase 2: batch after batch; a batch's tags are computed on the tagger's thread while the previous one is written. */
-async function merge(ctx: IngestContext, write: IngestWrite, staging: DumpStaging, key: string, report: IngestReport, options: IngestOptions): Promise<void> {
+async function merge(ctx: IngestContext, write: IngestWrite, staging: Staging, key: string, report: IngestReport, options: IngestOptions): Promise<void> {
   const d = ctx.dialect;
   const resumed = await write(() => readProgress(d, key));
   if (resumed) Object.assign(report, resumed.counts);

@@ -18,7 +18,7 @@ jest.setTimeout(900_000);
  */
 const MB = 1024 * 1024;
 const BODY_BYTES = 150 * MB;
-const HEALTH_BOUND_MS = 10_000;
+const HEALTH_BOUND_MS = 1_000;
 let dir: string;
 let server: ServerProcess;
 
@@ -146,10 +146,11 @@ describe('admin uploads against a running server', () => {
   });
 
   // Bounds: the old code grew by ~300 MB on the ingest, and its import froze /health for minutes
-  // (and lost the connection). The goal for /health is 1 s; on a 2-core machine shared
-  // with other jobs the merge's fsyncs alone stall it for seconds (4.5 s seen), so the bound asserted is
-  // HEALTH_BOUND_MS, which still catches a server frozen by the work. RSS bounds leave room
-  // for a loaded machine (a slower merge holds more in flight, never the file).
+  // (and lost the connection). The ingest and the import run on worker threads with their own
+  // SQLite connection (papers/ingest-thread.ts, subscribers/import-thread.ts): the thread that
+  // answers /health only relays progress, so it answers within the 1 s whatever the disk
+  // and the parser do. RSS bounds leave room for a loaded machine (a slower merge holds more in
+  // flight, never the file).
   it('ingests an authenticated 150 MB dump off the request, with RSS bounded and /health answering meanwhile', async () => {
     const pad = ' filler'.repeat(300); // ~2 KB a line: 150 MB is ~65,000 papers
     const { result, peakGrowthMb, slowestHealthMs, healthChecks } = await watch(async () => {
