@@ -20,10 +20,11 @@ export interface IngestJob {
 export type IngestThreadReply =
   | { id: number; progress: IngestProgress }
   | { id: number; report: IngestReport }
+  | { id: number; synced: true }
   | { id: number; error: { kind: 'rejected'; file: string; line: number | null; reason: string } | { kind: 'invalid' | 'failed'; message: string } };
 
 interface Waiting {
-  resolve: (report: IngestReport) => void;
+  resolve: (report: IngestReport | null) => void;
   reject: (err: Error) => void;
   onProgress?: (progress: IngestProgress) => void;
 }
@@ -49,6 +50,15 @@ export class IngestThread {
   constructor(private readonly database: string) {}
 
   run(job: IngestJob, onProgress?: (progress: IngestProgress) => void): Promise<IngestReport> {
+    return this.send(job, onProgress) as Promise<IngestReport>;
+  }
+
+  /** Resolves once every batch the thread committed is durable (see IngestOptions.durable). */
+  async sync(now: string): Promise<void> {
+    await this.send({ sync: now });
+  }
+
+  private send(job: IngestJob | { sync: string }, onProgress?: (progress: IngestProgress) => void): Promise<IngestReport | null> {
     const worker = (this.worker ??= this.start());
     const id = this.next++;
     return new Promise((resolve, reject) => {
@@ -81,6 +91,7 @@ export class IngestThread {
     this.waiting.delete(reply.id);
     if (this.waiting.size === 0) worker.unref();
     if ('report' in reply) waiting.resolve(reply.report);
+    else if ('synced' in reply) waiting.resolve(null);
     else waiting.reject(rebuild(reply.error));
   }
 

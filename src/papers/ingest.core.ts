@@ -20,6 +20,11 @@ export interface IngestOptions {
   strict?: boolean;
   /** Store for search and the archive, never for digests. */
   backfill?: boolean;
+  /**
+   * False: the last batch need not wait for the disk either, because the caller ingests more
+   * files and calls IngestService.sync() before it reports anything (one wait for a whole corpus).
+   */
+  durable?: boolean;
   onProgress?: (progress: IngestProgress) => void;
 }
 
@@ -155,7 +160,7 @@ async function merge(ctx: IngestContext, write: IngestWrite, staging: Staging, k
     pending = next;
     after = next.lastSeq;
   }
-  if (!pending) await write(() => clearProgress(d, key), true);
+  if (!pending) await write(() => clearProgress(d, key), options.durable !== false);
 }
 
 async function prepare(write: IngestWrite, d: DialectName, batch: { seq: number; row: PaperRow }[], tagger: BatchTagger): Promise<Prepared> {
@@ -208,7 +213,7 @@ async function commit(
     );
     if (last) yield* clearProgress(d, key);
     else yield* saveProgress(d, key, { seq: p.lastSeq, counts });
-  }, last);
+  }, last && options.durable !== false);
   Object.assign(report, counts);
   options.onProgress?.({
     file: report.file,
@@ -234,6 +239,14 @@ function* saveProgress(d: DialectName, key: string, progress: Progress): WriteSt
   yield {
     sql: `INSERT INTO meta (key, value) VALUES (${param(d, 1)}, ${param(d, 2)}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
     params: [key, JSON.stringify(progress)],
+  };
+}
+
+/** A write that waits for the disk: every batch committed before it is then durable too. */
+export function* markDurable(d: DialectName, now: Date): WriteSteps<void> {
+  yield {
+    sql: `INSERT INTO meta (key, value) VALUES (${param(d, 1)}, ${param(d, 2)}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    params: ['ingest:synced-at', now.toISOString()],
   };
 }
 

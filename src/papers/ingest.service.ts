@@ -41,6 +41,14 @@ export class IngestService implements OnApplicationShutdown {
     return report;
   }
 
+  /**
+   * After ingests with `durable: false` (a command's files but the last reported): waits until
+   * all they stored is durable. Ingests on this thread always commit durably: nothing to wait for.
+   */
+  async sync(): Promise<void> {
+    await this.thread?.sync(this.clock.now().toISOString());
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.thread?.close();
   }

@@ -6,7 +6,7 @@ import { InvalidInputError } from '../common/errors.js';
 import { openWorkerConnection } from '../database/worker-connection.js';
 import type { BatchTagger } from '../topics/threaded.tagger.js';
 import { openFileSource } from './dump-source.js';
-import { runIngest, type IngestWrite } from './ingest.core.js';
+import { markDurable, runIngest, type IngestWrite } from './ingest.core.js';
 import type { IngestJob, IngestThreadReply } from './ingest-thread.js';
 import { DumpRejectedError } from './paper.types.js';
 import { createTaggerPool } from './tagger-pool.js';
@@ -26,9 +26,13 @@ async function taggerFor(topics: IngestJob['topics']): Promise<BatchTagger> {
   return tagger.pool;
 }
 
-async function run(id: number, job: IngestJob): Promise<void> {
+async function run(id: number, job: IngestJob | { sync: string }): Promise<void> {
   const post = (reply: IngestThreadReply) => parentPort!.postMessage(reply);
   try {
+    if ('sync' in job) {
+      connection.write(() => markDurable('sqlite', new Date(job.sync)), true);
+      return post({ id, synced: true });
+    }
     const source = await openFileSource(job.path, job.name);
     const ctx = { dialect: 'sqlite' as const, session: <T>(work: (w: IngestWrite) => Promise<T>) => work(write), tagger: await taggerFor(job.topics), varDir: job.varDir, now: new Date(job.now) };
     const report = await runIngest(ctx, source, { ...job.options, onProgress: (progress) => post({ id, progress }) });
@@ -44,4 +48,4 @@ function describe(err: unknown): Extract<IngestThreadReply, { error: unknown }>[
   return { kind: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
 }
 
-parentPort!.on('message', ({ id, job }: { id: number; job: IngestJob }) => void run(id, job));
+parentPort!.on('message', ({ id, job }: { id: number; job: IngestJob | { sync: string } }) => void run(id, job));
