@@ -50,7 +50,6 @@ export interface IngestReport {
   skips: { line: number; reason: string }[];
 }
 
-
 /**
  * One write transaction of the merge. `durable` marks the last one: a connection that commits
  * the batches before it without waiting for the disk (the ingest thread's) waits for that one,
@@ -205,15 +204,18 @@ async function commit(
 ): Promise<void> {
   const tags = await p.tags;
   const counts: Counts = { new: report.new + p.counts.new, updated: report.updated + p.counts.updated, unchanged: report.unchanged + p.counts.unchanged };
-  await write(function* () {
-    const ids = yield* upsertPapers(d, p.rows, now, !options.backfill);
-    yield* paperTopics.writeTags(
-      d,
-      p.toTag.map((t, i) => ({ paperId: ids.get(t.paperKey)!, replace: t.replace, tags: tags[i] })),
-    );
-    if (last) yield* clearProgress(d, key);
-    else yield* saveProgress(d, key, { seq: p.lastSeq, counts });
-  }, last && options.durable !== false);
+  await write(
+    function* () {
+      const ids = yield* upsertPapers(d, p.rows, now, !options.backfill);
+      yield* paperTopics.writeTags(
+        d,
+        p.toTag.map((t, i) => ({ paperId: ids.get(t.paperKey)!, replace: t.replace, tags: tags[i] })),
+      );
+      if (last) yield* clearProgress(d, key);
+      else yield* saveProgress(d, key, { seq: p.lastSeq, counts });
+    },
+    last && options.durable !== false,
+  );
   Object.assign(report, counts);
   options.onProgress?.({
     file: report.file,

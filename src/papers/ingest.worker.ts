@@ -34,7 +34,13 @@ async function run(id: number, job: IngestJob | { sync: string }): Promise<void>
       return post({ id, synced: true });
     }
     const source = await openFileSource(job.path, job.name);
-    const ctx = { dialect: 'sqlite' as const, session: <T>(work: (w: IngestWrite) => Promise<T>) => work(write), tagger: await taggerFor(job.topics), varDir: job.varDir, now: new Date(job.now) };
+    const ctx = {
+      dialect: 'sqlite' as const,
+      session: <T>(work: (w: IngestWrite) => Promise<T>) => work(write),
+      tagger: await taggerFor(job.topics),
+      varDir: job.varDir,
+      now: new Date(job.now),
+    };
     const report = await runIngest(ctx, source, { ...job.options, onProgress: (progress) => post({ id, progress }) });
     post({ id, report });
   } catch (err) {

@@ -42,4 +42,3 @@ export function importOnThread(database: string, job: ImportJob, onProgress?: (p
     worker.on('exit', (code) => settle(() => reject(new Error(`import thread exited (${code})`))));
   });
 }
-
