@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InvalidInputError } from '../common/errors.js';
-import type { TopicQuery } from '../topics/topic.tagger.js';
 import type { IngestOptions, IngestProgress, IngestReport } from './ingest.core.js';
 import { DumpRejectedError } from './paper.types.js';
+import type { TopicQuery } from './tagger-pool.js';
 
 /** One file to ingest, as the ingest thread receives it. */
 export interface IngestJob {

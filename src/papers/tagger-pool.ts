@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { createBatchTagger, type BatchTagger } from '../topics/threaded.tagger.js';
-import type { TopicQuery } from '../topics/topic.tagger.js';
+
+/** A topic as the taggers compile it (slug and query). */
+export type TopicQuery = Parameters<typeof createBatchTagger>[0][number];
 
 /**
  * Tagging is most of an ingest's work: each batch is split over one tagger thread per core (two
