@@ -53,17 +53,27 @@ export class DeliveryService {
     this.commits = new GroupCommit(dataSource);
   }
 
-  async deliver({ delivery, subscriber, pool, ctx }: DeliveryJob): Promise<DeliveryOutcome> {
+  /** The digest a subscriber gets over a window: the one selection a send and a dry run share (profile included). */
+  async select(
+    subscriber: Subscriber,
+    pool: CandidatePool,
+    windowStart: Date,
+    ctx: Pick<DigestContext, 'now' | 'topicNames'>,
+  ): Promise<ReturnType<typeof selectDigest>> {
     const request = {
       topics: subscriber.topics,
       keywords: subscriber.keywords,
-      windowStart: delivery.windowStart,
+      windowStart,
       windowEnd: ctx.now,
       max: this.config.digest.maxPapers,
       topicNames: ctx.topicNames,
       profile: await this.feedback.profileOf(subscriber),
     };
-    const { selection, catchUp } = selectDigest(pool, request, subscriber.frequency);
+    return selectDigest(pool, request, subscriber.frequency);
+  }
+
+  async deliver({ delivery, subscriber, pool, ctx }: DeliveryJob): Promise<DeliveryOutcome> {
+    const { selection, catchUp } = await this.select(subscriber, pool, delivery.windowStart, ctx);
     if (selection.total === 0) {
       await this.ledger.markSkipped(delivery.id, ctx.now);
       return this.count('skipped');

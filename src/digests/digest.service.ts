@@ -10,7 +10,6 @@ import { Subscriber } from '../subscribers/subscriber.entity.js';
 import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { CandidateLoader } from './candidate.loader.js';
-import { selectDigest } from './catch-up.js';
 import { newClaimant } from './delivery.claims.js';
 import { DeliveryService, type DeliveryOutcome } from './delivery.service.js';
 import { isDue, MAX_WINDOW_MS, periodOf, windowStartFor } from './digest-period.js';
@@ -272,7 +271,7 @@ export class DigestService {
     }));
   }
 
-  /** Who would get how many papers; reads the ledger, writes nothing. */
+  /** Who would get how many papers; reads the ledger, writes nothing to it (a reader model found stale is stored rebuilt, as a send would). */
   private async dryRun(options: SendOptions, where: Audience, { pool, ctx }: RunContext): Promise<RunSummary> {
     const summary: RunSummary = { runId: null, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, dryRun: true, recipients: [] };
     for await (const page of this.pages(where)) {
@@ -283,18 +282,7 @@ export class DigestService {
       const byId = new Map(page.map((s) => [s.id, s]));
       for (const item of plan.filter((p) => !done.has(p.subscriberId))) {
         const s = byId.get(item.subscriberId)!;
-        const { selection: sel } = selectDigest(
-          pool,
-          {
-            topics: s.topics,
-            keywords: s.keywords,
-            windowStart: item.windowStart,
-            windowEnd: ctx.now,
-            max: this.config.digest.maxPapers,
-            topicNames: ctx.topicNames,
-          },
-          s.frequency,
-        );
+        const { selection: sel } = await this.deliveries.select(s, pool, item.windowStart, ctx);
         summary.selected++;
         if (sel.total === 0) summary.skippedEmpty++;
         summary.recipients!.push({ email: s.email, papers: sel.papers.length, total: sel.total });
