@@ -30,7 +30,9 @@ async function ingest(tagged: boolean): Promise<number> {
   const service = app.get(IngestService);
   let papers = 0;
   const started = performance.now();
-  for (const file of files) papers += (await service.ingestFile(file)).read;
+  // As `paperboy ingest FILE...` does: one wait for the disk for all the files, before reporting.
+  for (const file of files) papers += (await service.ingestFile(file, { durable: false })).read;
+  await service.sync();
   const seconds = (performance.now() - started) / 1000;
   await app.close();
   return papers / seconds;

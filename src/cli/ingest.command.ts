@@ -40,6 +40,8 @@ async function ingestAll(service: IngestService, files: string[], flags: IngestF
     bar.update(i, files.length, file);
     results.push(await ingestOne(service, file, flags));
   }
+  // Files commit without waiting for the disk; one wait makes them all durable before any is reported.
+  await service.sync();
   bar.update(files.length, files.length, 'done');
   bar.stop();
   if (flags.json) printJson(results);
@@ -49,7 +51,7 @@ async function ingestAll(service: IngestService, files: string[], flags: IngestF
 
 async function ingestOne(service: IngestService, file: string, flags: IngestFlags): Promise<FileResult> {
   try {
-    return await service.ingestFile(file, { format: flags.format, date: flags.date, strict: flags.strict, backfill: flags.backfill });
+    return await service.ingestFile(file, { format: flags.format, date: flags.date, strict: flags.strict, backfill: flags.backfill, durable: false });
   } catch (err) {
     if (!(err instanceof DumpRejectedError)) throw err;
     return { file, rejected: { line: err.line, reason: err.reason } };

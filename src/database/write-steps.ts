@@ -24,7 +24,7 @@ interface SqliteStatement {
   run(params: unknown[]): unknown;
 }
 
-interface SqliteConnection {
+export interface SqliteConnection {
   inTransaction: boolean;
   prepare(sql: string): SqliteStatement;
   transaction<T>(fn: () => T): { immediate: () => T };
@@ -51,6 +51,15 @@ export async function runWrite<R>(source: DataSource, steps: () => WriteSteps<R>
   if (dialectOfSource(source) === 'postgres') return source.transaction((em) => runStepsOn(em.queryRunner!, steps()));
   const db = sqliteConnection(source);
   while (db.inTransaction) await sleep(2);
+  return db.transaction(() => driveSync(db, steps())).immediate();
+}
+
+/**
+ * Runs steps as one `BEGIN IMMEDIATE` transaction on a better-sqlite3 connection the caller owns
+ * alone (a worker thread's): nothing else can slip a query in, so there is nothing to wait for
+ * but another connection's writer, which the busy timeout waits out.
+ */
+export function writeOnConnection<R>(db: SqliteConnection, steps: () => WriteSteps<R>): R {
   return db.transaction(() => driveSync(db, steps())).immediate();
 }
 

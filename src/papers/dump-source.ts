@@ -11,6 +11,10 @@ export interface DumpSource {
   totalBytes: number | null;
   bytesRead: () => number;
   chunks: AsyncIterable<Buffer>;
+  /** The file read, when it is one: the ingest thread then reads it itself. */
+  path?: string;
+  /** Stops reading (a source handed over by its path is never read further here). */
+  close: () => Promise<void>;
 }
 
 /** `name` is what reports call the file (an upload's temporary path means nothing to its sender). */
@@ -19,7 +23,7 @@ export async function openFileSource(path: string, name = path): Promise<DumpSou
     throw new DumpRejectedError(name, null, err.code === 'ENOENT' ? 'file does not exist' : `cannot read file: ${err.message}`);
   });
   if (!info.isFile()) throw new DumpRejectedError(name, null, 'not a regular file');
-  return fromChunks(name, createReadStream(path, { highWaterMark: 1024 * 1024 }), info.size);
+  return { ...(await fromChunks(name, createReadStream(path, { highWaterMark: 1024 * 1024 }), info.size)), path };
 }
 
 export async function openBufferSource(name: string, body: Buffer): Promise<DumpSource> {
@@ -48,5 +52,6 @@ async function fromChunks(name: string, input: AsyncIterable<Buffer>, totalBytes
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield count(next.value);
   }
   const count = (chunk: Buffer) => ((read += chunk.length), chunk);
-  return { name, head: Buffer.concat(buffered).subarray(0, HEAD_BYTES), totalBytes, bytesRead: () => read, chunks: chunks() };
+  const close = async () => void (await iterator.return?.());
+  return { name, head: Buffer.concat(buffered).subarray(0, HEAD_BYTES), totalBytes, bytesRead: () => read, chunks: chunks(), close };
 }

@@ -5,13 +5,53 @@ import Database from 'better-sqlite3';
 import type { PaperRow } from './paper.repository.js';
 import { processAlive } from '../common/process-alive.js';
 
+/** Where one dump's parsed papers wait between reading the file and merging it (see DumpStaging). */
+export interface Staging {
+  /** Adds a paper, merging it into the one already staged under its key. */
+  add(row: PaperRow, merge: (a: PaperRow, b: PaperRow) => PaperRow): void;
+  flush(): void;
+  /** The staged papers after `seq`, in file order (seq counts from 1, one per distinct paper). */
+  batch(after: number, size: number): { seq: number; row: PaperRow }[];
+  close(): void;
+}
+
+/** Dumps up to this size are staged in memory: a corpus of small files pays no scratch file each. */
+const IN_MEMORY_BYTES = 4 * 1024 * 1024;
+
+/** Staging for a dump of `bytes` (null: unknown): in memory when small, else a scratch file. */
+export function openStaging(varDir: string, bytes: number | null): Staging {
+  return bytes !== null && bytes <= IN_MEMORY_BYTES ? new MemoryStaging() : DumpStaging.open(varDir);
+}
+
+/** A small dump's staging: the same order and numbering as DumpStaging's, in a list. */
+class MemoryStaging implements Staging {
+  private readonly rows: PaperRow[] = [];
+  private readonly index = new Map<string, number>();
+
+  add(row: PaperRow, merge: (a: PaperRow, b: PaperRow) => PaperRow): void {
+    const at = this.index.get(row.paperKey);
+    if (at === undefined) {
+      this.index.set(row.paperKey, this.rows.length);
+      this.rows.push(row);
+    } else this.rows[at] = merge(this.rows[at], row);
+  }
+
+  flush(): void {}
+
+  batch(after: number, size: number): { seq: number; row: PaperRow }[] {
+    return this.rows.slice(after, after + size).map((row, i) => ({ seq: after + i + 1, row }));
+  }
+
+  close(): void {}
+}
+
 /**
  * A private scratch database holding one dump's parsed papers (one row per paper, duplicates
  * merged) between reading the file and merging it into the real database. Reading and validating
  * happen here, so a rejected file never touched the real database, and the merge that follows
  * is a sequence of short transactions. The file lives in VAR_DIR/staging and is deleted after.
  */
-export class DumpStaging {
+export class DumpStaging implements Staging {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
   private readonly find: Database.Statement;

@@ -100,31 +100,40 @@ export class PaperRepository {
     return (await this.dataSource.getRepository(Topic).find({ select: { slug: true } })).map((t) => t.slug);
   }
 
-  *findStates(d: DialectName, keys: string[]): WriteSteps<Map<string, StoredPaperState>> {
-    if (keys.length === 0) return new Map();
-    const rows = yield {
-      sql: `SELECT id, paper_key, title, upvotes, trending_date, ai_keywords, ${FILLABLE.join(', ')}
-       FROM papers WHERE paper_key IN (${keys.map((_, i) => param(d, i + 1)).join(', ')})`,
-      params: keys,
-    };
-    return new Map(rows.map((r) => [String(r.paper_key), toState(r)]));
+  findStates(d: DialectName, keys: string[]): WriteSteps<Map<string, StoredPaperState>> {
+    return findPaperStates(d, keys);
   }
 
-  /** Inserts or merges a batch (keys unique within it); returns the ids by key. */
-  *upsert(d: DialectName, rows: PaperRow[], now: Date, available: boolean): WriteSteps<Map<string, number>> {
-    if (rows.length === 0) return new Map();
-    const values: unknown[] = [];
-    const stamp = sqlTimestamp(d, now);
-    const tuples = rows.map((row) => {
-      const start = values.length;
-      values.push(...rowValues(row, stamp, available, d));
-      return `(${COLUMNS.map((_, i) => param(d, start + i + 1)).join(', ')})`;
-    });
-    const sql = `INSERT INTO papers (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}
-      ON CONFLICT (paper_key) DO UPDATE SET ${mergeClause(d)} RETURNING id, paper_key`;
-    const result = yield { sql, params: values };
-    return new Map(result.map((r) => [String(r.paper_key), Number(r.id)]));
+  upsert(d: DialectName, rows: PaperRow[], now: Date, available: boolean): WriteSteps<Map<string, number>> {
+    return upsertPapers(d, rows, now, available);
   }
+}
+
+/** The batch-write steps, also run by the ingest worker thread (papers/ingest.worker.ts) on its own connection. */
+export function* findPaperStates(d: DialectName, keys: string[]): WriteSteps<Map<string, StoredPaperState>> {
+  if (keys.length === 0) return new Map();
+  const rows = yield {
+    sql: `SELECT id, paper_key, title, upvotes, trending_date, ai_keywords, ${FILLABLE.join(', ')}
+     FROM papers WHERE paper_key IN (${keys.map((_, i) => param(d, i + 1)).join(', ')})`,
+    params: keys,
+  };
+  return new Map(rows.map((r) => [String(r.paper_key), toState(r)]));
+}
+
+/** Inserts or merges a batch (keys unique within it); returns the ids by key. */
+export function* upsertPapers(d: DialectName, rows: PaperRow[], now: Date, available: boolean): WriteSteps<Map<string, number>> {
+  if (rows.length === 0) return new Map();
+  const values: unknown[] = [];
+  const stamp = sqlTimestamp(d, now);
+  const tuples = rows.map((row) => {
+    const start = values.length;
+    values.push(...rowValues(row, stamp, available, d));
+    return `(${COLUMNS.map((_, i) => param(d, start + i + 1)).join(', ')})`;
+  });
+  const sql = `INSERT INTO papers (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}
+    ON CONFLICT (paper_key) DO UPDATE SET ${mergeClause(d)} RETURNING id, paper_key`;
+  const result = yield { sql, params: values };
+  return new Map(result.map((r) => [String(r.paper_key), Number(r.id)]));
 }
 
 function mergeClause(d: DialectName): string {

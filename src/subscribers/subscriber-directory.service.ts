@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InvalidInputError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { csvHeader, csvLines } from './subscriber-csv.js';
+import { importOnThread, importThreadAvailable } from './import-thread.js';
 import { importSubscriberCsv, type ImportOptions, type ImportReport } from './subscriber-import.js';
 import { Subscriber, SUBSCRIBER_STATUSES, type SubscriberStatus } from './subscriber.entity.js';
 import { SubscriberRepository } from './subscriber.repository.js';
@@ -93,6 +94,11 @@ export class SubscriberDirectory {
    */
   async importCsv(path: string, options: ImportOptions): Promise<ImportReport> {
     const rules = { validSlugs: await this.subscribers.validSlugs(), defaultHour: this.config.digest.defaultHour };
+    const db = this.config.database;
+    // On a SQLite file the import runs on a thread of its own: its work never holds up requests.
+    if (db.kind === 'sqlite' && db.path !== ':memory:' && importThreadAvailable()) {
+      return importOnThread(db.path, { path, confirmed: options.confirmed, rules }, options.onProgress);
+    }
     return importSubscriberCsv(this.repo.importWriter, rules, path, options);
   }
 }

@@ -18,7 +18,9 @@ jest.setTimeout(900_000);
  */
 const MB = 1024 * 1024;
 const BODY_BYTES = 150 * MB;
-const HEALTH_BOUND_MS = 10_000;
+/** While the ingest or import job runs (the issue's goal), and while its body is being received (as before). */
+const HEALTH_BOUND_MS = 1_000;
+const UPLOAD_HEALTH_BOUND_MS = 10_000;
 let dir: string;
 let server: ServerProcess;
 
@@ -82,12 +84,17 @@ function post(path: string, source: Readable, token: string | null): Promise<{ s
  * Runs `work` while sampling the server's VmRSS and timing /health (a request every 100 ms, each
  * answer awaited); the peak is the larger of the samples and VmHWM, which the kernel keeps
  * between samples (reset first through clear_refs, so an earlier test's peak does not count).
+ * `accepted()` marks the end of the upload: the slowest answer is kept apart for each phase.
  */
-async function watch<T>(work: () => Promise<T>): Promise<{ result: T; peakGrowthMb: number; slowestHealthMs: number; healthChecks: number }> {
+async function watch<T>(
+  work: (accepted: () => void) => Promise<T>,
+): Promise<{ result: T; peakGrowthMb: number; slowestUploadMs: number; slowestHealthMs: number; healthChecks: number }> {
   writeFileSync(`/proc/${server.pid}/clear_refs`, '5');
   const base = server.memory().rss;
   let peak = base;
   let slowest = 0;
+  let slowestUpload = 0;
+  let uploading = true;
   let checks = 0;
   let over = false;
   const sampling = (async () => {
@@ -95,15 +102,17 @@ async function watch<T>(work: () => Promise<T>): Promise<{ result: T; peakGrowth
       peak = Math.max(peak, server.memory().rss);
       const started = performance.now();
       expect(await health()).toBe(200);
-      slowest = Math.max(slowest, performance.now() - started);
+      const ms = performance.now() - started;
+      if (uploading) slowestUpload = Math.max(slowestUpload, ms);
+      else slowest = Math.max(slowest, ms);
       checks++;
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
   try {
-    const result = await work();
+    const result = await work(() => (uploading = false));
     peak = Math.max(peak, server.memory().peak);
-    return { result, peakGrowthMb: peak - base, slowestHealthMs: slowest, healthChecks: checks };
+    return { result, peakGrowthMb: peak - base, slowestUploadMs: slowestUpload, slowestHealthMs: slowest, healthChecks: checks };
   } finally {
     over = true;
     await sampling;
@@ -146,25 +155,31 @@ describe('admin uploads against a running server', () => {
   });
 
   // Bounds: the old code grew by ~300 MB on the ingest, and its import froze /health for minutes
-  // (and lost the connection). The issue's goal for /health is 1 s; on a 2-core machine shared
-  // with other jobs the merge's fsyncs alone stall it for seconds (4.5 s seen), so the bound asserted is
-  // HEALTH_BOUND_MS, which still catches a server frozen by the work. RSS bounds leave room
-  // for a loaded machine (a slower merge holds more in flight, never the file).
+  // (and lost the connection). The ingest and the import run on worker threads with their own
+  // SQLite connection (papers/ingest-thread.ts, subscribers/import-thread.ts): the thread that
+  // answers /health only relays progress, so it answers within the issue's 1 s whatever the disk
+  // and the parser do. Receiving the 150 MB body is this thread's own work (stalls up to 0.7 s
+  // seen on a loaded machine), bounded as before. RSS bounds leave room for a loaded machine (a slower merge holds more in
+  // flight, never the file).
   it('ingests an authenticated 150 MB dump off the request, with RSS bounded and /health answering meanwhile', async () => {
     const pad = ' filler'.repeat(300); // ~2 KB a line: 150 MB is ~65,000 papers
-    const { result, peakGrowthMb, slowestHealthMs, healthChecks } = await watch(async () => {
+    const { result, peakGrowthMb, slowestUploadMs, slowestHealthMs, healthChecks } = await watch(async (uploaded) => {
       const accepted = await post(
         '/api/admin/ingest?async=true&name=big.jsonl',
         body(BODY_BYTES, (i) => arxivLine(i, pad) + '\n'),
         TEST_ADMIN_TOKEN,
       );
+      uploaded();
       expect(accepted.status).toBe(202);
       return job(accepted.json.id as string);
     });
-    console.log(`150 MB ingest: RSS +${peakGrowthMb.toFixed(0)} MB, slowest /health ${slowestHealthMs.toFixed(0)} ms of ${healthChecks}`);
+    console.log(
+      `150 MB ingest: RSS +${peakGrowthMb.toFixed(0)} MB, slowest /health ${slowestUploadMs.toFixed(0)} ms uploading, ${slowestHealthMs.toFixed(0)} ms after, of ${healthChecks}`,
+    );
     expect(result).toMatchObject({ state: 'done', kind: 'ingest', result: { file: 'big.jsonl', skipped: 0 } });
     expect(result.result.read).toBeGreaterThan(60_000);
     expect(peakGrowthMb).toBeLessThan(150);
+    expect(slowestUploadMs).toBeLessThan(UPLOAD_HEALTH_BOUND_MS);
     expect(slowestHealthMs).toBeLessThan(HEALTH_BOUND_MS);
     expect(healthChecks).toBeGreaterThan(10);
     const stored = new Database(join(dir, 'var', 'paperboy.sqlite'), { readonly: true });
@@ -181,14 +196,18 @@ describe('admin uploads against a running server', () => {
           yield Array.from({ length: 1000 }, (_, k) => `bulk-${i + k}@example.org,llm;robotics,"'=retrieval, agents"\n`).join('');
       })(),
     );
-    const { result, peakGrowthMb, slowestHealthMs, healthChecks } = await watch(async () => {
+    const { result, peakGrowthMb, slowestUploadMs, slowestHealthMs, healthChecks } = await watch(async (uploaded) => {
       const accepted = await post('/api/admin/subscribers/import?async=true&confirmed=true', csv, TEST_ADMIN_TOKEN);
+      uploaded();
       expect(accepted.status).toBe(202);
       return job(accepted.json.id as string);
     });
-    console.log(`100k-row import: RSS +${peakGrowthMb.toFixed(0)} MB, slowest /health ${slowestHealthMs.toFixed(0)} ms of ${healthChecks}`);
+    console.log(
+      `100k-row import: RSS +${peakGrowthMb.toFixed(0)} MB, slowest /health ${slowestUploadMs.toFixed(0)} ms uploading, ${slowestHealthMs.toFixed(0)} ms after, of ${healthChecks}`,
+    );
     expect(result).toMatchObject({ state: 'done', kind: 'import', result: { rows, created: rows, updated: 0, rejected: [] } });
     expect(peakGrowthMb).toBeLessThan(100);
+    expect(slowestUploadMs).toBeLessThan(UPLOAD_HEALTH_BOUND_MS);
     expect(slowestHealthMs).toBeLessThan(HEALTH_BOUND_MS);
     expect(healthChecks).toBeGreaterThan(10);
     const stored = new Database(join(dir, 'var', 'paperboy.sqlite'), { readonly: true });
