@@ -12,11 +12,12 @@ import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
 import { SubscriberBounces } from '../subscribers/subscriber-bounces.service.js';
 import type { ClaimedDelivery } from './digest-ledger.repository.js';
 import { DigestLedger } from './digest-ledger.repository.js';
-import { coverageOf, selectDigest } from './catch-up.js';
+import { coverageOf } from './catch-up.js';
 import { DigestUpdates } from './digest-updates.js';
 import { DigestMetrics } from './digest.metrics.js';
 import { DigestRenderer, type DigestContext } from './digest.renderer.js';
 import type { CandidatePool } from './digest.selection.js';
+import { ProfileSelections } from './profile-selection.js';
 
 export type DeliveryOutcome = 'sent' | 'skipped' | 'failed' | 'bounced';
 
@@ -36,6 +37,7 @@ export class DeliveryService {
   private readonly log = new Logger('Delivery');
   /** The records of a sent digest, committed with those of the other senders that finished meanwhile. */
   private readonly commits: GroupCommit;
+  private readonly selections = new ProfileSelections();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -50,7 +52,9 @@ export class DeliveryService {
     private readonly feedback: FeedbackRepository,
     @InjectDataSource() dataSource: DataSource,
   ) {
-    this.commits = new GroupCommit(dataSource);
+    // Half the senders may wait on a commit while the others keep the SMTP pool busy; a group waits
+    // at most 20 ms for them (a message takes longer than that on the wire).
+    this.commits = new GroupCommit(dataSource, { maxBatch: Math.ceil(config.digest.concurrency / 2), maxWaitMs: 20 });
   }
 
   async deliver({ delivery, subscriber, pool, ctx }: DeliveryJob): Promise<DeliveryOutcome> {
@@ -63,13 +67,13 @@ export class DeliveryService {
       topicNames: ctx.topicNames,
       profile: await this.feedback.profileOf(subscriber),
     };
-    const { selection, catchUp } = selectDigest(pool, request, subscriber.frequency);
+    const { selection, catchUp } = this.selections.select(pool, request, subscriber.frequency);
     if (selection.total === 0) {
       await this.ledger.markSkipped(delivery.id, ctx.now);
       return this.count('skipped');
     }
     const extras = { catchUp, updates: await this.updates.pending(subscriber.id), coverage: coverageOf(pool, delivery.windowStart, ctx.now) };
-    const mail = this.renderer.render(subscriber, selection, delivery.id, ctx, extras);
+    const mail = this.renderer.renderShared(subscriber, selection, delivery.id, ctx, extras);
     const outcome = await this.sendWithRetries(delivery, subscriber, { ...mail, to: subscriber.email });
     if (outcome.ok) {
       const paperIds = selection.allIds ?? selection.papers.map((p) => p.paper.id);
