@@ -73,45 +73,48 @@ function listHeaders(list: SendMailOptions['list']): [string, string][] | null {
 
 const HEX = '0123456789ABCDEF';
 
+/** What quoted-printable cannot leave as is: non-ASCII, `=`, controls, whitespace ending a line, a CR that is no line break. */
+const NOT_LITERAL = /[\ud800-\udbff][\udc00-\udfff]|[^\x21-\x3c\x3e-\x7e \t\r\n]|[ \t](?=\r?\n|$)|\r(?!\n)/g;
+/** Escapes by character: HTML has an `=` in every attribute, and few distinct non-ASCII characters. */
+const escapes = new Map<string, string>();
+
 /**
  * Quoted-printable (RFC 2045 §6.7) of a text part: printable ASCII as is, every other character as
  * its UTF-8 bytes `=XX`, whitespace before a line break or the end encoded, line breaks kept, and
  * soft breaks (`=` CRLF) so that no line is longer than 76 characters; never inside an `=XX`.
+ * One regex pass and one slice per output line: most of a digest is ASCII on very long lines.
  */
 export function quotedPrintable(s: string): string {
+  const e = s.replace(NOT_LITERAL, escapeOf);
   let out = '';
-  let run = 0; // start of the literal characters not yet copied to `out`
-  let line = 0; // characters on the current output line
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 10 || c === 13) {
-      line = 0;
+  let pos = 0;
+  let nl = e.indexOf('\n');
+  while (pos < e.length) {
+    if (nl !== -1 && nl < pos) nl = e.indexOf('\n', pos);
+    const end = nl === -1 ? e.length : nl > pos && e.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    if (end - pos <= 76) {
+      const next = nl === -1 ? e.length : nl + 1;
+      out += e.slice(pos, next);
+      pos = next;
       continue;
     }
-    const next = i + 1 < s.length ? s.charCodeAt(i + 1) : 10;
-    const literal = (c >= 33 && c <= 126 && c !== 61) || ((c === 32 || c === 9) && next !== 10 && next !== 13);
-    if (literal) {
-      if (line >= 75) {
-        out += s.slice(run, i) + '=\r\n';
-        run = i;
-        line = 0;
-      }
-      line++;
-      continue;
-    }
-    const code = s.codePointAt(i)!;
-    if (code > 0xffff) i++;
-    const escaped = escape(code);
-    out += s.slice(run, i + 1 - (code > 0xffff ? 2 : 1));
-    if (line + escaped.length > 75) {
-      out += '=\r\n';
-      line = 0;
-    }
-    out += escaped;
-    line += escaped.length;
-    run = i + 1;
+    // 75 characters and the soft break's `=`; an `=XX` the cut would split goes to the next line
+    let cut = pos + 75;
+    if (e.charCodeAt(cut - 1) === 61) cut -= 1;
+    else if (e.charCodeAt(cut - 2) === 61) cut -= 2;
+    out += e.slice(pos, cut) + '=\r\n';
+    pos = cut;
   }
-  return out + s.slice(run);
+  return out;
+}
+
+function escapeOf(ch: string): string {
+  let found = escapes.get(ch);
+  if (found === undefined) {
+    if (escapes.size >= 4096) escapes.clear();
+    escapes.set(ch, (found = escape(ch.codePointAt(0)!)));
+  }
+  return found;
 }
 
 /** `=XX` for each UTF-8 byte of a code point (a lone surrogate as U+FFFD, as Buffer.from does). */
