@@ -71,7 +71,24 @@ export class PaperSpelling {
         if (found) return found;
       }
     }
-    return plainWords(term);
+    return this.findClosed(term) ?? plainWords(term);
+  }
+
+  /** The tagger indexes `on-policy` also as `onpolicy`; a word it explains with is shown hyphenated, as written. */
+  private findClosed(term: string): string | null {
+    const word = normalizeText(term);
+    if (!/^[\p{L}\p{N}]+$/u.test(word)) return null;
+    const target = stem(word);
+    for (const { text, tokens } of this.fields) {
+      for (let i = 0; i < tokens.length; i++) {
+        let joined = tokens[i].norm;
+        for (let j = i + 1; j < tokens.length && j < i + 4 && text.slice(tokens[j - 1].end, tokens[j].start) === '-'; j++) {
+          joined += tokens[j].norm;
+          if (joined === word || stem(joined) === target) return text.slice(tokens[i].start, tokens[j].end);
+        }
+      }
+    }
+    return null;
   }
 
   private find(seq: readonly WordPattern[], slop: number): string | null {

@@ -50,6 +50,11 @@ describe('reasons in plain words', () => {
     ]);
   });
 
+  it('shows a closed-up compound the way the paper hyphenates it', () => {
+    const spot = new PaperSpelling({ title: 'SPOT: Sparse Probing for On-Policy Distillation', abstract: 'A vision-language model.' });
+    expect(spot.wordsFor(['onpolicy', 'visionlanguage', 'policy'])).toEqual(['On-Policy', 'vision-language', 'Policy']);
+  });
+
   it('drops function words and filler, and repeats nothing', () => {
     expect(paper.wordsFor(['with', 'the', 'scaling', 'Scaling', 'trained'])).toEqual(['Scaling']);
   });
