@@ -84,14 +84,7 @@ export class DigestRenderer {
     return this.modelWith(directLinks(this.links, s, deliveryId), s, selection, deliveryId, ctx, extras);
   }
 
-  private modelWith(
-    links: DigestLinks,
-    s: Subscriber,
-    selection: Selection,
-    deliveryId: number | null,
-    ctx: DigestContext,
-    extras: DigestExtras,
-  ): DigestModel {
+  private modelWith(links: DigestLinks, s: Subscriber, selection: Selection, deliveryId: number | null, ctx: DigestContext, extras: DigestExtras): DigestModel {
     const unsubscribeUrl = links.unsubscribe();
     const preferencesUrl = links.preferences();
     const sections = this.sections(links, selection);

@@ -37,13 +37,5 @@ export class ProfileSelections {
 
 /** Everything of a request that a selection depends on, besides the pool and the topic names (the run's, one object). */
 function profileKey(req: SelectionRequest, frequency: Frequency): string {
-  return JSON.stringify([
-    frequency,
-    req.topics,
-    req.keywords,
-    req.muted ?? [],
-    req.windowStart.getTime(),
-    req.windowEnd.getTime(),
-    req.max,
-  ]);
+  return JSON.stringify([frequency, req.topics, req.keywords, req.muted ?? [], req.windowStart.getTime(), req.windowEnd.getTime(), req.max]);
 }

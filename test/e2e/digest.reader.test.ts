@@ -211,9 +211,26 @@ describe("the reader's digest", () => {
     const renderer = t.app.get(DigestRenderer);
     const templates = jest.spyOn(t.app.get(MailTemplates), 'render');
     // Signed links carry their issue time: one clock for both ways of rendering.
-    jest.useFakeTimers({ now, doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+    jest.useFakeTimers({
+      now,
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'clearImmediate',
+        'setTimeout',
+        'clearTimeout',
+        'setInterval',
+        'clearInterval',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
+    });
     try {
-      const shared = [renderer.renderShared(s, selection, 7, { topicNames: new Map(), now }), renderer.renderShared(other, selection, 8, { topicNames: new Map(), now })];
+      const shared = [
+        renderer.renderShared(s, selection, 7, { topicNames: new Map(), now }),
+        renderer.renderShared(other, selection, 8, { topicNames: new Map(), now }),
+      ];
       expect(templates).toHaveBeenCalledTimes(1);
       expect(shared[0]).toEqual(renderer.render(s, selection, 7, { topicNames: new Map(), now }));
       expect(shared[1]).toEqual(renderer.render(other, selection, 8, { topicNames: new Map(), now }));

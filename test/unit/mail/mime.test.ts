@@ -53,7 +53,13 @@ describe('quotedPrintable', () => {
       expect(qp).not.toMatch(/[ \t](\r?\n|$)/);
       // what nodemailer's own encoder gives, read back the same way
       expect(await decode(qp)).toBe(await decode(wrap(encode(text), 76)));
-      expect(await decode(qp)).toContain(text.trim().split(/\r?\n/)[0].replace(/\ud800/, '\ufffd').trim());
+      expect(await decode(qp)).toContain(
+        text
+          .trim()
+          .split(/\r?\n/)[0]
+          .replace(/\ud800/, '\ufffd')
+          .trim(),
+      );
     }
   });
 });
