@@ -32,6 +32,8 @@ const EXTRA_PUBLIC = [
   'src/digests/candidate[.]loader[.]ts', // channels and feeds read the same candidate pool
   'src/digests/digest-period[.]ts', // one notion of a reader's period and window for channels and the status page
   'src/digests/delivery[.]claims[.]ts', // the claim protocol every ledger (digests, channels, events) shares
+  'src/digests/reason[.]words[.]ts', // a reader's model drops the same filler words that reasons leave out
+  'src/feedback/reader-model[.]ts', // the digests rank with the reader model the feedback module builds and stores
   'src/health/source-freshness[.]ts', // runs, the admin page and stats report the same source freshness
   'src/events/http-post[.]ts', // one outgoing HTTP client with timeouts and Retry-After for channels and events
   'src/subscribers/preferences[.]digest-status[.]ts', // "why no email" on the preferences page and in the admin run detail

@@ -11,6 +11,8 @@ import { fromRoot } from '../src/common/paths.js';
 import { runChild, table } from './child.js';
 import { received, startSink } from './digest.bench.js';
 import { writeSnapshot } from './ingest.bench.js';
+import { planRows } from './plan.bench.js';
+import { previewRows } from './preview.bench.js';
 
 const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 const SIZE = QUICK ? { lines: 20_000, files: 60, readers: 1_000 } : { lines: 200_000, files: 580, readers: 10_000 };
@@ -140,10 +142,10 @@ export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-paths-'));
   const started = performance.now();
   try {
-    const rows = [...(await cliRows(dir)), ...(await ingestRows(dir)), ...(await sendRows(dir))];
+    const rows = [...(await cliRows(dir)), ...(await ingestRows(dir)), ...(await sendRows(dir)), ...(await planRows()), ...(await previewRows())];
     table(rows);
     process.stdout.write(
-      `(${QUICK ? 'quick' : 'full'} run, ${((performance.now() - started) / 1000).toFixed(0)} s; planning at 1M readers on PostgreSQL: \`npm run bench scale\`)\n`,
+      `(${QUICK ? 'quick' : 'full'} run, ${((performance.now() - started) / 1000).toFixed(0)} s; workers at 1M readers on PostgreSQL: \`npm run bench scale\`)\n`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -7,6 +7,9 @@ import { Trust1764350000000 } from './1764350000000-trust.js';
 import { SubscriberTopics1764400000000 } from './1764400000000-subscriber-topics.js';
 import { Feedback1764410000000 } from './1764410000000-feedback.js';
 import { WindowEnds1764420000000 } from './1764420000000-window-ends.js';
+import { NextDue1764550000000 } from './1764550000000-next-due.js';
+import { PaperTopicsCovering1764550000001 } from './1764550000001-paper-topics-covering.js';
+import { ReaderModels1764560000000 } from './1764560000000-reader-models.js';
 
 /** Every migration, in order. Listed as classes, not globs: globs differ between .ts under jest and .js in dist/. */
 export const MIGRATIONS = [
@@ -19,4 +22,7 @@ export const MIGRATIONS = [
   SubscriberTopics1764400000000,
   Feedback1764410000000,
   WindowEnds1764420000000,
+  NextDue1764550000000,
+  PaperTopicsCovering1764550000001,
+  ReaderModels1764560000000,
 ];

@@ -1,8 +1,9 @@
 import { AdminJobs, jobRow } from './admin-jobs.service.js';
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { ChannelsService } from '../channels/channels.service.js';
 import { IntegrationsStatus } from '../channels/integrations-status.service.js';
-import { InvalidInputError } from '../common/errors.js';
+import { ConflictError, InvalidInputError } from '../common/errors.js';
 import { DigestRunsService } from '../digests/digest-runs.service.js';
 import { DigestViewService } from '../digests/digest-view.service.js';
 import { DigestService } from '../digests/digest.service.js';
@@ -45,6 +46,7 @@ export class AdminPageController {
     private readonly freshness: SourceFreshness,
     private readonly stats: AdminStatsService,
     private readonly integrations: IntegrationsStatus,
+    private readonly channels: ChannelsService,
   ) {}
 
   @Get()
@@ -83,6 +85,34 @@ export class AdminPageController {
       if (!(err instanceof InvalidInputError)) throw err;
       await this.dashboard(req, res, { status: 400, form, errors: [err.message] });
     }
+  }
+
+  /** The channel form of the Integrations card: the same validation as `paperboy channels add` and the API. */
+  @Post('channels')
+  @UseGuards(AdminSessionGuard, CsrfGuard)
+  async addChannel(@Req() req: Request, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+    const b = body ?? {};
+    try {
+      await this.channels.add({
+        name: first(b.name),
+        kind: first(b.kind),
+        url: first(b.url),
+        topics: b.topics ?? [],
+        keywords: first(b.keywords),
+        hour: first(b.hour),
+      });
+      res.redirect(303, '/admin#integrations-title');
+    } catch (err) {
+      if (!(err instanceof InvalidInputError || err instanceof ConflictError)) throw err;
+      await this.dashboard(req, res, { status: err instanceof ConflictError ? 409 : 400, errors: [err.message] });
+    }
+  }
+
+  @Post('channels/:name/remove')
+  @UseGuards(AdminSessionGuard, CsrfGuard)
+  async removeChannel(@Res() res: Response, @Param('name') name: string): Promise<void> {
+    await this.channels.remove(name);
+    res.redirect(303, '/admin#integrations-title');
   }
 
   @Get('runs/:id')

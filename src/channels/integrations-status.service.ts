@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { EventOutbox, type OutboxState } from '../events/event-outbox.repository.js';
+import { MailEventsStatus, type MailProviderState } from '../webhooks/mail-events-status.service.js';
 import { ChannelRepository } from './channel.repository.js';
 import type { Channel } from './channel.types.js';
 
@@ -9,7 +10,7 @@ export interface IntegrationsState {
   /** Events out; null when WEBHOOK_URL is unset. */
   events: (OutboxState & { host: string }) | null;
   /** Which mail providers' webhooks can be verified (their key is set). */
-  mailProviders: { name: string; ready: boolean; setting: string }[];
+  mailProviders: ({ name: string; ready: boolean; setting: string } & Partial<MailProviderState>)[];
 }
 
 /** What the admin page shows of channels, events out and mail events in: each one's last delivery and last error. */
@@ -19,6 +20,7 @@ export class IntegrationsStatus {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly channels: ChannelRepository,
     private readonly outbox: EventOutbox,
+    private readonly mailEvents: MailEventsStatus,
   ) {}
 
   async state(): Promise<IntegrationsState> {
@@ -28,6 +30,7 @@ export class IntegrationsStatus {
       host: new URL(ch.url).host,
       failing: Boolean(ch.lastErrorAt && (!ch.lastDeliveryAt || ch.lastErrorAt > ch.lastDeliveryAt)),
     }));
+    const mail = await this.mailEvents.state();
     return {
       channels,
       events: c.webhookUrl ? { ...(await this.outbox.state()), host: new URL(c.webhookUrl).host } : null,
@@ -37,7 +40,7 @@ export class IntegrationsStatus {
         { name: 'mailgun', ready: c.mailgunSigningKey !== null, setting: 'MAILGUN_SIGNING_KEY' },
         { name: 'ses', ready: true, setting: 'SES_TOPIC_ARNS (optional)' },
         { name: 'generic', ready: c.webhookSecret !== null, setting: 'WEBHOOK_SECRET' },
-      ],
+      ].map((p) => ({ ...p, ...mail.get(p.name) })),
     };
   }
 }

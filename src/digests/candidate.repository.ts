@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { dialectOf, param, sqlTimestamp } from '../database/dialect.js';
+import { dialectOf, numbered, param, sqlTimestamp } from '../database/dialect.js';
 
 export interface PaperRow {
   id: number;
@@ -18,6 +18,14 @@ export interface PaperRow {
   code_url: string | null;
   source: string;
   available_at: string | Date;
+}
+
+/** A tag of a paper in a window, with what ranking needs of the paper (BoundedSelection). */
+export interface RankRow {
+  paper_id: number;
+  topic_slug: string;
+  score: number;
+  upvotes: number | null;
 }
 
 export interface TagRow {
@@ -57,5 +65,29 @@ export class CandidateRepository {
     const rows: PaperRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM papers WHERE id IN (${list})`, ids);
     const tags: TagRow[] = await this.dataSource.query(`SELECT paper_id, topic_slug, score, matched FROM paper_topics WHERE paper_id IN (${list})`, ids);
     return { rows, tags };
+  }
+
+  /** The tags of these topics on papers available in (since, until], with the papers' upvotes: index entries, no paper text. */
+  async rankRowsBetween(topics: string[], since: Date, until: Date): Promise<RankRow[]> {
+    if (topics.length === 0) return [];
+    const d = dialectOf({ connection: this.dataSource });
+    return this.dataSource.query(
+      numbered(
+        d,
+        `SELECT t.paper_id, t.topic_slug, t.score, p.upvotes FROM papers p JOIN paper_topics t ON t.paper_id = p.id
+         WHERE p.available_at > ? AND p.available_at <= ? AND t.topic_slug IN (${topics.map(() => '?').join(', ')})`,
+      ),
+      [sqlTimestamp(d, since), sqlTimestamp(d, until), ...topics],
+    );
+  }
+
+  /** How many papers became available in (since, until], and in how many distinct ingests. */
+  async coverageBetween(since: Date, until: Date): Promise<{ papers: number; dumps: number }> {
+    const d = dialectOf({ connection: this.dataSource });
+    const [row]: { papers: number | string; dumps: number | string }[] = await this.dataSource.query(
+      numbered(d, 'SELECT count(*) AS papers, count(DISTINCT available_at) AS dumps FROM papers WHERE available_at > ? AND available_at <= ?'),
+      [sqlTimestamp(d, since), sqlTimestamp(d, until)],
+    );
+    return { papers: Number(row.papers), dumps: Number(row.dumps) };
   }
 }

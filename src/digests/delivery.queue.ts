@@ -17,7 +17,14 @@ const HEARTBEAT_TTL_S = 60;
 export interface DeliveryJobData {
   deliveryId: number;
   runId: number;
+  /** A job for several deliveries (a large run, see enqueue()): all of them, deliveryId first. */
+  deliveryIds?: number[];
 }
+
+/** A large page goes out as about this many jobs, each carrying its share of deliveries. */
+const JOBS_PER_PAGE = 64;
+/** At most this many deliveries per job, so a job stays a short piece of work for one slot. */
+const MAX_PER_JOB = 25;
 
 export { redisConnection };
 
@@ -74,22 +81,34 @@ export class DeliveryQueue implements OnApplicationShutdown {
     return this.queue !== null;
   }
 
+  /**
+   * One BullMQ job per delivery costs Redis a script run and the producer a round of encoding each:
+   * at a million readers that is most of planning. So a large page is enqueued as a few dozen jobs
+   * of up to MAX_PER_JOB deliveries, each sent in turn by the worker, with the same ledger claims
+   * one by one (the ledger, not the job, is what makes a delivery go out once). Small pages, and
+   * any page under a MAIL_RATE_PER_SECOND limit (BullMQ's limiter counts jobs), stay one per job.
+   */
   async enqueue(runId: number, deliveries: ClaimedDelivery[]): Promise<void> {
     if (!this.queue || deliveries.length === 0) return;
-    await this.queue.addBulk(
-      deliveries.map((d) => ({
+    const size = this.config.mail.ratePerSecond > 0 ? 1 : Math.min(MAX_PER_JOB, Math.max(1, Math.floor(deliveries.length / JOBS_PER_PAGE)));
+    const opts = {
+      attempts: this.config.queue.attempts,
+      backoff: { type: 'exponential', delay: this.config.queue.backoffMs },
+      removeOnComplete: true,
+      // Gone once done either way: a job id left behind would turn a later enqueue of the same delivery into a no-op.
+      removeOnFail: true,
+    };
+    const jobs = [];
+    for (let i = 0; i < deliveries.length; i += size) {
+      const group = deliveries.slice(i, i + size);
+      const [d] = group;
+      jobs.push({
         name: 'deliver',
-        data: { deliveryId: d.id, runId },
-        opts: {
-          jobId: `${d.subscriberId}-${d.period}-${d.resend}`,
-          attempts: this.config.queue.attempts,
-          backoff: { type: 'exponential', delay: this.config.queue.backoffMs },
-          removeOnComplete: true,
-          // Gone once done either way: a job id left behind would turn a later enqueue of the same delivery into a no-op.
-          removeOnFail: true,
-        },
-      })),
-    );
+        data: size === 1 ? { deliveryId: d.id, runId } : { deliveryId: d.id, runId, deliveryIds: group.map((g) => g.id) },
+        opts: { ...opts, jobId: size === 1 ? `${d.subscriberId}-${d.period}-${d.resend}` : `d${d.id}+${group.length}` },
+      });
+    }
+    await this.queue.addBulk(jobs);
   }
 
   /** Jobs by state, for /metrics. */

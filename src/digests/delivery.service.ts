@@ -15,6 +15,7 @@ import { DigestLedger } from './digest-ledger.repository.js';
 import { coverageOf } from './catch-up.js';
 import { DigestUpdates } from './digest-updates.js';
 import { DigestMetrics } from './digest.metrics.js';
+import { DuePlanner } from './due-planner.js';
 import { DigestRenderer, type DigestContext } from './digest.renderer.js';
 import type { CandidatePool } from './digest.selection.js';
 import { ProfileSelections } from './profile-selection.js';
@@ -51,25 +52,38 @@ export class DeliveryService {
     private readonly bounces: SubscriberBounces,
     private readonly feedback: FeedbackRepository,
     @InjectDataSource() dataSource: DataSource,
+    private readonly due: DuePlanner,
   ) {
     // Half the senders may wait on a commit while the others keep the SMTP pool busy; a group waits
     // at most 20 ms for them (a message takes longer than that on the wire).
     this.commits = new GroupCommit(dataSource, { maxBatch: Math.ceil(config.digest.concurrency / 2), maxWaitMs: 20 });
   }
 
-  async deliver({ delivery, subscriber, pool, ctx }: DeliveryJob): Promise<DeliveryOutcome> {
+  /** The digest a subscriber gets over a window: the one selection a send and a dry run share (profile included). */
+  async select(
+    subscriber: Subscriber,
+    pool: CandidatePool,
+    windowStart: Date,
+    ctx: Pick<DigestContext, 'now' | 'topicNames'>,
+  ): Promise<ReturnType<ProfileSelections['select']>> {
     const request = {
       topics: subscriber.topics,
       keywords: subscriber.keywords,
-      windowStart: delivery.windowStart,
+      windowStart,
       windowEnd: ctx.now,
       max: this.config.digest.maxPapers,
       topicNames: ctx.topicNames,
       profile: await this.feedback.profileOf(subscriber),
     };
-    const { selection, catchUp } = this.selections.select(pool, request, subscriber.frequency);
+    // Readers of one interest profile share it (profile-selection.ts): selected once per run.
+    return this.selections.select(pool, request, subscriber.frequency);
+  }
+
+  async deliver({ delivery, subscriber, pool, ctx }: DeliveryJob): Promise<DeliveryOutcome> {
+    const { selection, catchUp } = await this.select(subscriber, pool, delivery.windowStart, ctx);
     if (selection.total === 0) {
       await this.ledger.markSkipped(delivery.id, ctx.now);
+      await this.due.afterDelivery(subscriber, delivery.period);
       return this.count('skipped');
     }
     const extras = { catchUp, updates: await this.updates.pending(subscriber.id), coverage: coverageOf(pool, delivery.windowStart, ctx.now) };
@@ -85,6 +99,8 @@ export class DeliveryService {
         yield* subscribers.recordDigestSteps(subscriber.id, ctx.now);
         yield* updates.recordSentSteps(subscriber.id, delivery.id, selection.papers, extras.updates, ctx.now);
       });
+      // After the records, not among them: a reader left due is settled by the next tick (DuePlanner.settle).
+      await this.due.afterDelivery(subscriber, delivery.period);
       await this.events.emit('digest.sent', subscriber, { digestId: delivery.id, period: delivery.period, papers: paperIds.length });
       return this.count('sent');
     }

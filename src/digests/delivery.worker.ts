@@ -69,8 +69,23 @@ export class DeliveryWorker implements OnApplicationShutdown {
     this.log.log({ msg: 'worker started', id: this.claimant.id, concurrency: this.config.digest.concurrency });
   }
 
+  /** A job of several deliveries sends them in turn; one that another worker holds, or that threw, makes the job retry (the done ones are then skipped). */
   private async process(job: Job<DeliveryJobData>): Promise<DeliveryOutcome | 'done'> {
-    const { deliveryId, runId } = job.data;
+    const { deliveryIds, runId } = job.data;
+    if (!deliveryIds) return this.processOne(job.data.deliveryId, runId);
+    let error: unknown = null;
+    for (const id of deliveryIds) {
+      try {
+        await this.processOne(id, runId);
+      } catch (err) {
+        error ??= err;
+      }
+    }
+    if (error) throw error;
+    return 'done';
+  }
+
+  private async processOne(deliveryId: number, runId: number): Promise<DeliveryOutcome | 'done'> {
     const claim = await this.queued.claim(deliveryId, this.claimant.id);
     if (claim.kind === 'done') return 'done';
     if (claim.kind === 'busy') throw new Error(`delivery ${deliveryId} is being sent by ${claim.holder}`);

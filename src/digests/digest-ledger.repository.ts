@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { dialectOf, execute, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
+import { dialectOf, execute, param, returning, sqlTimestamp, type DialectName } from '../database/dialect.js';
 import { parseTimestamp } from '../database/timestamp.js';
 import type { Statement, WriteSteps } from '../database/write-steps.js';
 import { claimIsLive } from './delivery.claims.js';
@@ -38,6 +38,8 @@ export interface LedgerRow {
 }
 
 const CHUNK = 300;
+/** Rows inserted per statement when claiming: 7 parameters each, well under both databases' limits. */
+const CLAIM_CHUNK = 1000;
 
 /** The delivery ledger: claims, outcomes, and what a subscriber was last sent. */
 @Injectable()
@@ -78,31 +80,44 @@ export class DigestLedger {
    */
   async claim(runId: number, claimant: string, items: PlanItem[], now: Date): Promise<ClaimedDelivery[]> {
     const claimed: ClaimedDelivery[] = [];
-    for (let i = 0; i < items.length; i += CHUNK) claimed.push(...(await this.claimChunk(runId, claimant, items.slice(i, i + CHUNK), now)));
+    for (let i = 0; i < items.length; i += CLAIM_CHUNK) claimed.push(...(await this.claimChunk(runId, claimant, items.slice(i, i + CLAIM_CHUNK), now)));
     return claimed;
   }
 
+  /** New rows come back from the insert itself (they are this run's); only the periods that had a row already are read and taken over. */
   private async claimChunk(runId: number, claimant: string, items: PlanItem[], now: Date): Promise<ClaimedDelivery[]> {
     if (items.length === 0) return [];
-    const t = sqlTimestamp(this.d, now);
-    const values: unknown[] = [];
-    const tuples = items.map((it) => {
-      values.push(it.subscriberId, it.period, runId, claimant, sqlTimestamp(this.d, it.windowStart), t, t);
-      const b = values.length - 7;
-      return `(${[1, 2, 3, 4, 5, 6, 7].map((k) => param(this.d, b + k)).join(', ')}, 0, 'pending', 0, 0)`;
-    });
-    await this.dataSource.query(
-      `INSERT INTO digest_deliveries (subscriber_id, period, run_id, claimed_by, window_start, created_at, updated_at, resend, status, attempts, more_count)
-       VALUES ${tuples.join(', ')} ON CONFLICT (subscriber_id, period, resend) DO NOTHING`,
-      values,
-    );
-    const rows = await this.rowsFor(items);
-    const mine: ClaimedDelivery[] = [];
-    for (const row of rows) {
+    const inserted = await returning<LedgerRow>(this.dataSource, ...this.claimInsert(runId, claimant, items, now));
+    const mine = inserted.map(toClaimed);
+    const fresh = new Set(mine.map((c) => c.subscriberId));
+    const existing: LedgerRow[] = [];
+    for (let i = 0, rest = items.filter((it) => !fresh.has(it.subscriberId)); i < rest.length; i += CHUNK)
+      existing.push(...(await this.rowsFor(rest.slice(i, i + CHUNK))));
+    for (const row of existing) {
       if (row.status !== 'pending' && row.status !== 'failed') continue;
       if (row.claimed_by === claimant || (await this.takeOver(row, runId, claimant, now))) mine.push(toClaimed(row));
     }
     return mine;
+  }
+
+  /** The insert of claimed rows: on PostgreSQL as arrays (one plan, three parameters, whatever the count), on SQLite as VALUES. */
+  private claimInsert(runId: number, claimant: string, items: PlanItem[], now: Date): [string, unknown[]] {
+    const into = `INSERT INTO digest_deliveries (subscriber_id, period, run_id, claimed_by, window_start, created_at, updated_at, resend, status, attempts, more_count)`;
+    const tail = `ON CONFLICT (subscriber_id, period, resend) DO NOTHING
+       RETURNING id, subscriber_id, period, resend, status, attempts, claimed_by, window_start, updated_at`;
+    if (this.d === 'postgres') {
+      return [
+        `${into} SELECT u.s, u.p, $4, $5, u.w, $6, $6, 0, 'pending', 0, 0 FROM unnest($1::int[], $2::text[], $3::timestamptz[]) AS u(s, p, w) ${tail}`,
+        [items.map((it) => it.subscriberId), items.map((it) => it.period), items.map((it) => it.windowStart), runId, claimant, now],
+      ];
+    }
+    const t = sqlTimestamp(this.d, now);
+    const values: unknown[] = [];
+    const tuples = items.map((it) => {
+      values.push(it.subscriberId, it.period, runId, claimant, sqlTimestamp(this.d, it.windowStart), t, t);
+      return `(?, ?, ?, ?, ?, ?, ?, 0, 'pending', 0, 0)`;
+    });
+    return [`${into} VALUES ${tuples.join(', ')} ${tail}`, values];
   }
 
   private async rowsFor(items: PlanItem[]): Promise<LedgerRow[]> {

@@ -9,8 +9,9 @@ import { CandidateLoader } from './candidate.loader.js';
 import { DigestRunRepository } from './digest-run.repository.js';
 import { DigestRenderer, type DigestModel, type RenderedDigest } from './digest.renderer.js';
 import { sectionId } from './digest.sections.js';
-import { CandidatePool, type Selection } from './digest.selection.js';
-import { windowStartFor } from './digest-period.js';
+import { CandidatePool, type Selection, type SelectionRequest } from './digest.selection.js';
+import { windowStartFor, type Frequency } from './digest-period.js';
+import { BoundedSelection } from './bounded-selection.js';
 import { DigestLedger } from './digest-ledger.repository.js';
 import { coverageOf, selectDigest } from './catch-up.js';
 import { DigestUpdates, type PaperUpdate } from './digest-updates.js';
@@ -68,6 +69,7 @@ export class DigestViewService {
     private readonly updates: DigestUpdates,
     private readonly subscribers: SubscriberRepository,
     private readonly feedback: FeedbackRepository,
+    private readonly bounded: BoundedSelection,
   ) {}
 
   /** `GET /digests/:id/:token`: every paper the digest matched (not only the emailed ones), by section. */
@@ -100,13 +102,10 @@ export class DigestViewService {
     const now = options.now ?? new Date();
     const s = await this.subscribers.getByAddress(email);
     const windowStart = windowStartFor(s.frequency, (await this.ledger.lastWindowEnds([s.id])).get(s.id), now);
-    const pool = await this.loader.load(windowStart, now);
     const topicNames = await this.topicNames();
     const request = { topics: s.topics, keywords: s.keywords, windowStart, windowEnd: now, topicNames, profile: await this.feedback.profileOf(s) };
-    const { selection, catchUp } = selectDigest(pool, { ...request, max: this.config.digest.maxPapers }, s.frequency);
-    const limit = options.limit ?? this.config.digest.maxPapers;
-    const listed = limit === this.config.digest.maxPapers || catchUp ? selection : pool.select({ ...request, max: limit });
-    const extras = { catchUp, updates: selection.total ? await this.updates.pending(s.id) : [], coverage: coverageOf(pool, windowStart, now) };
+    const { selection, catchUp, listed, coverage } = await this.choose(request, s.frequency, options.limit ?? this.config.digest.maxPapers);
+    const extras = { catchUp, updates: selection.total ? await this.updates.pending(s.id) : [], coverage };
     const rendered = this.renderer.render(s, selection, null, { topicNames, now }, extras);
     const items: PreviewItem[] = [
       ...selection.papers.map((p) => ({ id: p.paper.id, title: p.paper.title, section: catchUp ? 'away' : 'new' })),
@@ -115,6 +114,20 @@ export class DigestViewService {
     const vote = (id: number) => ({ more: this.links.feedbackUrl(s, id, 'more'), less: this.links.feedbackUrl(s, id, 'less') });
     const papers = [...listed.papers.map((p) => previewPaper(p, vote(p.paper.id))), ...extras.updates.map((u) => updatePaper(u, vote(u.paperId)))];
     return { ...rendered, email: s.email, total: selection.total, shown: selection.papers.length, papers, items };
+  }
+
+  /** The digest's selection, and the first `limit` papers of it: without loading the window where the reader's interests allow (BoundedSelection). */
+  private async choose(request: Omit<SelectionRequest, 'max'>, frequency: Frequency, limit: number) {
+    const max = this.config.digest.maxPapers;
+    if (this.bounded.applies(request)) {
+      const { selection, catchUp } = await this.bounded.selectDigest({ ...request, max }, frequency);
+      const listed = limit === max || catchUp ? selection : await this.bounded.select({ ...request, max: limit });
+      return { selection, catchUp, listed, coverage: await this.bounded.coverage(request.windowStart, request.windowEnd) };
+    }
+    const pool = await this.loader.load(request.windowStart, request.windowEnd);
+    const { selection, catchUp } = selectDigest(pool, { ...request, max }, frequency);
+    const listed = limit === max || catchUp ? selection : pool.select({ ...request, max: limit });
+    return { selection, catchUp, listed, coverage: coverageOf(pool, request.windowStart, request.windowEnd) };
   }
 
   private filtered(model: DigestModel, filter: { section?: string; q?: string }): DigestPage {

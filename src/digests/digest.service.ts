@@ -10,14 +10,14 @@ import { Subscriber } from '../subscribers/subscriber.entity.js';
 import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { CandidateLoader } from './candidate.loader.js';
-import { selectDigest } from './catch-up.js';
 import { newClaimant } from './delivery.claims.js';
 import { DeliveryService, type DeliveryOutcome } from './delivery.service.js';
-import { isDue, MAX_WINDOW_MS, periodOf, windowStartFor } from './digest-period.js';
+import { isDue, MAX_WINDOW_MS, windowStartFor } from './digest-period.js';
 import type { RunTrigger } from './digest-run.entity.js';
 import { DigestRunRepository } from './digest-run.repository.js';
 import { DigestLedger, type ClaimedDelivery, type PlanItem } from './digest-ledger.repository.js';
 import { DigestMetrics } from './digest.metrics.js';
+import { DuePlanner, ScheduleMemo } from './due-planner.js';
 import type { DigestContext } from './digest.renderer.js';
 import type { CandidatePool } from './digest.selection.js';
 import { DeliveryQueue } from './delivery.queue.js';
@@ -62,6 +62,8 @@ export interface RunSummary {
 }
 
 const PAGE = 500;
+/** Readers read per page of a scheduled run: only their schedules, so pages can be larger. */
+const DUE_PAGE = 2000;
 
 /**
  * One digest run: the same code whether the scheduler's tick, `paperboy send` or the admin route
@@ -87,6 +89,7 @@ export class DigestService {
     private readonly clock: Clock,
     private readonly channels: ChannelsService,
     private readonly subscribers: SubscriberRepository,
+    private readonly due: DuePlanner,
   ) {
     freshness.register(metrics.registry);
   }
@@ -200,9 +203,28 @@ export class DigestService {
   }
 
   private async *planned(where: Audience, options: SendOptions, runId: number, claimant: string, now: Date): AsyncGenerator<Batch> {
+    if (!targeted(options) && !options.force) return yield* this.duePlanned(runId, claimant, now);
     for await (const page of this.pages(where)) {
       yield { claimed: await this.claim(runId, claimant, page, options, now), subscribers: new Map(page.map((s) => [s.id, s])) };
     }
+  }
+
+  /** A run with no audience named: the readers whose next due instant has come, by index (DuePlanner). */
+  private async *duePlanned(runId: number, claimant: string, now: Date): AsyncGenerator<Batch> {
+    for await (const due of this.due.pages(now, DUE_PAGE)) {
+      if (due.length === 0) continue;
+      const claimed = await this.ledger.claim(runId, claimant, this.due.plan(due, now), now);
+      await this.due.settle(due, new Set(claimed.map((c) => c.subscriberId)), now);
+      if (this.queue.enabled) yield { claimed, subscribers: new Map() };
+      else yield await this.withSubscribers(claimed);
+    }
+  }
+
+  /** An in-process run sends with the readers' profiles: loaded for the claimed rows only; one gone since waits for a later run. */
+  private async withSubscribers(claimed: ClaimedDelivery[]): Promise<Batch> {
+    const found = await this.subscribers.activeByIds(claimed.map((c) => c.subscriberId));
+    const subscribers = new Map(found.map((s) => [s.id, s]));
+    return { claimed: claimed.filter((c) => subscribers.has(c.subscriberId)), subscribers };
   }
 
   private async *failedBatches(failedRunId: number, runId: number, claimant: string, now: Date): AsyncGenerator<Batch> {
@@ -265,14 +287,15 @@ export class DigestService {
 
   private async plan(subscribers: Subscriber[], now: Date): Promise<PlanItem[]> {
     const last = await this.ledger.lastWindowEnds(subscribers.map((s) => s.id));
+    const at = new ScheduleMemo(now);
     return subscribers.map((s) => ({
       subscriberId: s.id,
-      period: periodOf(schedule(s), now),
+      period: at.of(s).period,
       windowStart: windowStartFor(s.frequency, last.get(s.id), now),
     }));
   }
 
-  /** Who would get how many papers; reads the ledger, writes nothing. */
+  /** Who would get how many papers; reads the ledger, writes nothing to it (a reader model found stale is stored rebuilt, as a send would). */
   private async dryRun(options: SendOptions, where: Audience, { pool, ctx }: RunContext): Promise<RunSummary> {
     const summary: RunSummary = { runId: null, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, dryRun: true, recipients: [] };
     for await (const page of this.pages(where)) {
@@ -283,18 +306,7 @@ export class DigestService {
       const byId = new Map(page.map((s) => [s.id, s]));
       for (const item of plan.filter((p) => !done.has(p.subscriberId))) {
         const s = byId.get(item.subscriberId)!;
-        const { selection: sel } = selectDigest(
-          pool,
-          {
-            topics: s.topics,
-            keywords: s.keywords,
-            windowStart: item.windowStart,
-            windowEnd: ctx.now,
-            max: this.config.digest.maxPapers,
-            topicNames: ctx.topicNames,
-          },
-          s.frequency,
-        );
+        const { selection: sel } = await this.deliveries.select(s, pool, item.windowStart, ctx);
         summary.selected++;
         if (sel.total === 0) summary.skippedEmpty++;
         summary.recipients!.push({ email: s.email, papers: sel.papers.length, total: sel.total });
@@ -306,11 +318,14 @@ export class DigestService {
 
 /** A run names its audience (--email, --topic, --all) or, by default, takes whoever is due now. */
 function dueIn(page: Subscriber[], options: SendOptions, now: Date): Subscriber[] {
-  const targeted = options.all || options.email !== undefined || options.topic !== undefined;
-  return targeted ? page : page.filter((s) => isDue(schedule(s), now));
+  return targeted(options) ? page : page.filter((s) => isDue(schedule(s), now));
 }
 
-export function schedule(s: Subscriber) {
+function targeted(options: SendOptions): boolean {
+  return options.all === true || options.email !== undefined || options.topic !== undefined;
+}
+
+export function schedule(s: Pick<Subscriber, 'frequency' | 'timezone' | 'deliveryHour'>) {
   return { frequency: s.frequency, timezone: s.timezone, hour: s.deliveryHour };
 }
 

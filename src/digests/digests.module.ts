@@ -9,6 +9,9 @@ import { SubscribersModule } from '../subscribers/subscribers.module.js';
 import { TopicsModule } from '../topics/topics.module.js';
 import { CandidateLoader } from './candidate.loader.js';
 import { DeliveryQueue } from './delivery.queue.js';
+import { DuePlanner } from './due-planner.js';
+import { BoundedSelection } from './bounded-selection.js';
+import { DueReaderRepository } from './due-reader.repository.js';
 import { DeliveryService } from './delivery.service.js';
 import { DeliveryWorker } from './delivery.worker.js';
 import { DigestLedger } from './digest-ledger.repository.js';
@@ -32,6 +35,9 @@ import { SectionMuteService } from './section-mute.service.js';
   providers: [
     CandidateLoader,
     DigestLedger,
+    DuePlanner,
+    BoundedSelection,
+    DueReaderRepository,
     DigestRunRepository,
     SentPaperRepository,
     DigestRenderer,

@@ -1,19 +1,21 @@
-import type { ProfilePaper, ReaderProfile } from '../feedback/feedback.types.js';
-import { isFunctionWord, splitWords, stem } from '../topics/text.tokenizer.js';
+import type { ReaderModel, ReaderProfile } from '../feedback/feedback.types.js';
+import { buildModel, termsOf } from '../feedback/reader-model.js';
 import { followedAmong, nameKey } from './author-names.js';
-import { STOP_WORDS } from './reason.words.js';
 
 /**
  * A personal ranking per reader, learned from their votes ("more / less like this") and the
  * papers they like, in the spirit of arxiv-sanity's per-user classifier but fitted in
  * microseconds: a linear model over a paper's words and topic tags (TF-IDF, the IDF taken from
- * the run's candidate pool), Rocchio's rule: the mean of what the reader asked more of, minus half
- * the mean of what they asked less of.
+ * the run's candidate pool), Rocchio's rule: the mean of what the reader asked more of, minus three
+ * quarters of the mean of what they asked less of. The model is built when the reader's votes change and
+ * stored (../feedback/reader-model.ts); a run only maps its terms onto the pool's and scores.
  *
  *   rank = (1 − w) × base + w × personal
  *   base     = the usual rank (topic or keyword match blended with the trending signal)
  *   personal = the paper's place (0..1) among this digest's candidates by the model's score
- *   w        = n / (n + 6), at most 0.75, n = votes + likes: one vote nudges, thirty steer
+ *   w        = n / (n + 4), at most 0.75, n = votes + likes: one vote nudges, a dozen steer
+ *
+ * (4 and ¾ chosen on `npm run bench -- feedback`: they lift every replayed reader after 8 votes.)
  *
  * Feedback only reorders: a paper stays in the section of what the reader asked for, and every
  * section keeps its fair share of the digest, so "less like this" on one paper cannot mute a
@@ -48,94 +50,79 @@ export const SIMILAR_SECTION = { key: 'similar', label: 'You might also like' } 
 export const MAX_SIMILAR = 3;
 const SIMILAR_MIN_COSINE = 0.2;
 const EXPLAIN_MIN_COSINE = 0.15;
-const WEIGHT_HALF = 6;
+const WEIGHT_HALF = 4;
 const WEIGHT_MAX = 0.75;
-const NEGATIVE_SHARE = 0.5;
-const TAG_WEIGHT = 1.5;
-/** Explanations are looked for among this many of the best-placed papers, against the latest this-many liked ones: bounded work per reader. */
+/** Explanations are looked for among this many of the best-placed papers: bounded work per reader. */
 const EXPLAINED = 20;
-const NEAREST_AMONG = 50;
 
 /** A paper as a unit vector over term ids (sorted), so a reader's model is a plain array and products are merges. */
 interface Vec {
   ids: Int32Array;
   vals: Float64Array;
-  /** Term id → the paper's own spelling, for explanations. */
-  words: Map<number, string>;
 }
 
-type Terms = Map<string, { tf: number; word: string }>;
-
+/** What a run's candidate pool knows of its words: computed once, shared by every reader of the run. */
 interface PoolStats {
-  df: Map<string, number>;
-  /** Term → id, shared by every reader of the pool. */
+  /** Term → id. */
   vocab: Map<string, number>;
-  n: number;
-  vectors: Map<number, Vec>;
-  /** Terms of pool papers counted but not yet turned into vectors (each paper is tokenized once). */
-  pending: Map<number, Terms>;
+  /** Inverse document frequency by term id. */
+  idf: Float64Array;
+  /** Each candidate's TF-IDF unit vector, and its words' spellings (for explanations), by index in the pool. */
+  vectors: (Vec & { words: Map<number, string> })[];
+  /** Paper id → index in the pool. */
+  index: Map<number, number>;
+  /** The IDF of a term none of the pool's papers has. */
+  rare: number;
 }
 
 const pools = new WeakMap<readonly RankablePaper[], PoolStats>();
 
-/** Document frequencies of the pool's words, computed once per pool (a run's candidate pool is shared by every reader). */
 function statsOf(pool: readonly RankablePaper[]): PoolStats {
   let s = pools.get(pool);
   if (s) return s;
-  s = { df: new Map(), vocab: new Map(), n: pool.length, vectors: new Map(), pending: new Map() };
-  for (const p of pool) {
-    const terms = termsOf(p);
-    s.pending.set(p.id, terms);
-    for (const t of terms.keys()) s.df.set(t, (s.df.get(t) ?? 0) + 1);
+  const vocab = new Map<string, number>();
+  const df: number[] = [];
+  const all = pool.map((p) => {
+    const terms = [...termsOf(p)].map(([k, t]) => {
+      let id = vocab.get(k);
+      if (id === undefined) vocab.set(k, (id = vocab.size));
+      df[id] = (df[id] ?? 0) + 1;
+      return { id, tf: t.tf, word: t.word };
+    });
+    return { p, terms: terms.sort((x, y) => x.id - y.id) };
+  });
+  const idf = Float64Array.from(df, (d) => Math.log((pool.length + 1) / (d + 1)) + 1);
+  const vectors: PoolStats['vectors'] = [];
+  for (const { terms } of all) {
+    const vals = terms.map((t) => (1 + Math.log(t.tf)) * idf[t.id]);
+    const norm = Math.hypot(...vals) || 1;
+    const words = new Map<number, string>();
+    for (const t of terms) if (t.word) words.set(t.id, t.word);
+    vectors.push({ ids: Int32Array.from(terms, (t) => t.id), vals: Float64Array.from(vals, (v) => v / norm), words });
   }
+  s = { vocab, idf, vectors, index: new Map(pool.map((p, i) => [p.id, i])), rare: Math.log(pool.length + 1) + 1 };
   pools.set(pool, s);
   return s;
 }
 
-function termsOf(p: ProfilePaper | RankablePaper): Terms {
-  const terms: Terms = new Map();
-  const add = (text: string, weight: number) => {
-    for (const whole of splitWords(text)) {
-      for (const word of whole.includes('-') ? [whole, ...whole.split('-')] : [whole]) {
-        if (word.length < 3 || isFunctionWord(word) || STOP_WORDS.has(word) || /^\d+$/.test(word)) continue;
-        const key = stem(word);
-        const t = terms.get(key);
-        if (t) t.tf += weight;
-        else terms.set(key, { tf: weight, word });
-      }
-    }
-  };
-  add(p.title, 2);
-  add(p.abstract ?? '', 1);
-  add(p.aiKeywords.join(' , '), 1);
-  for (const slug of Array.isArray(p.tags) ? (p.tags as string[]) : (p.tags as ReadonlyMap<string, unknown>).keys())
-    terms.set(`#${slug}`, { tf: TAG_WEIGHT, word: '' });
-  return terms;
-}
-
-function vectorOf(stats: PoolStats, p: ProfilePaper | RankablePaper): Vec {
-  let v = stats.vectors.get(p.id);
-  if (v) return v;
-  const terms = stats.pending.get(p.id) ?? termsOf(p);
-  stats.pending.delete(p.id);
-  const entries = [...terms].map(([k, t]) => {
-    let id = stats.vocab.get(k);
-    if (id === undefined) stats.vocab.set(k, (id = stats.vocab.size));
-    const idf = Math.log((stats.n + 1) / ((stats.df.get(k) ?? 0) + 1)) + 1;
-    return { id, val: (1 + Math.log(t.tf)) * idf, word: t.word };
-  });
+/** A stored vector (unit log-tf over terms) in the pool's terms, IDF-weighted and unit again; terms the pool lacks only count in the length. */
+function inPool(stats: PoolStats, terms: [string, number][]): Vec {
+  const entries: { id: number; val: number }[] = [];
+  let norm = 0;
+  for (const [k, x] of terms) {
+    const id = stats.vocab.get(k);
+    const val = x * (id === undefined ? stats.rare : stats.idf[id]);
+    norm += val * val;
+    if (id !== undefined) entries.push({ id, val });
+  }
   entries.sort((a, b) => a.id - b.id);
-  const norm = Math.sqrt(entries.reduce((n, e) => n + e.val * e.val, 0)) || 1;
-  const words = new Map<number, string>();
-  for (const e of entries) if (e.word) words.set(e.id, e.word);
-  v = { ids: Int32Array.from(entries, (e) => e.id), vals: Float64Array.from(entries, (e) => e.val / norm), words };
-  stats.vectors.set(p.id, v);
-  return v;
+  norm = Math.sqrt(norm) || 1;
+  return { ids: Int32Array.from(entries, (e) => e.id), vals: Float64Array.from(entries, (e) => e.val / norm) };
 }
 
 function dot(w: Float64Array, x: Vec): number {
   let s = 0;
-  for (let i = 0; i < x.ids.length; i++) s += (w[x.ids[i]] ?? 0) * x.vals[i];
+  for (let i = 0; i < x.ids.length; i++) s += w[x.ids[i]] * x.vals[i];
   return s;
 }
 
@@ -159,39 +146,38 @@ export function personalWeight(n: number): number {
 export class PersonalRanker {
   readonly weight: number;
   private readonly stats: PoolStats;
-  private w = new Float64Array(0);
-  private readonly liked: { paper: ProfilePaper; vec: Vec }[];
-  /** The latest liked papers, indexed, for "like “Title”". */
-  private readonly near: { title: string; vec: Vec }[];
-  private readonly scores = new Map<number, number>();
+  private readonly w: Float64Array;
+  private readonly positives: number;
+  private readonly model: ReaderModel;
+  /** The latest liked papers, in the pool's terms, for "like “Title”" (mapped when first asked). */
+  private near: { title: string; vec: Vec }[] | null = null;
+  /** The model's score of each paper of the pool, by index. */
+  private readonly scores: Float64Array;
   private readonly followed: { name: string; key: ReturnType<typeof nameKey> }[];
   /** Papers the reader voted on or named as liked: they know them, so a digest does not show them again. */
   readonly known: ReadonlySet<number>;
   private percentile = new Map<number, number>();
 
+  /** `profile.model` is the stored model; without one (a bench, a test) it is built here from the votes and likes. */
   constructor(pool: readonly RankablePaper[], profile: ReaderProfile) {
     this.stats = statsOf(pool);
-    const positive = [...profile.likes, ...profile.votes.filter((v) => v.vote > 0).map((v) => v.paper)];
-    const negative = profile.votes.filter((v) => v.vote < 0).map((v) => v.paper);
-    this.liked = dedupe(positive).map((paper) => ({ paper, vec: vectorOf(this.stats, paper) }));
-    this.near = this.liked.slice(-NEAREST_AMONG).map((l) => ({ title: l.paper.title, vec: l.vec }));
-    const against = negative.map((p) => vectorOf(this.stats, p));
+    const model: ReaderModel = (this.model = profile.model ?? buildModel(profile));
     this.w = new Float64Array(this.stats.vocab.size);
-    this.accumulate(
-      this.liked.map((l) => l.vec),
-      1,
-    );
-    this.accumulate(against, -NEGATIVE_SHARE);
-    this.weight = personalWeight(this.liked.length + negative.length);
+    for (const [k, x] of model.terms) {
+      const id = this.stats.vocab.get(k);
+      if (id !== undefined) this.w[id] = x * this.stats.idf[id];
+    }
+    this.scores = new Float64Array(this.stats.vectors.length);
+    for (let i = 0; i < this.scores.length; i++) this.scores[i] = dot(this.w, this.stats.vectors[i]);
+    this.positives = model.positives;
+    this.weight = personalWeight(model.positives + model.negatives);
     this.followed = profile.authors.map((name) => ({ name, key: nameKey(name) })).filter((f) => f.key.full.length > 0);
-    this.known = new Set([...positive, ...negative].map((p) => p.id));
+    this.known = new Set(model.known);
   }
 
   /** The model's raw score of a paper: positive when it looks like what the reader asked more of. */
   score(p: RankablePaper): number {
-    let s = this.scores.get(p.id);
-    if (s === undefined) this.scores.set(p.id, (s = dot(this.w, vectorOf(this.stats, p))));
-    return s;
+    return this.scores[this.stats.index.get(p.id)!];
   }
 
   /**
@@ -200,10 +186,12 @@ export class PersonalRanker {
    * which liked paper they resemble. `found` is the selection's map of matched papers, which `add` grows.
    */
   extend(window: readonly RankablePaper[], found: ReadonlyMap<number, unknown>, add: (p: RankablePaper, r: PersonalReason) => void): void {
-    for (const p of window) for (const name of followedAmong(this.followed, p.authors)) add(p, { kind: 'author', key: name, label: name, words: [], score: 1 });
+    if (this.followed.length)
+      for (const p of window)
+        for (const name of followedAmong(this.followed, p.authors)) add(p, { kind: 'author', key: name, label: name, words: [], score: 1 });
     const matched = new Set(found.keys());
     if (this.weight === 0) return;
-    const outside = this.liked.length >= 2 ? window.filter((p) => !matched.has(p.id) && !this.known.has(p.id) && this.score(p) > 0) : [];
+    const outside = this.positives >= 2 ? window.filter((p) => !matched.has(p.id) && !this.known.has(p.id) && this.score(p) > 0) : [];
     const similar = outside
       .sort((a, b) => this.score(b) - this.score(a))
       .slice(0, EXPLAINED)
@@ -213,7 +201,7 @@ export class PersonalRanker {
     for (const { p, near } of similar) add(p, this.likeReason(p, near!.cos, near!.title));
     const ranked = window.filter((p) => found.has(p.id));
     this.place(ranked);
-    if (this.liked.length === 0) return;
+    if (this.positives === 0) return;
     const best = ranked.filter((p) => matched.has(p.id) && (this.percentile.get(p.id) ?? 0) >= 0.75);
     for (const p of best.sort((a, b) => this.score(b) - this.score(a)).slice(0, EXPLAINED)) {
       const near = this.nearest(p);
@@ -247,8 +235,9 @@ export class PersonalRanker {
   }
 
   private nearest(p: RankablePaper): { cos: number; title: string } | null {
-    const v = vectorOf(this.stats, p);
+    const v = this.vectorOf(p);
     let best: { cos: number; title: string } | null = null;
+    this.near ??= this.model.near.map((n) => ({ title: n.title, vec: inPool(this.stats, n.terms) }));
     for (const l of this.near) {
       const cos = cosine(v, l.vec);
       if (!best || cos > best.cos) best = { cos, title: l.title };
@@ -258,7 +247,7 @@ export class PersonalRanker {
 
   /** The paper's words that weighed most for this reader, as the paper spells them. */
   private topWords(p: RankablePaper): string[] {
-    const v = vectorOf(this.stats, p);
+    const v = this.vectorOf(p);
     return [...v.ids]
       .map((k, i) => ({ k, c: (this.w[k] ?? 0) * v.vals[i] }))
       .filter((x) => x.c > 0 && v.words.has(x.k))
@@ -267,14 +256,7 @@ export class PersonalRanker {
       .map((x) => v.words.get(x.k)!);
   }
 
-  private accumulate(vectors: Vec[], sign: number): void {
-    if (vectors.length === 0) return;
-    const share = sign / vectors.length;
-    for (const v of vectors) for (let i = 0; i < v.ids.length; i++) this.w[v.ids[i]] += share * v.vals[i];
+  private vectorOf(p: RankablePaper): Vec & { words: Map<number, string> } {
+    return this.stats.vectors[this.stats.index.get(p.id)!];
   }
-}
-
-function dedupe(papers: ProfilePaper[]): ProfilePaper[] {
-  const seen = new Set<number>();
-  return papers.filter((p) => !seen.has(p.id) && seen.add(p.id));
 }

@@ -11,6 +11,9 @@ export interface OutboxRow {
   payload: string;
   attempts: number;
   nextAttemptAt: Date;
+  /** Who is posting it now (host:pid:run), and since when; null when nobody is. */
+  claimedBy: string | null;
+  claimedAt: Date | null;
 }
 
 export interface OutboxState {
@@ -20,8 +23,8 @@ export interface OutboxState {
   lastError: string | null;
 }
 
-/** A claim older than this belongs to a dead process and may be taken over. */
-const CLAIM_TTL_MS = 60_000;
+/** A claim older than this is taken over even when its process lives (a post times out well before). */
+export const CLAIM_TTL_MS = 60_000;
 
 /** The event outbox: events for WEBHOOK_URL, stored before delivery so a restart loses none. */
 @Injectable()
@@ -47,7 +50,7 @@ export class EventOutbox {
   /** The oldest undelivered events, in the order they were emitted. */
   async pending(limit: number): Promise<OutboxRow[]> {
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT id, type, ordering_key, payload, attempts, next_attempt_at FROM event_outbox WHERE status = 'pending' ORDER BY id LIMIT ${Math.max(1, Math.floor(limit))}`,
+      `SELECT id, type, ordering_key, payload, attempts, next_attempt_at, claimed_by, claimed_at FROM event_outbox WHERE status = 'pending' ORDER BY id LIMIT ${Math.max(1, Math.floor(limit))}`,
     );
     return rows.map((r) => ({
       id: Number(r.id),
@@ -56,17 +59,22 @@ export class EventOutbox {
       payload: String(r.payload),
       attempts: Number(r.attempts),
       nextAttemptAt: parseTimestamp(r.next_attempt_at as string | Date),
+      claimedBy: r.claimed_by == null ? null : String(r.claimed_by),
+      claimedAt: r.claimed_at == null ? null : parseTimestamp(r.claimed_at as string | Date),
     }));
   }
 
-  /** Compare-and-set, so two processes never post the same event at once. */
-  async claim(id: number, claimant: string, now: Date): Promise<boolean> {
-    const stale = sqlTimestamp(this.d, new Date(now.getTime() - CLAIM_TTL_MS));
+  /**
+   * Compare-and-set on the claim seen by `pending`, so two processes never post the same event at
+   * once; the caller has decided that claim (if any) is dead or stale.
+   */
+  async claim(id: number, claimant: string, seen: string | null, now: Date): Promise<boolean> {
+    const held = seen === null ? 'claimed_by IS NULL' : `claimed_by = ${this.p(4)}`;
     return (
       (await execute(
         this.dataSource,
-        `UPDATE event_outbox SET claimed_by = ${this.p(1)}, claimed_at = ${this.p(2)} WHERE id = ${this.p(3)} AND status = 'pending' AND (claimed_by IS NULL OR claimed_by = ${this.p(4)} OR claimed_at < ${this.p(5)})`,
-        [claimant, sqlTimestamp(this.d, now), id, claimant, stale],
+        `UPDATE event_outbox SET claimed_by = ${this.p(1)}, claimed_at = ${this.p(2)} WHERE id = ${this.p(3)} AND status = 'pending' AND ${held}`,
+        seen === null ? [claimant, sqlTimestamp(this.d, now), id] : [claimant, sqlTimestamp(this.d, now), id, seen],
       )) === 1
     );
   }

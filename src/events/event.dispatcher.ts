@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { newClaimant } from '../digests/delivery.claims.js';
-import { EventOutbox, type OutboxRow } from './event-outbox.repository.js';
+import { claimIsLive, newClaimant } from '../digests/delivery.claims.js';
+import { CLAIM_TTL_MS, EventOutbox, type OutboxRow } from './event-outbox.repository.js';
 import { EventsService } from './events.service.js';
 import { postOnce } from './http-post.js';
 import { SIGNATURE_HEADER, signBody } from '../http/index.js';
@@ -72,12 +72,27 @@ export class EventDispatcher implements OnApplicationBootstrap, OnApplicationShu
     for (const row of await this.outbox.pending(BATCH)) {
       if (this.stopped) return;
       if (blocked.has(row.orderingKey)) continue;
-      if (row.nextAttemptAt.getTime() > Date.now() || !(await this.outbox.claim(row.id, this.claimant.id, new Date()))) {
+      if (
+        row.nextAttemptAt.getTime() > Date.now() ||
+        this.heldElsewhere(row) ||
+        !(await this.outbox.claim(row.id, this.claimant.id, row.claimedBy, new Date()))
+      ) {
         blocked.add(row.orderingKey);
         continue;
       }
       if (!(await this.deliver(row))) blocked.add(row.orderingKey);
     }
+  }
+
+  /**
+   * Whether another live process is posting this event now. A claim left by a killed process on this
+   * host is taken over at once (its pid is gone), so a restarted server re-sends its in-flight event
+   * first rather than after the claim's TTL; other hosts' claims are trusted for CLAIM_TTL_MS.
+   */
+  private heldElsewhere(row: OutboxRow): boolean {
+    if (!row.claimedBy || row.claimedBy === this.claimant.id || !row.claimedAt) return false;
+    const now = new Date();
+    return claimIsLive(row.claimedBy, row.claimedAt, now) && now.getTime() - row.claimedAt.getTime() < CLAIM_TTL_MS;
   }
 
   /** True when the event is done with (delivered or given up on). */

@@ -2,9 +2,10 @@ import { Paper } from '../papers/paper.entity.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
-import { dialectOf, param } from '../database/dialect.js';
+import { dialectOf, numbered, param, sqlTimestamp } from '../database/dialect.js';
 import { FeedbackVote } from './feedback-vote.entity.js';
 import type { ProfilePaper, ReaderProfile, Vote } from './feedback.types.js';
+import { buildModel, parseModel } from './reader-model.js';
 
 /** One vote as the preferences page and "export my data" show it. */
 export interface VoteView {
@@ -67,14 +68,57 @@ export class FeedbackRepository {
     }));
   }
 
-  /** What the personal ranking needs of one reader: their votes and liked papers with text and tags, and the authors they follow. */
-  async profileOf(s: { id: number; likes?: string[] | null; authors?: string[] | null }): Promise<ReaderProfile> {
+  /**
+   * What the personal ranking needs of one reader: the authors they follow and their model,
+   * read from reader_models while it matches their votes and likes, else built from the voted
+   * and liked papers and stored (at a vote, or at the first digest after a change).
+   */
+  async profileOf(s: { id: number; likes?: string[] | null; authors?: string[] | null }, now = new Date()): Promise<ReaderProfile> {
+    const authors = s.authors ?? [];
+    const stamp = await this.stampOf(s.id, s.likes ?? []);
+    if (stamp === null) return { votes: [], likes: [], authors, model: null };
     const d = dialectOf({ connection: this.dataSource });
-    const voted: (PaperRow & { vote: number })[] = await this.dataSource.query(
-      `SELECT p.id, p.title, p.abstract, p.ai_keywords, v.vote FROM feedback_votes v JOIN papers p ON p.id = v.paper_id WHERE v.subscriber_id = ${param(d, 1)}`,
+    const rows: { stamp: string; model: string }[] = await this.dataSource.query(
+      `SELECT stamp, model FROM reader_models WHERE subscriber_id = ${param(d, 1)}`,
       [s.id],
     );
-    const likes = s.likes ?? [];
+    const stored = rows[0]?.stamp === stamp ? parseModel(rows[0].model) : null;
+    if (stored) return { votes: [], likes: [], authors, model: stored };
+    const model = buildModel(await this.papersOf(s.id, s.likes ?? []));
+    await this.dataSource.query(
+      numbered(
+        d,
+        `INSERT INTO reader_models (subscriber_id, stamp, model, updated_at) SELECT id, ?, ?, ? FROM subscribers WHERE id = ?
+         ON CONFLICT (subscriber_id) DO UPDATE SET stamp = excluded.stamp, model = excluded.model, updated_at = excluded.updated_at`,
+      ),
+      [stamp, JSON.stringify(model), sqlTimestamp(d, now), s.id],
+    );
+    return { votes: [], likes: [], authors, model };
+  }
+
+  /** What a model is built from, in a few characters: the votes' count and latest time, the liked papers found; null when there is nothing. */
+  private async stampOf(subscriberId: number, likes: string[]): Promise<string | null> {
+    const d = dialectOf({ connection: this.dataSource });
+    const [v]: { n: number | string; at: string | Date | null }[] = await this.dataSource.query(
+      `SELECT count(*) AS n, max(created_at) AS at FROM feedback_votes WHERE subscriber_id = ${param(d, 1)}`,
+      [subscriberId],
+    );
+    const liked: { id: number }[] = likes.length
+      ? await this.dataSource.query(`SELECT id FROM papers WHERE arxiv_id IN (${likes.map((_, i) => param(d, i + 1)).join(', ')}) ORDER BY id`, likes)
+      : [];
+    if (Number(v.n) === 0 && liked.length === 0) return null;
+    const at = v.at instanceof Date ? v.at.toISOString() : String(v.at);
+    return `${Number(v.n)}@${at};${liked.map((r) => r.id).join(',')}`;
+  }
+
+  /** The voted (oldest first) and liked papers with text and tags. */
+  private async papersOf(subscriberId: number, likes: string[]): Promise<Pick<ReaderProfile, 'votes' | 'likes'>> {
+    const d = dialectOf({ connection: this.dataSource });
+    const voted: (PaperRow & { vote: number })[] = await this.dataSource.query(
+      `SELECT p.id, p.title, p.abstract, p.ai_keywords, v.vote FROM feedback_votes v JOIN papers p ON p.id = v.paper_id
+       WHERE v.subscriber_id = ${param(d, 1)} ORDER BY v.created_at, v.paper_id`,
+      [subscriberId],
+    );
     const liked: PaperRow[] = likes.length
       ? await this.dataSource.query(
           `SELECT id, title, abstract, ai_keywords FROM papers WHERE arxiv_id IN (${likes.map((_, i) => param(d, i + 1)).join(', ')})`,
@@ -89,11 +133,7 @@ export class FeedbackRepository {
       aiKeywords: JSON.parse(r.ai_keywords) as string[],
       tags: tags.get(Number(r.id)) ?? [],
     });
-    return {
-      votes: voted.map((r) => ({ paper: paper(r), vote: Number(r.vote) > 0 ? 1 : -1 })),
-      likes: liked.map(paper),
-      authors: s.authors ?? [],
-    };
+    return { votes: voted.map((r) => ({ paper: paper(r), vote: Number(r.vote) > 0 ? 1 : -1 })), likes: liked.map(paper) };
   }
 
   private async tagsOf(ids: number[]): Promise<Map<number, string[]>> {

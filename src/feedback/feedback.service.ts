@@ -35,6 +35,7 @@ export class FeedbackService {
   async record(token: string, now = new Date()): Promise<FeedbackState> {
     const { subscriber, paperId, vote } = await this.resolve(token);
     await this.votes.record(subscriber.id, paperId, vote === 'more' ? 1 : -1, now);
+    await this.votes.profileOf(subscriber, now); // the reader's model, built now rather than at their next digest
     return this.state(subscriber, paperId, vote);
   }
 
@@ -43,8 +44,8 @@ export class FeedbackService {
   }
 
   /** Undoes one vote (from the preferences page); undoing a vote that is not there is harmless. */
-  async undo(subscriber: Pick<Subscriber, 'id'>, paperId: number): Promise<void> {
-    await this.votes.remove(subscriber.id, paperId);
+  async undo(subscriber: Pick<Subscriber, 'id' | 'likes' | 'authors'>, paperId: number): Promise<void> {
+    if (await this.votes.remove(subscriber.id, paperId)) await this.votes.profileOf(subscriber);
   }
 
   private async resolve(token: string): Promise<{ subscriber: Subscriber; paperId: number; vote: 'more' | 'less' }> {

@@ -54,7 +54,8 @@ export class FeedsService {
     const reasons = reasonsFor(subscriber, papers, names);
     const entries = papers.map((p) => {
       const w = when.get(p.id)!;
-      return { ...this.entry(p, reasons.get(p.id) ?? [], w.at, names), digestUrl: this.links.digestUrl(subscriber, w.digestId) };
+      // Issued as of the digest's sending (as in its email), not now: the body, so its ETag, stays the same between requests.
+      return { ...this.entry(p, reasons.get(p.id) ?? [], w.at, names), digestUrl: this.links.digestUrl(subscriber, w.digestId, { now: w.at }) };
     });
     entries.sort((a, b) => b.updated.getTime() - a.updated.getTime());
     return this.feed(

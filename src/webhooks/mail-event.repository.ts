@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { QueryFailedError, type DataSource } from 'typeorm';
 import { dialectOf, param, sqlTimestamp, type DialectName } from '../database/dialect.js';
+import { parseTimestamp } from '../database/timestamp.js';
 
 /** Mail events received from providers, by hashed address: what soft bounces are counted from, and what makes a retried event a no-op. */
 @Injectable()
@@ -34,5 +35,13 @@ export class MailEventRepository {
       [emailHash, sqlTimestamp(this.d, since)],
     );
     return Number(row?.n ?? 0);
+  }
+
+  /** Per provider: how many events were recorded, and when the last came. */
+  async perProvider(): Promise<{ provider: string; events: number; lastEventAt: Date }[]> {
+    const rows: { provider: string; n: number | string; at: string | Date }[] = await this.dataSource.query(
+      `SELECT provider, count(*) AS n, max(created_at) AS at FROM mail_events GROUP BY provider`,
+    );
+    return rows.map((r) => ({ provider: r.provider, events: Number(r.n), lastEventAt: parseTimestamp(r.at) }));
   }
 }

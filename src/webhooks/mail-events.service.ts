@@ -5,7 +5,8 @@ import { normalizeEmail, suppressionHash } from '../subscribers/email-address.js
 import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
 import { SubscribersService } from '../subscribers/subscribers.service.js';
 import { MailEventRepository } from './mail-event.repository.js';
-import { parseJson, type MailEvent, type WebhookRequest } from './mail-event.types.js';
+import { parseJson, UnverifiedWebhookError, type MailEvent, type WebhookRequest } from './mail-event.types.js';
+import { MailEventsStatus } from './mail-events-status.service.js';
 import * as providers from './providers.js';
 import { parseSes, SnsVerifier } from './sns.verifier.js';
 
@@ -37,13 +38,17 @@ export class MailEventsService {
     private readonly events: MailEventRepository,
     private readonly subscribers: SubscribersService,
     private readonly repo: SubscriberRepository,
+    private readonly status: MailEventsStatus,
   ) {
     this.sns = new SnsVerifier(config.integrations);
   }
 
   async receive(provider: string, req: WebhookRequest): Promise<ReceiveResult> {
     if (!PROVIDERS.includes(provider as Provider)) throw new NotFoundError(`unknown mail provider "${provider.slice(0, 30)}"; known: ${PROVIDERS.join(', ')}`);
-    const list = await this.verifiedEvents(provider as Provider, req);
+    const list = await this.verifiedEvents(provider as Provider, req).catch((err: unknown) => {
+      if (err instanceof UnverifiedWebhookError) this.status.refused(provider, err.message);
+      throw err;
+    });
     if ('confirmedSubscription' in list) return { received: 0, applied: 0, confirmedSubscription: true };
     let applied = 0;
     for (const e of list) if (await this.apply(provider, e)) applied++;

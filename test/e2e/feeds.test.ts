@@ -85,6 +85,15 @@ describe('feeds', () => {
     }
   });
 
+  it('answers 304 to the personal feed with its ETag, with the same entry ids each time', async () => {
+    const first = await fetch(feedUrl);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    const ids = parseFeed(await first.text()).items.map((i) => i.id);
+    expect((await fetch(feedUrl, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect(parseFeed(await (await fetch(feedUrl)).text()).items.map((i) => i.id)).toEqual(ids);
+  });
+
   it('serves the same feeds as JSON Feed 1.1', async () => {
     const body = (await (await fetch(feedUrl.replace(/\.atom$/, '.json'))).json()) as { version: string; items: { id: string }[] };
     expect(body.version).toBe('https://jsonfeed.org/version/1.1');

@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
 import { Clock } from '../../src/common/clock.js';
 import { fromRoot } from '../../src/common/paths.js';
 import { DigestService } from '../../src/digests/digest.service.js';
 import { IngestService } from '../../src/papers/ingest.service.js';
+import { SubscriberLinks } from '../../src/subscribers/subscriber-links.service.js';
+import { Subscriber } from '../../src/subscribers/subscriber.entity.js';
+import { SubscriberRepository } from '../../src/subscribers/subscriber.repository.js';
 import { adminHeaders, startApp, type TestApp } from '../support/app.js';
 import { adminCookie } from '../support/admin-session.js';
 import { addConfirmed, clearPapers } from '../support/digest.js';
@@ -23,7 +27,9 @@ const banner = async () => {
 beforeAll(async () => {
   t = await startApp({ INGEST_STALE_HOURS: '36' });
   await clearPapers(t.app);
-  await addConfirmed(t.app, 'nobody-matches@example.org', { topics: [], keywords: 'title:zzyzxquux', hour: 0 });
+  const reader = await addConfirmed(t.app, 'nobody-matches@example.org', { topics: [], keywords: 'title:zzyzxquux', hour: 0 });
+  const joined = new Date('2026-08-01T00:00:00Z'); // on the injected calendar, not the wall clock's
+  await t.app.get(DataSource).getRepository(Subscriber).update({ id: reader.id }, { subscribedAt: joined, confirmedAt: joined });
   t.app.get(Clock).set(at('2026-08-19T06:00:00Z')); // a Wednesday
   await t.app.get(IngestService).ingestFile(fromRoot('test/fixtures/trust/hf-page-2026-08-19.txt'), { format: 'hf-page', date: '2026-08-19' });
 });
@@ -58,6 +64,11 @@ describe('source freshness', () => {
     expect(detail.deliveries.map((d) => d.reason)).toEqual(['source stale']);
     const page = await (await fetch(`${t.url}/admin/runs/${summary.runId}`, { headers: { cookie: await adminCookie(t.url) } })).text();
     expect(page).toContain('source stale (37 h without new papers)');
+    // ...and the reader is told the same on their preferences page, not "nothing matched"
+    const reader = (await t.app.get(SubscriberRepository).findByEmail('nobody-matches@example.org'))!;
+    const prefs = (await (await fetch(t.app.get(SubscriberLinks).preferencesUrl(reader))).text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(prefs).toContain('Not sent on Thursday 20 August: source stale.');
+    expect(prefs).not.toContain('nothing matched');
   });
 
   it("does not count arXiv's weekend pause: Friday evening's papers are fresh on Monday morning, stale on Tuesday", async () => {

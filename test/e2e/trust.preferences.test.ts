@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startApp, type TestApp } from '../support/app.js';
+import { adminHeaders, startApp, type TestApp } from '../support/app.js';
 import { readersInFourStates, type ReaderPages } from '../support/trust-readers.js';
 
 /** Why no email: the preferences page says when the last digest went, when the next is due, and why one did not go. */
@@ -39,5 +39,14 @@ describe('the preferences page says what happened to the digest', () => {
 
   it('a bounced address: "bounced"', async () => {
     expect(await text(pages.bounced)).toContain('Not sent on Thursday 20 August: bounced.');
+  });
+
+  it('the admin run detail says the same per subscriber', async () => {
+    const [latest] = (await (await fetch(`${t.url}/api/admin/runs`, { headers: adminHeaders })).json()) as { id: number }[];
+    const detail = (await (await fetch(`${t.url}/api/admin/runs/${latest.id}`, { headers: adminHeaders })).json()) as {
+      deliveries: { email: string; status: string; reason: string | null }[];
+    };
+    const byEmail = Object.fromEntries(detail.deliveries.map((d) => [d.email, d.reason]));
+    expect(byEmail).toEqual({ 'sent@example.org': null, 'nothing@example.org': 'nothing matched' });
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { fromRoot } from '../../src/common/paths.js';
 import { DigestService } from '../../src/digests/digest.service.js';
+import { adminCookie } from '../support/admin-session.js';
 import { adminHeaders, TEST_ADMIN_TOKEN, type StartApp, type TestApp } from '../support/app.js';
 import { queryApp } from '../support/db.js';
 import { clearPapers, ingestDay } from '../support/digest.js';
@@ -134,6 +135,36 @@ export function describeChannels(startApp: StartApp): void {
       const page = await adminPage();
       expect(page).toContain('<h2 id="integrations-title">Integrations</h2>');
       expect(page).toMatch(/<td>gone<\/td>\s*<td>discord<\/td>[\s\S]*?HTTP 404: Unknown Webhook/);
+    });
+
+    it('is managed from the admin page too: a form adds a channel (bad input named, nothing stored), a button removes it', async () => {
+      const cookie = await adminCookie(t.url);
+      const form = async () => {
+        const html = await (await fetch(`${t.url}/admin`, { headers: { cookie } })).text();
+        expect(html).toContain('<form method="post" action="/admin/channels"');
+        return /name="_csrf" value="([^"]+)"/.exec(html)![1];
+      };
+      const fields = { name: 'from-page', kind: 'discord', url: sink.url('/page'), topics: 'agents, robotics', keywords: '', hour: '7' };
+      const bad = await postForm(`${t.url}/admin/channels`, { _csrf: await form(), ...fields, kind: 'telegram', topics: 'no-such-topic' }, cookie);
+      expect(bad.status).toBe(400);
+      const page = await bad.text();
+      expect(page).toMatch(/kind: one of slack, discord, webhook/);
+      expect(page).toMatch(/topics: unknown no-such-topic/);
+      expect(await (await api()).json()).toEqual([]);
+      const signedOut = await postForm(`${t.url}/admin/channels`, { _csrf: await form(), ...fields }, '');
+      expect([signedOut.status, signedOut.headers.get('location')]).toEqual([303, '/admin']); // to the sign-in page
+      expect(await (await api()).json()).toEqual([]);
+
+      const added = await postForm(`${t.url}/admin/channels`, { _csrf: await form(), ...fields }, cookie);
+      expect(added.status).toBe(303);
+      expect(await (await api()).json()).toEqual([expect.objectContaining({ name: 'from-page', kind: 'discord', topics: ['agents', 'robotics'], hour: 7 })]);
+      expect((await postForm(`${t.url}/admin/channels`, { _csrf: await form(), ...fields }, cookie)).status).toBe(409);
+      const listed = await (await fetch(`${t.url}/admin`, { headers: { cookie } })).text();
+      expect(listed).toMatch(/<td>from-page<\/td>\s*<td>discord<\/td>[\s\S]*?action="\/admin\/channels\/from-page\/remove"/);
+
+      const removed = await postForm(`${t.url}/admin/channels/from-page/remove`, { _csrf: await form() }, cookie);
+      expect(removed.status).toBe(303);
+      expect(await (await api()).json()).toEqual([]);
     });
 
     it("renders Slack blocks and Discord embeds within the platforms' limits", async () => {

@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { fromRoot } from '../../src/common/paths.js';
+import { sqlTimestamp } from '../../src/database/dialect.js';
 import { suppressionHash } from '../../src/subscribers/email-address.js';
 import { SubscriberRepository } from '../../src/subscribers/subscriber.repository.js';
 import { snsStringToSign, type SnsMessage } from '../../src/webhooks/sns.verifier.js';
+import { adminCookie } from '../support/admin-session.js';
 import { startApp, type StartOptions, type TestApp } from '../support/app.js';
 import { queryApp } from '../support/db.js';
 import { addConfirmed } from '../support/digest.js';
@@ -212,6 +214,22 @@ export function describeMailEvents(database: StartOptions['database'] = 'sqlite'
       }
     });
 
+    it('counts only the soft bounces of the last 30 days', async () => {
+      const email = 'old-soft@example.org';
+      const soft = (i: number) => signed.generic(JSON.stringify({ id: `old-soft-${i}`, event: 'bounce', email, permanent: false }));
+      await reader(email);
+      for (const i of [1, 2]) expect((await soft(i)).status).toBe(200);
+      // Those two are 31 days old now: outside the window, they no longer count towards three.
+      const aged = sqlTimestamp(database === 'postgres' ? 'postgres' : 'sqlite', new Date(Date.now() - 31 * 86_400_000));
+      await queryApp(t.app, 'UPDATE mail_events SET created_at = ? WHERE email_hash = ?', [aged, suppressionHash(email)]);
+      for (const i of [3, 4]) {
+        expect((await soft(i)).status).toBe(200);
+        expect(await status(email)).toBe('confirmed');
+      }
+      expect((await soft(5)).status).toBe(200);
+      expect(await status(email)).toBe('bounced');
+    });
+
     it("counts the providers' soft bounces too (Mailgun temporary failure, SendGrid blocked), and a retried event once", async () => {
       await reader('alice@example.com');
       await reader('example@test.com');
@@ -251,6 +269,23 @@ export function describeMailEvents(database: StartOptions['database'] = 'sqlite'
 
     it('says 404 for an unknown provider', async () => {
       expect((await post('mandrill', '{}')).status).toBe(404);
+    });
+
+    it("shows each provider's last event and last refused request on the admin page", async () => {
+      const html = await (await fetch(`${t.url}/admin`, { headers: { cookie: await adminCookie(t.url) } })).text();
+      const line = (p: string) =>
+        new RegExp(
+          `<li><code>/webhooks/mail/${p}</code>: ready; last event (\\S+) \\((\\d+) in all\\); last refused <span[^>]*>(\\S+)</span> ([^<]+)</li>`,
+        ).exec(html);
+      for (const p of Object.keys(UNSIGNED)) {
+        const m = line(p);
+        expect(m).not.toBeNull();
+        expect(Number.isNaN(Date.parse(m![1]))).toBe(false);
+        expect(Number(m![2])).toBeGreaterThanOrEqual(2);
+        expect(Number.isNaN(Date.parse(m![3]))).toBe(false);
+      }
+      expect(line('postmark')![4]).toBe('postmark: wrong or missing basic auth credentials');
+      expect(line('mailgun')![4]).toMatch(/^mailgun: /);
     });
   });
 }

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../../src/common/clock.js';
 import { fromRoot } from '../../src/common/paths.js';
 import { DigestService } from '../../src/digests/digest.service.js';
-import { DigestViewService } from '../../src/digests/digest-view.service.js';
+import { DigestViewService, previewJson } from '../../src/digests/digest-view.service.js';
 import { IngestService } from '../../src/papers/ingest.service.js';
 import { Subscriber } from '../../src/subscribers/subscriber.entity.js';
 import type { StartApp, TestApp } from '../support/app.js';
@@ -103,6 +103,32 @@ export function describeTrustDigests(start: StartApp): void {
       expect(third.parsed.text).not.toContain('UPDATED SINCE WE SENT IT');
       const rows = await queryApp<{ n: number }>(t.app, 'SELECT count(*) AS n FROM sent_papers WHERE update_sent_at IS NOT NULL');
       expect(Number(rows[0].n)).toBe(1);
+    });
+    it('a sent paper whose upvotes double past 50 comes back once as trending, one that does not stays away', async () => {
+      const title = (it: Item) => it.paper.title.replace(/\s+/g, ' ');
+      const sentNav = Number(NAV.paper.upvotes);
+      const trending = { paper: { ...NAV.paper, upvotes: Math.max(50, 2 * sentNav) } };
+      const notDoubled = { paper: { ...SKILLS.paper, upvotes: Number(SKILLS.paper.upvotes) + 1 } };
+      const fresh = (n: number) => ({ paper: { ...AUG19[8].paper, id: `2698.0000${n}`, title: `Navigation, trending test ${n}` } });
+      await ingestItems('d4', [trending, notDoubled, fresh(1)], '2026-08-21T12:00:00Z');
+
+      const json = previewJson(await t.app.get(DigestViewService).preview('updates@example.org', { now: at('2026-08-22T08:00:00Z') }));
+      expect(json.items.filter((i) => i.section === 'updated')).toEqual([
+        { id: expect.any(Number), title: title(NAV), section: 'updated', changes: [`trending: ${sentNav} → ${Math.max(50, 2 * sentNav)} upvotes`] },
+      ]);
+
+      await run('2026-08-22T08:00:00Z');
+      await sink.waitFor(4);
+      const text = sink.to('updates@example.org')[3].parsed.text ?? '';
+      const section = text.slice(text.indexOf('UPDATED SINCE WE SENT IT'));
+      expect(section).toContain(title(NAV));
+      expect(section).toContain(`trending: ${sentNav} → ${Math.max(50, 2 * sentNav)} upvotes`);
+      expect(section).not.toContain(title(SKILLS));
+
+      await ingestItems('d5', [{ paper: { ...trending.paper, upvotes: 500 } }, fresh(2)], '2026-08-22T12:00:00Z');
+      await run('2026-08-23T08:00:00Z');
+      await sink.waitFor(5);
+      expect(sink.to('updates@example.org')[4].parsed.text).not.toContain('UPDATED SINCE WE SENT IT');
     });
   });
 

@@ -102,7 +102,8 @@ describe('the admin dashboard over 30 days of the corpus', () => {
   });
 
   it('renders the plots as SVG with text alternatives, and looks right', async () => {
-    const { context, page } = await openPage(browser, { viewport: { width: 1280, height: 900 }, locale: 'en-GB' }, problems, (m) =>
+    // Without JavaScript: the plots are drawn on the server.
+    const { context, page } = await openPage(browser, { viewport: { width: 1280, height: 900 }, locale: 'en-GB', javaScriptEnabled: false }, problems, (m) =>
       m.startsWith('Failed to load resource'),
     );
     await page.goto(`${t.url}/admin`);
@@ -113,6 +114,18 @@ describe('the admin dashboard over 30 days of the corpus', () => {
     for (const label of ['Papers ingested per day, by source', 'Digests per day', 'Confirmed subscribers per topic']) {
       await expect(page.getByRole('img', { name: new RegExp(label) }).count()).resolves.toBe(1);
     }
+    // Each plot's text alternative: a summary, and its numbers as a table that add up to what the plot shows.
+    const rows = (chart: string) =>
+      page
+        .locator(`figure[aria-labelledby="${chart}-title"] details table tbody tr`)
+        .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const papersRows = await rows('chart-papers');
+    expect(papersRows).toHaveLength(ingested.length);
+    const [{ n }] = await t.app.get(DataSource).query('SELECT count(*) AS n FROM papers');
+    expect(papersRows.reduce((sum, r) => sum + r.slice(1).reduce((a, v) => a + Number(v), 0), 0)).toBe(Number(n));
+    const digestRows = await rows('chart-digests');
+    expect(digestRows.reduce((sum, r) => sum + Number(r[1]), 0)).toBe(sink.messages.length);
+    await expect(page.locator('#chart-papers-desc').textContent()).resolves.toMatch(new RegExp(`^${Number(n)} over 30 days`));
     expect(await page.locator('.dashboard').innerText()).toMatch(/Next scheduled run\s*2026-08-22 08:00 UTC, for 11 subscribers/);
     await page.locator('.dashboard').screenshot({ path: `${ARTIFACTS}/trust-admin-dashboard.png` });
     await page.setViewportSize({ width: 390, height: 844 });

@@ -12,6 +12,8 @@ export interface SparseRow {
 export interface FitOptions {
   /** L2 strength per feature (the bias is not regularised). */
   l2: Float64Array;
+  /** Weight of each example in the loss (all 1 when absent); the loss is their weighted mean. */
+  sampleWeights?: readonly number[];
   maxIterations?: number;
   /** Stop when the gradient's largest component falls below this. */
   tolerance?: number;
@@ -27,7 +29,8 @@ const HISTORY = 8;
 /** Minimises mean log-loss + ½ Σ l2ᵢ wᵢ² over weights and bias. */
 export function fitLogistic(rows: readonly SparseRow[], labels: readonly number[], options: FitOptions): FittedLogistic {
   const dims = options.l2.length;
-  const objective = (x: Float64Array, grad: Float64Array) => lossAndGradient(rows, labels, options.l2, x, grad);
+  const sampleWeights = options.sampleWeights ?? rows.map(() => 1);
+  const objective = (x: Float64Array, grad: Float64Array) => lossAndGradient(rows, labels, sampleWeights, options.l2, x, grad);
   const x = new Float64Array(dims + 1);
   const positives = labels.reduce((n, y) => n + y, 0);
   x[dims] = Math.log((positives + 1) / (labels.length - positives + 1));
@@ -36,17 +39,25 @@ export function fitLogistic(rows: readonly SparseRow[], labels: readonly number[
 }
 
 // x holds the weights then the bias; returns the loss and writes its gradient into grad.
-function lossAndGradient(rows: readonly SparseRow[], labels: readonly number[], l2: Float64Array, x: Float64Array, grad: Float64Array): number {
+function lossAndGradient(
+  rows: readonly SparseRow[],
+  labels: readonly number[],
+  sampleWeights: readonly number[],
+  l2: Float64Array,
+  x: Float64Array,
+  grad: Float64Array,
+): number {
   const dims = l2.length;
-  const n = rows.length;
+  const n = sampleWeights.reduce((sum, w) => sum + w, 0);
   grad.fill(0);
   let loss = 0;
   rows.forEach((row, r) => {
     let z = x[dims];
     for (let k = 0; k < row.index.length; k++) z += x[row.index[k]] * row.value[k];
     // log(1 + e^z) − y·z, computed without overflow for large |z|.
-    loss += (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - labels[r] * z;
-    const err = (1 / (1 + Math.exp(-z)) - labels[r]) / n;
+    const w = sampleWeights[r];
+    loss += w * ((z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - labels[r] * z);
+    const err = (w * (1 / (1 + Math.exp(-z)) - labels[r])) / n;
     for (let k = 0; k < row.index.length; k++) grad[row.index[k]] += err * row.value[k];
     grad[dims] += err;
   });

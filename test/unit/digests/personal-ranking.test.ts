@@ -4,6 +4,7 @@ import { allocate, type RankedReason } from '../../../src/digests/digest.section
 import { CandidatePool, type CandidatePaper } from '../../../src/digests/digest.selection.js';
 import { MAX_SIMILAR, personalWeight } from '../../../src/digests/personal-ranking.js';
 import type { ProfilePaper } from '../../../src/feedback/feedback.types.js';
+import { buildModel, parseModel } from '../../../src/feedback/reader-model.js';
 import { likedPaperId } from '../../../src/subscribers/subscription.input.js';
 
 let next = 1;
@@ -90,6 +91,22 @@ describe('the personal ranking', () => {
     expect(similar).toEqual([outside]);
     expect(similar.length).toBeLessThanOrEqual(MAX_SIMILAR);
     expect(sel.sections?.find((s) => s.kind === 'similar')?.label).toBe('You might also like');
+  });
+
+  it('ranks the same from the stored model (read back from its JSON) as from the votes it was built from', () => {
+    const votes = [
+      ...coding.slice(0, 2).map((p) => ({ paper: asProfile(p), vote: 1 as const })),
+      ...generic.slice(0, 3).map((p) => ({ paper: asProfile(p), vote: -1 as const })),
+    ];
+    const model = parseModel(JSON.stringify(buildModel({ votes, likes: [] })));
+    expect(model).not.toBeNull();
+    expect(model!.known.sort()).toEqual(votes.map((v) => v.paper.id).sort());
+    const fromVotes = pool.select({ ...request, profile: { votes, likes: [], authors: [] } });
+    const fromModel = pool.select({ ...request, profile: { votes: [], likes: [], authors: [], model } });
+    const summary = (s: typeof fromVotes) => s.papers.map((p) => [p.paper.id, p.rank, p.reasons.map((r) => r.note ?? r.label)]);
+    expect(summary(fromModel)).toEqual(summary(fromVotes));
+    expect(parseModel('{"v":0}')).toBeNull();
+    expect(parseModel('not json')).toBeNull();
   });
 
   it('weighs feedback more with more votes, never all of the rank', () => {
