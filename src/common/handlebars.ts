@@ -14,3 +14,6 @@ export function createHandlebars(): typeof Handlebars {
   hbs.registerHelper('plural', (n: unknown, one: unknown, many: unknown) => (n === 1 ? one : many));
   return hbs;
 }
+
+/** What `{{value}}` makes of a value in a template: its HTML-escaped text. */
+export const escapeHtml = (value: string): string => Handlebars.Utils.escapeExpression(value);

@@ -7,35 +7,56 @@ interface Entry {
   reject: (err: unknown) => void;
 }
 
+export interface GroupCommitOptions {
+  /** Commit as soon as this many writes wait (1: every turn of the event loop, as before). */
+  maxBatch: number;
+  /** Otherwise commit this long after the first waiting write. */
+  maxWaitMs: number;
+}
+
 /**
- * Group commit for SQLite: the writes that callers ask for in the same turn of the event loop go
- * in one transaction, so twenty concurrent senders pay one commit (one fsync) instead of twenty.
- * Each caller still awaits its own write, exactly as with a transaction of its own: nothing is
- * acknowledged before it is durable. One entry failing does not fail the others: the group is
- * then retried entry by entry. PostgreSQL already groups commits itself: each write runs alone.
+ * Group commit for SQLite: the writes that callers ask for close together go in one transaction,
+ * so concurrent senders pay one commit (one fsync, during which the event loop stands still)
+ * instead of one each. A group closes when `maxBatch` writes wait or `maxWaitMs` after its first
+ * one, whichever comes first. Each caller still awaits its own write, exactly as with a
+ * transaction of its own: nothing is acknowledged before it is durable, so a crash loses no
+ * acknowledged write. One entry failing does not fail the others: the group is then retried
+ * entry by entry. PostgreSQL already groups commits itself: each write runs alone.
  */
 export class GroupCommit {
   private queue: Entry[] = [];
-  private scheduled = false;
+  private immediate: NodeJS.Immediate | null = null;
+  private timeout: NodeJS.Timeout | null = null;
 
-  constructor(private readonly source: DataSource) {}
+  constructor(
+    private readonly source: DataSource,
+    private readonly options: GroupCommitOptions = { maxBatch: 1, maxWaitMs: 0 },
+  ) {}
 
   run<R>(steps: () => WriteSteps<R>): Promise<R> {
     if (dialectOfSource(this.source) === 'postgres') return runWrite(this.source, steps);
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ steps, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        // After the I/O callbacks of this turn: every sender whose reply arrived meanwhile joins.
-        setImmediate(() => void this.flush());
-      }
+      this.schedule();
     });
   }
 
+  /** A full group (or no wait) commits after the I/O callbacks of this turn: every sender whose reply arrived meanwhile joins. */
+  private schedule(): void {
+    if (this.immediate) return;
+    if (this.queue.length >= this.options.maxBatch || this.options.maxWaitMs <= 0) {
+      if (this.timeout) clearTimeout(this.timeout);
+      this.timeout = null;
+      this.immediate = setImmediate(() => void this.flush());
+    } else this.timeout ??= setTimeout(() => void this.flush(), this.options.maxWaitMs);
+  }
+
   private async flush(): Promise<void> {
-    this.scheduled = false;
+    if (this.timeout) clearTimeout(this.timeout);
+    [this.immediate, this.timeout] = [null, null];
     const batch = this.queue;
     this.queue = [];
+    if (batch.length === 0) return;
     if (batch.length === 1) return runWrite(this.source, batch[0].steps).then(batch[0].resolve, batch[0].reject);
     try {
       const results = await runWrite(this.source, function* () {

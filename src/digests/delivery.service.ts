@@ -12,12 +12,13 @@ import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
 import { SubscriberBounces } from '../subscribers/subscriber-bounces.service.js';
 import type { ClaimedDelivery } from './digest-ledger.repository.js';
 import { DigestLedger } from './digest-ledger.repository.js';
-import { coverageOf, selectDigest } from './catch-up.js';
+import { coverageOf } from './catch-up.js';
 import { DigestUpdates } from './digest-updates.js';
 import { DigestMetrics } from './digest.metrics.js';
 import { DuePlanner } from './due-planner.js';
 import { DigestRenderer, type DigestContext } from './digest.renderer.js';
 import type { CandidatePool } from './digest.selection.js';
+import { ProfileSelections } from './profile-selection.js';
 
 export type DeliveryOutcome = 'sent' | 'skipped' | 'failed' | 'bounced';
 
@@ -37,6 +38,7 @@ export class DeliveryService {
   private readonly log = new Logger('Delivery');
   /** The records of a sent digest, committed with those of the other senders that finished meanwhile. */
   private readonly commits: GroupCommit;
+  private readonly selections = new ProfileSelections();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -52,7 +54,9 @@ export class DeliveryService {
     @InjectDataSource() dataSource: DataSource,
     private readonly due: DuePlanner,
   ) {
-    this.commits = new GroupCommit(dataSource);
+    // Half the senders may wait on a commit while the others keep the SMTP pool busy; a group waits
+    // at most 20 ms for them (a message takes longer than that on the wire).
+    this.commits = new GroupCommit(dataSource, { maxBatch: Math.ceil(config.digest.concurrency / 2), maxWaitMs: 20 });
   }
 
   /** The digest a subscriber gets over a window: the one selection a send and a dry run share (profile included). */
@@ -61,7 +65,7 @@ export class DeliveryService {
     pool: CandidatePool,
     windowStart: Date,
     ctx: Pick<DigestContext, 'now' | 'topicNames'>,
-  ): Promise<ReturnType<typeof selectDigest>> {
+  ): Promise<ReturnType<ProfileSelections['select']>> {
     const request = {
       topics: subscriber.topics,
       keywords: subscriber.keywords,
@@ -71,7 +75,8 @@ export class DeliveryService {
       topicNames: ctx.topicNames,
       profile: await this.feedback.profileOf(subscriber),
     };
-    return selectDigest(pool, request, subscriber.frequency);
+    // Readers of one interest profile share it (profile-selection.ts): selected once per run.
+    return this.selections.select(pool, request, subscriber.frequency);
   }
 
   async deliver({ delivery, subscriber, pool, ctx }: DeliveryJob): Promise<DeliveryOutcome> {
@@ -82,7 +87,7 @@ export class DeliveryService {
       return this.count('skipped');
     }
     const extras = { catchUp, updates: await this.updates.pending(subscriber.id), coverage: coverageOf(pool, delivery.windowStart, ctx.now) };
-    const mail = this.renderer.render(subscriber, selection, delivery.id, ctx, extras);
+    const mail = this.renderer.renderShared(subscriber, selection, delivery.id, ctx, extras);
     const outcome = await this.sendWithRetries(delivery, subscriber, { ...mail, to: subscriber.email });
     if (outcome.ok) {
       const paperIds = selection.allIds ?? selection.papers.map((p) => p.paper.id);

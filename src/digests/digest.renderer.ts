@@ -7,6 +7,7 @@ import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
 import { sectionId, sectionRef } from './digest.sections.js';
 import type { Selection, SelectedPaper } from './digest.selection.js';
 import { catchUpHeadline, extrasData, type DigestExtras } from './digest-extras.view.js';
+import { directLinks, holeLinks, SkeletonCache, type DigestLinks } from './digest-skeleton.js';
 import { kindLabel, paperModel, subjectLine, type SectionModel } from './digest.view-model.js';
 
 export interface RenderedDigest {
@@ -46,6 +47,7 @@ export interface DigestModel {
 @Injectable()
 export class DigestRenderer {
   private readonly appHost: string;
+  private readonly skeletons = new SkeletonCache();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -63,10 +65,29 @@ export class DigestRenderer {
     return { subject: model.subject, html: minify(html), text, unsubscribeUrl: model.unsubscribeUrl };
   }
 
+  /**
+   * The same digest as render(), composed once for every reader with the same selection, extras,
+   * time zone and frequency (digest-skeleton.ts): only this reader's address and signed links are
+   * put in per message. `selection` should be shared between such readers (profile-selection.ts).
+   */
+  renderShared(s: Subscriber, selection: Selection, deliveryId: number, ctx: DigestContext, extras: DigestExtras = {}): RenderedDigest {
+    const key = JSON.stringify([s.timezone, s.frequency, ctx.now.getTime(), extras]);
+    const skeleton = this.skeletons.get(selection, key, (holes) => {
+      const model = this.modelWith(holeLinks(holes, this.links), s, selection, deliveryId, ctx, extras);
+      const { html, text } = this.templates.render('digest', { ...model, appUrl: this.config.publicUrl, appHost: this.appHost });
+      return { subject: model.subject, html: minify(html), text };
+    });
+    return skeleton.fill(s, deliveryId);
+  }
+
   model(s: Subscriber, selection: Selection, deliveryId: number | null, ctx: DigestContext, extras: DigestExtras = {}): DigestModel {
-    const unsubscribeUrl = this.links.unsubscribeUrl(s);
-    const preferencesUrl = this.links.preferencesUrl(s);
-    const sections = this.sections(s, selection);
+    return this.modelWith(directLinks(this.links, s, deliveryId), s, selection, deliveryId, ctx, extras);
+  }
+
+  private modelWith(links: DigestLinks, s: Subscriber, selection: Selection, deliveryId: number | null, ctx: DigestContext, extras: DigestExtras): DigestModel {
+    const unsubscribeUrl = links.unsubscribe();
+    const preferencesUrl = links.preferences();
+    const sections = this.sections(links, selection);
     const shown = selection.papers.length;
     const dateLabel = DateTime.fromJSDate(ctx.now, { zone: s.timezone }).toFormat('cccc, d LLLL yyyy');
     const headline = extras.catchUp ? catchUpHeadline(extras.catchUp) : `${selection.total} new ${selection.total === 1 ? 'paper' : 'papers'} for you`;
@@ -79,16 +100,16 @@ export class DigestRenderer {
       total: selection.total,
       shown,
       moreCount: selection.total - shown,
-      webUrl: deliveryId === null ? preferencesUrl : this.links.digestUrl(s, deliveryId),
+      webUrl: deliveryId === null ? preferencesUrl : links.web(),
       preferencesUrl,
       unsubscribeUrl,
-      email: s.email,
+      email: links.email(),
       ...extrasData(extras),
     };
   }
 
   /** The selection's papers under their sections, numbered across the digest; sections keep their order. */
-  private sections(s: Subscriber, selection: Selection): SectionModel[] {
+  private sections(links: DigestLinks, selection: Selection): SectionModel[] {
     const bySection = new Map<string, SelectedPaper[]>();
     for (const p of selection.papers) {
       const id = sectionId(p.section);
@@ -101,8 +122,8 @@ export class DigestRenderer {
       .map((x, i) => {
         const papers = bySection.get(sectionId(x))!.map((p) => ({
           ...paperModel(p, ++index),
-          moreUrl: this.links.feedbackUrl(s, p.paper.id, 'more'),
-          lessUrl: this.links.feedbackUrl(s, p.paper.id, 'less'),
+          moreUrl: links.feedback(p.paper.id, 'more'),
+          lessUrl: links.feedback(p.paper.id, 'less'),
         }));
         const ref = sectionRef(x);
         return {
@@ -113,7 +134,7 @@ export class DigestRenderer {
           anchor: `s${i + 1}`,
           papers,
           more: Math.max(0, x.total - papers.length),
-          muteUrl: ref ? this.links.muteUrl(s, ref) : null,
+          muteUrl: ref ? links.mute(ref) : null,
         };
       });
   }

@@ -76,7 +76,17 @@ export class MailService implements OnModuleInit, OnApplicationShutdown {
       if (!HEADER_NAME.test(name) || RESERVED.test(name)) throw new Error(`header "${name}" cannot be set this way`);
       headers[name] = singleLine(value);
     }
-    const message: SendMailOptions = { from: this.config.mail.from, to, subject: singleLine(mail.subject), html: mail.html, text: mail.text, headers };
+    // Quoted-printable always: nodemailer would otherwise count the characters of every part and
+    // header to choose between it and base64 (a tenth of a digest's cost); our parts are mostly ASCII.
+    const message: SendMailOptions = {
+      from: this.config.mail.from,
+      to,
+      subject: singleLine(mail.subject),
+      html: mail.html,
+      text: mail.text,
+      headers,
+      textEncoding: 'quoted-printable',
+    };
     if (mail.unsubscribeUrl) {
       const url = singleLine(mail.unsubscribeUrl);
       if (!/^https?:\/\/[^\s<>]+$/.test(url)) throw new Error('unsubscribeUrl must be an http(s) URL');

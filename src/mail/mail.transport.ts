@@ -3,6 +3,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type { AppConfig } from '../config/app-config.js';
+import { buildMessage } from './mime.js';
 
 /** One way out for messages: an outbox folder or an SMTP server. */
 export interface MailTransport {
@@ -106,8 +107,10 @@ class SmtpTransport implements MailTransport {
   }
 
   async send(message: SendMailOptions): Promise<{ messageId: string }> {
-    const info = await this.mailer.sendMail(message);
-    return { messageId: info.messageId };
+    const built = buildMessage(message);
+    if (!built) return { messageId: (await this.mailer.sendMail(message)).messageId };
+    await this.mailer.sendMail({ envelope: built.envelope, raw: built.raw });
+    return { messageId: built.messageId };
   }
 
   async verify(): Promise<void> {

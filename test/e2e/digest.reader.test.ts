@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { readdirSync } from 'node:fs';
 import { CandidateLoader } from '../../src/digests/candidate.loader.js';
 import { DigestRenderer } from '../../src/digests/digest.renderer.js';
 import { DigestService } from '../../src/digests/digest.service.js';
 import { DigestViewService } from '../../src/digests/digest-view.service.js';
+import { MailTemplates } from '../../src/mail/mail.templates.js';
 import { STOP_WORDS } from '../../src/digests/reason.words.js';
 import { fromRoot } from '../../src/common/paths.js';
 import { IngestService } from '../../src/papers/ingest.service.js';
@@ -199,6 +200,47 @@ describe("the reader's digest", () => {
     const { html } = t.app.get(DigestRenderer).render(s, selection, 1, { topicNames: new Map(), now });
     expect(Buffer.byteLength(html)).toBeLessThan(102 * 1024);
     expect(html).not.toMatch(/>\s{2,}</);
+  });
+
+  it('composes a digest once for the readers who share its selection: the same message as rendering it for each', async () => {
+    const s = (await t.app.get(SubscriberRepository).findByEmail('kv@example.org'))!;
+    const other = { ...s, id: s.id + 1000, email: "o'brien&co@example.org", linkKey: 'another-link-key' };
+    const now = new Date();
+    const pool = await t.app.get(CandidateLoader).load(new Date(now.getTime() - 7 * 86_400_000), now);
+    const selection = pool.select({ ...KV_READER, windowStart: new Date(0), windowEnd: now, max: 10 });
+    const renderer = t.app.get(DigestRenderer);
+    const templates = jest.spyOn(t.app.get(MailTemplates), 'render');
+    // Signed links carry their issue time: one clock for both ways of rendering.
+    jest.useFakeTimers({
+      now,
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'clearImmediate',
+        'setTimeout',
+        'clearTimeout',
+        'setInterval',
+        'clearInterval',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
+    });
+    try {
+      const shared = [
+        renderer.renderShared(s, selection, 7, { topicNames: new Map(), now }),
+        renderer.renderShared(other, selection, 8, { topicNames: new Map(), now }),
+      ];
+      expect(templates).toHaveBeenCalledTimes(1);
+      expect(shared[0]).toEqual(renderer.render(s, selection, 7, { topicNames: new Map(), now }));
+      expect(shared[1]).toEqual(renderer.render(other, selection, 8, { topicNames: new Map(), now }));
+      expect(shared[1].html).toContain('o&#x27;brien&amp;co@example.org');
+      expect(shared[1].text).toContain("Sent to o'brien&co@example.org.");
+      expect(shared[1].unsubscribeUrl).not.toBe(shared[0].unsubscribeUrl);
+    } finally {
+      jest.useRealTimers();
+      templates.mockRestore();
+    }
   });
 
   it('shows every paper in the web view, by section, filterable without script', async () => {
