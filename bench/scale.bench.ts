@@ -6,54 +6,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { simpleParser } from 'mailparser';
-import pg from 'pg';
 import { Redis } from 'ioredis';
 import { fromRoot } from '../src/common/paths.js';
 import { runChild, table } from './child.js';
+import { ADMIN_URL, freshDatabase, seedReaders, sql } from './plan.seed.js';
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://paperboy:paperboy@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/9';
 const SLICE = Number(process.env.BENCH_SLICE ?? 100_000);
 const SIZES = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
-const TOPICS = ['["agents"]', '["llm","reasoning-rl"]', '["multimodal","video"]', '["image-generation"]', '["agents","benchmarks-datasets"]'];
-
-async function sql(url: string, text: string, params: unknown[] = []): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await client.query(text, params);
-  } finally {
-    await client.end();
-  }
-}
 
 /** A fresh database with one day of papers and `count` confirmed subscribers (generate_series: seconds, not minutes). */
 async function database(name: string, count: number, env: Record<string, string>): Promise<string> {
-  await sql(ADMIN_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await sql(ADMIN_URL, `CREATE DATABASE ${name}`);
-  const url = Object.assign(new URL(ADMIN_URL), { pathname: `/${name}` }).toString();
-  await cli(['ingest', fromRoot('test/fixtures/digest/2026-07-16.json'), fromRoot('test/fixtures/digest/2026-07-17.json')], { ...env, DATABASE_URL: url });
-  const topics = `(ARRAY[${TOPICS.map((t) => `'${t}'`).join(', ')}])[1 + g % ${TOPICS.length}]`;
-  await sql(
-    url,
-    `INSERT INTO subscribers (email, status, keywords, frequency, timezone, delivery_hour, paused, link_key, subscribed_at, confirmed_at, created_at, updated_at)
-    SELECT 'reader' || g || '@example.org', 'confirmed', NULL, 'daily', 'Etc/UTC', 0, false, md5(g::text), now(), now(), now(), now() FROM generate_series(1, ${count}) g`,
-  );
-  await sql(
-    url,
-    `INSERT INTO subscriber_topics (subscriber_id, topic_slug, position)
-    SELECT s.id, t.slug, t.pos - 1 FROM subscribers s, LATERAL (SELECT substring(s.email from 'reader(\\d+)@')::int AS g) n,
-    LATERAL json_array_elements_text(${topics}::json) WITH ORDINALITY AS t(slug, pos)`,
-  );
-  await sql(url, 'ANALYZE');
+  const url = await freshDatabase(name, env);
+  await seedReaders(url, count);
   return url;
-}
-
-function cli(args: string[], env: Record<string, string>): Promise<void> {
-  const child = spawn(process.execPath, [fromRoot('bin/paperboy.js'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  return once(child, 'exit').then(([code]) => {
-    if (code !== 0) throw new Error(`paperboy ${args[0]} exited ${code}`);
-  });
 }
 
 interface Sink {
@@ -121,7 +87,7 @@ export async function run(): Promise<void> {
     for (const size of SIZES) {
       await redis.flushdb();
       const url = await database(`paperboy_bench_${size}`, size, env);
-      const plan = await runChild('./scale.child.js', [url, REDIS_URL, join(dir, 'var')]);
+      const plan = await runChild('./plan.child.js', [url, REDIS_URL, join(dir, 'var'), 'all']);
       rows.push({
         step: `select + enqueue ${size.toLocaleString('en-US')}`,
         'per second': Math.round(Number(plan.perSecond)),
