@@ -9,12 +9,12 @@ import { SubscriberLinks } from '../../src/subscribers/subscriber-links.service.
 import { SubscriberRepository } from '../../src/subscribers/subscriber.repository.js';
 import { SubscribersService } from '../../src/subscribers/subscribers.service.js';
 import { adminCookie } from '../support/admin-session.js';
-import { freePort, startApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
+import { freePort, startApp, type TestApp } from '../support/app.js';
 import { runCli } from '../support/cli.js';
 import { readDb } from '../support/db.js';
 import { clearPapers, ingestDay } from '../support/digest.js';
 import { HttpSink, type SinkRequest } from '../support/http-sink.js';
-import { ServerProcess } from '../support/server-process.js';
+import { ServerProcess, serverEnv } from '../support/server-process.js';
 
 const SECRET = 'events-test-secret-0123456789';
 
@@ -131,19 +131,9 @@ describe('events out across a SIGKILLed server', () => {
   beforeAll(async () => {
     sink = await new HttpSink().start();
     dir = mkdtempSync(join(tmpdir(), 'paperboy-events-kill-'));
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
     env = {
-      NODE_ENV: 'test',
+      ...serverEnv(dir, await freePort()),
       LOG_LEVEL: 'silent',
-      PORT: String(port),
-      PUBLIC_URL: url,
-      VAR_DIR: join(dir, 'var'),
-      DATABASE_URL: `sqlite:${join(dir, 'var', 'paperboy.sqlite')}`,
-      MAIL_TRANSPORT: `file:${join(dir, 'var', 'outbox')}`,
-      INGEST_DIR: join(dir, 'inbox'),
-      SCHEDULER_ENABLED: 'false',
-      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
       WEBHOOK_URL: sink.url('/events'),
       WEBHOOK_SECRET: SECRET,
       DIGEST_RETRY_BASE_MS: '100',

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { freePort, TEST_ADMIN_TOKEN } from '../support/app.js';
 import { arxivLine } from '../support/arxiv-dump.js';
-import { ServerProcess } from '../support/server-process.js';
+import { ServerProcess, serverEnv } from '../support/server-process.js';
 
 jest.setTimeout(900_000);
 
@@ -27,21 +27,8 @@ let server: ServerProcess;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'paperboy-upload-'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  server = new ServerProcess(url, {
-    NODE_ENV: 'test',
-    PORT: String(port),
-    PUBLIC_URL: url,
-    VAR_DIR: join(dir, 'var'),
-    DATABASE_URL: `sqlite:${join(dir, 'var', 'paperboy.sqlite')}`,
-    MAIL_TRANSPORT: `file:${join(dir, 'var', 'outbox')}`,
-    INGEST_DIR: join(dir, 'inbox'),
-    INGEST_POLL_SECONDS: '0',
-    SCHEDULER_ENABLED: 'false',
-    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-    LOG_LEVEL: 'warn',
-  });
+  const env = serverEnv(dir, await freePort());
+  server = new ServerProcess(env.PUBLIC_URL, { ...env, INGEST_POLL_SECONDS: '0', LOG_LEVEL: 'warn' });
   await server.start();
 });
 

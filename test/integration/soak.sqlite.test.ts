@@ -5,10 +5,10 @@ import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import Database from 'better-sqlite3';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { SubscriberLinks } from '../../src/subscribers/subscriber-links.service.js';
-import { freePort, TEST_ADMIN_TOKEN } from '../support/app.js';
+import { freePort } from '../support/app.js';
 import { arxivLine, brokenLine, writeLines } from '../support/arxiv-dump.js';
 import { runCli } from '../support/cli.js';
-import { ServerProcess } from '../support/server-process.js';
+import { ServerProcess, serverEnv } from '../support/server-process.js';
 
 jest.setTimeout(900_000);
 
@@ -40,20 +40,12 @@ interface Site {
 async function site(): Promise<Site> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-soak-'));
   dirs.push(dir);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const env = serverEnv(dir, await freePort());
+  const url = env.PUBLIC_URL;
   const dbPath = join(dir, 'var', 'paperboy.sqlite');
   const server = new ServerProcess(url, {
-    NODE_ENV: 'test',
-    PORT: String(port),
-    PUBLIC_URL: url,
-    VAR_DIR: join(dir, 'var'),
-    DATABASE_URL: `sqlite:${dbPath}`,
-    MAIL_TRANSPORT: `file:${join(dir, 'var', 'outbox')}`,
-    INGEST_DIR: join(dir, 'inbox'),
+    ...env,
     INGEST_POLL_SECONDS: '0.5',
-    SCHEDULER_ENABLED: 'false',
-    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     SECRET_KEY: SECRET,
     LOG_LEVEL: 'warn',
     SUBSCRIBE_LIMIT_PER_IP: '1000000',

@@ -1,6 +1,27 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fromRoot } from '../../src/common/paths.js';
+import { TEST_ADMIN_TOKEN } from './app.js';
+
+/**
+ * What every `paperboy serve` of these tests runs on, beside the test's own settings: its port on
+ * loopback, its SQLite file, outbox and inbox under `dir`, the test admin token, and no scheduler.
+ */
+export function serverEnv(dir: string, port: number): Record<string, string> {
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    NODE_ENV: 'test',
+    PORT: String(port),
+    PUBLIC_URL: url,
+    VAR_DIR: join(dir, 'var'),
+    DATABASE_URL: `sqlite:${join(dir, 'var', 'paperboy.sqlite')}`,
+    MAIL_TRANSPORT: `file:${join(dir, 'var', 'outbox')}`,
+    INGEST_DIR: join(dir, 'inbox'),
+    SCHEDULER_ENABLED: 'false',
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+  };
+}
 
 /** `paperboy serve` as its own process, so a test can measure its memory or kill it with SIGKILL. */
 export class ServerProcess {
