@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fromRoot } from '../src/common/paths.js';
@@ -13,6 +13,7 @@ import { received, startSink } from './digest.bench.js';
 import { writeSnapshot } from './ingest.bench.js';
 import { planRows } from './plan.bench.js';
 import { previewRows } from './preview.bench.js';
+import { workerRows } from './scale.bench.js';
 
 const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 const SIZE = QUICK ? { lines: 20_000, files: 60, readers: 1_000 } : { lines: 200_000, files: 580, readers: 10_000 };
@@ -21,6 +22,8 @@ const PRELOAD = fileURLToPath(new URL('./rss.preload.js', import.meta.url));
 interface Timed {
   seconds: number;
   peakRssMb: number;
+  /** CPU seconds of the process (and of any process of it that loaded the preload). */
+  cpuSeconds?: number;
 }
 
 /** Runs a process to its end; its wall time and peak RSS (through the preload). */
@@ -36,10 +39,12 @@ async function timed(args: string[], env: Record<string, string> = {}): Promise<
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const [code] = (await once(child, 'exit')) as [number];
   const seconds = (performance.now() - started) / 1000;
-  const peaks = readFileSync(rssFile, 'utf8').trim().split('\n').map(Number);
+  const lines = readFileSync(rssFile, 'utf8').trim().split('\n').filter(Boolean);
   rmSync(rssFile, { force: true });
   if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}: ${stderr}`);
-  return { seconds, peakRssMb: Math.max(0, ...peaks) };
+  const peaks = lines.map((l) => Number(l.split(' ')[0]));
+  const cpuSeconds = lines.reduce((sum, l) => sum + Number(l.split(' ')[1] ?? 0), 0);
+  return { seconds, peakRssMb: Math.max(0, ...peaks), cpuSeconds };
 }
 
 const cli = (args: string[], env: Record<string, string>) => timed([fromRoot('bin/paperboy.js'), ...args], env);
@@ -112,37 +117,48 @@ async function ingestRows(dir: string): Promise<Row[]> {
   ];
 }
 
+/** Readers of the send rows: 10k, 20k and 100k (1k and 2k under --quick). */
+const SEND_SIZES = QUICK ? [1_000, 2_000] : [10_000, 20_000, 100_000];
+
+/**
+ * `paperboy send --all` at each size, whole command, against raw nodemailer into the same sink.
+ * The baseline runs before and after the command and the ratio takes their mean, so a machine
+ * getting busier (or quieter) during the row does not favour either side; CPU seconds are shown too.
+ */
 async function sendRows(dir: string): Promise<Row[]> {
-  const db = join(dir, 'send.sqlite');
-  await runChild('./digest.child.js', ['setup', db, String(SIZE.readers)]);
+  const rows: Row[] = [];
   const { sink, port } = await startSink();
   try {
-    const before = await received(sink);
-    const raw = await timed([fileURLToPath(new URL('./raw-send.child.js', import.meta.url)), String(port), String(SIZE.readers), '20', `${db}.sample.json`]);
-    const send = await cli(['send', '--all'], { DATABASE_URL: `sqlite:${db}`, VAR_DIR: `${db}.var`, MAIL_TRANSPORT: `smtp://127.0.0.1:${port}` });
-    const delivered = (await received(sink)) - before;
-    if (delivered !== 2 * SIZE.readers) throw new Error(`the sink received ${delivered} messages, expected ${2 * SIZE.readers}`);
-    return [
-      row(
-        `paperboy send --all, ${SIZE.readers.toLocaleString('en-US')} readers, SQLite`,
-        'raw nodemailer, 20 senders, pool 5',
-        raw,
-        send,
-        '≥ 0.9',
-        undefined,
-        `${perSecond(SIZE.readers, send)} msg/s`,
-      ),
-    ];
+    for (const readers of SEND_SIZES) {
+      const db = join(dir, `send-${readers}.sqlite`);
+      await runChild('./digest.child.js', ['setup', db, String(readers)]);
+      const before = await received(sink);
+      const baseline = () => timed([fileURLToPath(new URL('./raw-send.child.js', import.meta.url)), String(port), String(readers), '20', `${db}.sample.json`]);
+      const rawBefore = await baseline();
+      const send = await cli(['send', '--all'], { DATABASE_URL: `sqlite:${db}`, VAR_DIR: `${db}.var`, MAIL_TRANSPORT: `smtp://127.0.0.1:${port}` });
+      const rawAfter = await baseline();
+      const delivered = (await received(sink)) - before;
+      if (delivered !== 3 * readers) throw new Error(`the sink received ${delivered} messages, expected ${3 * readers}`);
+      const raw: Timed = {
+        seconds: (rawBefore.seconds + rawAfter.seconds) / 2,
+        peakRssMb: Math.max(rawBefore.peakRssMb, rawAfter.peakRssMb),
+        cpuSeconds: (rawBefore.cpuSeconds! + rawAfter.cpuSeconds!) / 2,
+      };
+      const figure = `${perSecond(readers, send)} msg/s; raw ${rawBefore.seconds.toFixed(1)}/${rawAfter.seconds.toFixed(1)} s; CPU ${send.cpuSeconds!.toFixed(1)} vs ${raw.cpuSeconds!.toFixed(1)} s (${(raw.cpuSeconds! / send.cpuSeconds!).toFixed(2)}); load ${loadavg()[0].toFixed(1)}`;
+      rows.push(row(`paperboy send --all, ${readers.toLocaleString('en-US')} readers, SQLite`, 'raw nodemailer, 20 senders, pool 5', raw, send, '≥ 0.9', undefined, figure));
+      rmSync(db, { force: true });
+    }
   } finally {
     sink.disconnect();
   }
+  return rows;
 }
 
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-paths-'));
   const started = performance.now();
   try {
-    const rows = [...(await cliRows(dir)), ...(await ingestRows(dir)), ...(await sendRows(dir)), ...(await planRows()), ...(await previewRows())];
+    const rows = [...(await cliRows(dir)), ...(await ingestRows(dir)), ...(await sendRows(dir)), ...(await workerRows()), ...(await planRows()), ...(await previewRows())];
     table(rows);
     process.stdout.write(
       `(${QUICK ? 'quick' : 'full'} run, ${((performance.now() - started) / 1000).toFixed(0)} s; workers at 1M readers on PostgreSQL: \`npm run bench scale\`)\n`,

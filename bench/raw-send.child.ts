@@ -31,4 +31,5 @@ async function slot(): Promise<void> {
 await Promise.all(Array.from({ length: inFlight }, slot));
 const seconds = (performance.now() - started) / 1000;
 transport.close();
-process.stdout.write(JSON.stringify({ messages: count, seconds, perSecond: count / seconds, peakRssMb: peakRssMb() }) + '\n');
+const cpu = process.cpuUsage();
+process.stdout.write(JSON.stringify({ messages: count, seconds, perSecond: count / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssMb: peakRssMb() }) + '\n');

@@ -3,4 +3,9 @@
 import { appendFileSync } from 'node:fs';
 
 const file = process.env.BENCH_RSS_FILE;
-if (file) process.on('exit', () => appendFileSync(file, `${Math.round(process.resourceUsage().maxRSS / 1024)}\n`));
+// Then its CPU seconds (user + system), on the same line: a busy machine stretches wall time, not CPU.
+if (file)
+  process.on('exit', () => {
+    const cpu = process.cpuUsage();
+    appendFileSync(file, `${Math.round(process.resourceUsage().maxRSS / 1024)} ${(cpu.user + cpu.system) / 1e6}\n`);
+  });

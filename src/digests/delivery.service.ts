@@ -92,15 +92,15 @@ export class DeliveryService {
     if (outcome.ok) {
       const paperIds = selection.allIds ?? selection.papers.map((p) => p.paper.id);
       const sent = { ...outcome, paperIds, moreCount: selection.total - selection.papers.length, windowEnd: ctx.now };
-      const { ledger, subscribers, updates } = this;
-      // One transaction: the ledger row, the reader's last digest and the papers they now have had.
+      const { ledger, subscribers, updates, due } = this;
+      // One transaction: the ledger row, the reader's last digest, the papers they now have had and
+      // their next due instant (its own autocommit was one more fsync per message on SQLite).
       await this.commits.run(function* () {
         yield* ledger.markSentSteps(delivery.id, sent);
         yield* subscribers.recordDigestSteps(subscriber.id, ctx.now);
         yield* updates.recordSentSteps(subscriber.id, delivery.id, selection.papers, extras.updates, ctx.now);
+        yield* due.afterDeliverySteps(subscriber, delivery.period);
       });
-      // After the records, not among them: a reader left due is settled by the next tick (DuePlanner.settle).
-      await this.due.afterDelivery(subscriber, delivery.period);
       await this.events.emit('digest.sent', subscriber, { digestId: delivery.id, period: delivery.period, papers: paperIds.length });
       return this.count('sent');
     }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { WriteSteps } from '../database/write-steps.js';
 import { isDue, periodOf, windowStartFor } from './digest-period.js';
 import type { PlanItem } from './digest-ledger.repository.js';
 import { cursorAfter, DueReaderRepository, FIRST_CURSOR, type DueCursor, type DueReader } from './due-reader.repository.js';
@@ -63,6 +64,12 @@ export class DuePlanner {
   async afterDelivery(reader: Schedulable, period: string): Promise<void> {
     const at = nextDueAfter(scheduleOf(reader), period);
     if (at) await this.readers.advance([{ reader, at }]);
+  }
+
+  /** afterDelivery() as a write step, for the transaction that records the sent digest (one commit, not two). */
+  *afterDeliverySteps(reader: Schedulable, period: string): WriteSteps<void> {
+    const at = nextDueAfter(scheduleOf(reader), period);
+    if (at) yield* this.readers.advanceSteps(reader, at);
   }
 }
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { numbered, sqlTimestamp, type DialectName } from '../database/dialect.js';
 import { parseTimestamp } from '../database/timestamp.js';
-import { dialectOfSource, type Statement } from '../database/write-steps.js';
+import { dialectOfSource, type Statement, type WriteSteps } from '../database/write-steps.js';
 import type { Frequency } from './digest-period.js';
 
 /** What planning needs of a reader whose next due instant has come: their schedule, not their profile. */
@@ -102,6 +102,11 @@ export class DueReaderRepository {
     for (const { at, reader, ids } of groups.values()) {
       for (let i = 0; i < ids.length; i += CHUNK) await this.run(this.advanceStatement(reader, at, ids.slice(i, i + CHUNK)));
     }
+  }
+
+  /** One reader moved to its next instant, as a write step (committed with the records of its sent digest). */
+  *advanceSteps(reader: Pick<DueReader, 'id' | 'frequency' | 'timezone' | 'deliveryHour'>, at: Date): WriteSteps<void> {
+    yield this.advanceStatement(reader, at, [reader.id]);
   }
 
   /** Of these readers and periods, those whose digest of that period is sent, skipped or bounced. */
