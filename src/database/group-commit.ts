@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { dialectOfSource, runWrite, type WriteSteps } from './write-steps.js';
+import type { CommitThread } from './commit-thread.js';
+import { dialectOfSource, runWrite, type Statement, type WriteSteps } from './write-steps.js';
 
 interface Entry {
   steps: () => WriteSteps<unknown>;
@@ -31,7 +32,18 @@ export class GroupCommit {
   constructor(
     private readonly source: DataSource,
     private readonly options: GroupCommitOptions = { maxBatch: 1, maxWaitMs: 0 },
+    /** SQLite only: commits on this thread instead (no timer, no wait for the disk on the event loop). */
+    private readonly thread: CommitThread | null = null,
   ) {}
+
+  /**
+   * A write whose steps never read what their statements return (records, not claims): with a
+   * commit thread its statements are collected here and committed there; otherwise as run().
+   */
+  record(steps: () => WriteSteps<void>): Promise<void> {
+    if (!this.thread || dialectOfSource(this.source) === 'postgres') return this.run(steps);
+    return this.thread.run(statementsOf(steps()));
+  }
 
   run<R>(steps: () => WriteSteps<R>): Promise<R> {
     if (dialectOfSource(this.source) === 'postgres') return runWrite(this.source, steps);
@@ -69,4 +81,11 @@ export class GroupCommit {
       for (const e of batch) await runWrite(this.source, e.steps).then(e.resolve, e.reject);
     }
   }
+}
+
+/** The statements of steps that ignore their results, collected without running them. */
+function statementsOf(steps: WriteSteps<void>): Statement[] {
+  const out: Statement[] = [];
+  for (let next = steps.next(); !next.done; next = steps.next([])) out.push(next.value);
+  return out;
 }

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { CommitThread, commitThreadAvailable } from '../database/commit-thread.js';
 import { GroupCommit } from '../database/group-commit.js';
 import { EventsService } from '../events/events.service.js';
 import { FeedbackRepository } from '../feedback/feedback.repository.js';
@@ -34,11 +35,13 @@ export interface DeliveryJob {
  * next: so at any crash, what the ledger calls unsent was at most in flight on one connection.
  */
 @Injectable()
-export class DeliveryService {
+export class DeliveryService implements OnApplicationShutdown {
   private readonly log = new Logger('Delivery');
   /** The records of a sent digest, committed with those of the other senders that finished meanwhile. */
   private readonly commits: GroupCommit;
   private readonly selections = new ProfileSelections();
+  /** SQLite from a compiled build: the records of sent digests are committed off the event loop (commit-thread.ts). */
+  private readonly thread: CommitThread | null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -54,9 +57,15 @@ export class DeliveryService {
     @InjectDataSource() dataSource: DataSource,
     private readonly due: DuePlanner,
   ) {
-    // Half the senders may wait on a commit while the others keep the SMTP pool busy; a group waits
+    const db = config.database;
+    this.thread = db.kind === 'sqlite' && db.path !== ':memory:' && commitThreadAvailable() ? new CommitThread(db.path) : null;
+    // Without a commit thread: half the senders may wait on a commit while the others keep the SMTP pool busy; a group waits
     // at most 20 ms for them (a message takes longer than that on the wire).
-    this.commits = new GroupCommit(dataSource, { maxBatch: Math.ceil(config.digest.concurrency / 2), maxWaitMs: 20 });
+    this.commits = new GroupCommit(dataSource, { maxBatch: Math.ceil(config.digest.concurrency / 2), maxWaitMs: 20 }, this.thread);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.thread?.close();
   }
 
   /** The digest a subscriber gets over a window: the one selection a send and a dry run share (profile included). */
@@ -95,7 +104,7 @@ export class DeliveryService {
       const { ledger, subscribers, updates, due } = this;
       // One transaction: the ledger row, the reader's last digest, the papers they now have had and
       // their next due instant (its own autocommit was one more fsync per message on SQLite).
-      await this.commits.run(function* () {
+      await this.commits.record(function* () {
         yield* ledger.markSentSteps(delivery.id, sent);
         yield* subscribers.recordDigestSteps(subscriber.id, ctx.now);
         yield* updates.recordSentSteps(subscriber.id, delivery.id, selection.papers, extras.updates, ctx.now);
