@@ -2,14 +2,11 @@
 // connection of its own, so that the wait for the disk never runs on the thread that sends mail.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CommitReply, CommitRequest } from './commit-thread.js';
+import { all } from './serial-commits.js';
 import { openWorkerConnection } from './worker-connection.js';
-import type { Statement, WriteSteps } from './write-steps.js';
+import type { Statement } from './write-steps.js';
 
 const connection = openWorkerConnection((workerData as { database: string }).database, false);
-
-function* all(groups: Statement[][]): WriteSteps<void> {
-  for (const group of groups) for (const statement of group) yield statement;
-}
 
 function commit(groups: Statement[][]): string | null {
   try {

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { CommitThread } from './commit-thread.js';
+import type { SerialCommits } from './serial-commits.js';
 import { dialectOfSource, runWrite, type Statement, type WriteSteps } from './write-steps.js';
 
 interface Entry {
@@ -32,17 +32,16 @@ export class GroupCommit {
   constructor(
     private readonly source: DataSource,
     private readonly options: GroupCommitOptions = { maxBatch: 1, maxWaitMs: 0 },
-    /** SQLite only: commits on this thread instead (no timer, no wait for the disk on the event loop). */
-    private readonly thread: CommitThread | null = null,
+    /** Where record() commits instead: a commit thread (SQLite) or serial groups (PostgreSQL), see serial-commits.ts. */
+    private readonly serial: SerialCommits | null = null,
   ) {}
 
   /**
-   * A write whose steps never read what their statements return (records, not claims): with a
-   * commit thread its statements are collected here and committed there; otherwise as run().
+   * A write whose steps never read what their statements return (records, not claims): with
+   * serial commits its statements are collected here and committed there; otherwise as run().
    */
   record(steps: () => WriteSteps<void>): Promise<void> {
-    if (!this.thread || dialectOfSource(this.source) === 'postgres') return this.run(steps);
-    return this.thread.run(statementsOf(steps()));
+    return this.serial ? this.serial.run(statementsOf(steps())) : this.run(steps);
   }
 
   run<R>(steps: () => WriteSteps<R>): Promise<R> {

@@ -6,17 +6,25 @@ import { TopicsService } from '../topics/topics.service.js';
 import { CandidateLoader } from './candidate.loader.js';
 import { newClaimant } from './delivery.claims.js';
 import { DELIVERY_QUEUE, DeliveryQueue, redisConnection, type DeliveryJobData } from './delivery.queue.js';
-import { DeliveryService, type DeliveryOutcome } from './delivery.service.js';
+import { DeliveryService, type DeliveryOutcome, type Prefetched } from './delivery.service.js';
 import { MAX_WINDOW_MS } from './digest-period.js';
-import { DigestLedger } from './digest-ledger.repository.js';
+import { DigestLedger, type ClaimedDelivery } from './digest-ledger.repository.js';
 import { DigestRunRepository } from './digest-run.repository.js';
 import type { DigestContext } from './digest.renderer.js';
 import type { CandidatePool } from './digest.selection.js';
-import { QueuedDeliveryRepository } from './queued-delivery.repository.js';
+import { QueuedDeliveryRepository, type QueuedClaim } from './queued-delivery.repository.js';
+import type { Subscriber } from '../subscribers/subscriber.entity.js';
 
 const COUNTER: Record<DeliveryOutcome, keyof Outcomes> = { sent: 'sent', skipped: 'skippedEmpty', failed: 'failed', bounced: 'failed' };
 const HEARTBEAT_MS = 5000;
 const FLUSH_MS = 1000;
+
+/** What a grouped job read up front: its deliveries claimed in one statement, and their active readers. */
+interface Known {
+  claimed: Map<number, ClaimedDelivery>;
+  readers: Map<number, Subscriber>;
+  reads: Prefetched;
+}
 
 interface Outcomes {
   sent: number;
@@ -69,14 +77,21 @@ export class DeliveryWorker implements OnApplicationShutdown {
     this.log.log({ msg: 'worker started', id: this.claimant.id, concurrency: this.config.digest.concurrency });
   }
 
-  /** A job of several deliveries sends them in turn; one that another worker holds, or that threw, makes the job retry (the done ones are then skipped). */
+  /**
+   * A job of several deliveries claims the ones still queued in one statement and loads their
+   * readers in one more, then sends them in turn (each recorded before the next is sent). One that
+   * another worker holds, or that threw, makes the job retry (the done ones are then skipped).
+   */
   private async process(job: Job<DeliveryJobData>): Promise<DeliveryOutcome | 'done'> {
     const { deliveryIds, runId } = job.data;
     if (!deliveryIds) return this.processOne(job.data.deliveryId, runId);
+    const claimed = await this.queued.claimQueuedMany(deliveryIds, this.claimant.id);
+    const readers = await this.subscribers.activeByIds([...new Set([...claimed.values()].map((c) => c.subscriberId))]);
+    const known: Known = { claimed, readers: new Map(readers.map((r) => [r.id, r])), reads: await this.deliveries.prefetch(readers) };
     let error: unknown = null;
     for (const id of deliveryIds) {
       try {
-        await this.processOne(id, runId);
+        await this.processOne(id, runId, known);
       } catch (err) {
         error ??= err;
       }
@@ -85,17 +100,19 @@ export class DeliveryWorker implements OnApplicationShutdown {
     return 'done';
   }
 
-  private async processOne(deliveryId: number, runId: number): Promise<DeliveryOutcome | 'done'> {
-    const claim = await this.queued.claim(deliveryId, this.claimant.id);
+  private async processOne(deliveryId: number, runId: number, known?: Known): Promise<DeliveryOutcome | 'done'> {
+    const pre = known?.claimed.get(deliveryId);
+    const claim: QueuedClaim = pre ? { kind: 'claimed', delivery: pre } : await this.queued.claim(deliveryId, this.claimant.id);
     if (claim.kind === 'done') return 'done';
     if (claim.kind === 'busy') throw new Error(`delivery ${deliveryId} is being sent by ${claim.holder}`);
-    const subscriber = await this.subscribers.findById(claim.delivery.subscriberId);
+    // Claimed with the job: its reader was loaded with the job (absent: no longer confirmed, or paused).
+    const subscriber = pre ? (known!.readers.get(pre.subscriberId) ?? null) : await this.subscribers.findById(claim.delivery.subscriberId);
     let outcome: DeliveryOutcome;
     if (!subscriber || subscriber.status !== 'confirmed' || subscriber.paused) {
       await this.ledger.markSkipped(deliveryId, new Date()); // unsubscribed or paused since the run planned it
       outcome = 'skipped';
     } else {
-      outcome = await this.deliveries.deliver({ delivery: claim.delivery, subscriber, ...(await this.runContext(runId)) });
+      outcome = await this.deliveries.deliver({ delivery: claim.delivery, subscriber, known: pre && known?.reads, ...(await this.runContext(runId)) });
     }
     const counts = this.unflushed.get(runId) ?? { sent: 0, skippedEmpty: 0, failed: 0 };
     counts[COUNTER[outcome]]++;

@@ -37,6 +37,12 @@ export class DigestUpdates {
     return (await this.sent.changedSince(subscriberId, TRENDING_UPVOTES, MAX_UPDATES)).map(toUpdate);
   }
 
+  /** pending() of a page of readers, in one statement. */
+  async pendingMany(subscriberIds: number[]): Promise<Map<number, PaperUpdate[]>> {
+    const rows = await this.sent.changedSinceMany(subscriberIds, TRENDING_UPVOTES, MAX_UPDATES);
+    return new Map([...rows].map(([id, list]) => [id, list.map(toUpdate)]));
+  }
+
   /** What a sent digest gave the reader, as write steps committed with the rest of its records. */
   recordSentSteps(subscriberId: number, deliveryId: number, papers: SelectedPaper[], updates: PaperUpdate[], now: Date): WriteSteps<void> {
     return this.sent.recordSentSteps(

@@ -185,8 +185,9 @@ export class DigestService {
 
   private async dispatch(runId: number, batch: Batch, ctx: RunContext | null, summary: RunSummary): Promise<void> {
     if (!ctx) return this.queue.enqueue(runId, batch.claimed);
+    const known = await this.deliveries.prefetch(batch.claimed.map((d) => batch.subscribers.get(d.subscriberId)!));
     await runPool(batch.claimed, this.config.digest.concurrency, async (d) =>
-      tally(summary, await this.deliveries.deliver({ delivery: d, subscriber: batch.subscribers.get(d.subscriberId)!, ...ctx })),
+      tally(summary, await this.deliveries.deliver({ delivery: d, subscriber: batch.subscribers.get(d.subscriberId)!, known, ...ctx })),
     );
   }
 

@@ -42,6 +42,25 @@ export class QueuedDeliveryRepository {
     return (await this.claimQueued(id, claimant, now)) ?? this.takeOver(id, claimant, now);
   }
 
+  /**
+   * The common case for a whole grouped job in one round trip: the rows the planner handed to the
+   * queue that no worker has taken yet, claimed by compare-and-set as claim() does one by one. The
+   * rest (already sent, or held by a worker) are left for claim(), row by row.
+   */
+  async claimQueuedMany(ids: number[], claimant: string, now = new Date()): Promise<Map<number, ClaimedDelivery>> {
+    if (ids.length === 0) return new Map();
+    const p = (n: number) => param(this.d, n);
+    const among = this.d === 'postgres' ? `id = ANY(${p(3)}::int[])` : `id IN (${ids.map((_, i) => p(i + 3)).join(', ')})`;
+    const rows = await returning<Row>(
+      this.dataSource,
+      `UPDATE digest_deliveries SET claimed_by = ${p(1)}, updated_at = ${p(2)}
+       WHERE ${among} AND status IN ('pending', 'failed') AND (claimed_by IS NULL OR claimed_by LIKE 'queue:%')
+       RETURNING id, subscriber_id, period, resend, attempts, window_start`,
+      [claimant, sqlTimestamp(this.d, now), ...(this.d === 'postgres' ? [ids] : ids)],
+    );
+    return new Map(rows.map((r) => [Number(r.id), toClaimed(r)]));
+  }
+
   /** The common case in one round trip: a row the planner handed to the queue, not yet taken by any worker. */
   private async claimQueued(id: number, claimant: string, now: Date): Promise<QueuedClaim | null> {
     const p = (n: number) => param(this.d, n);

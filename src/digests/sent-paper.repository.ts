@@ -43,6 +43,29 @@ export class SentPaperRepository {
     );
   }
 
+  /** changedSince() for a page of readers in one statement: each reader's first `limit` rows, in the same order. */
+  async changedSinceMany(subscriberIds: number[], trending: number, limit: number): Promise<Map<number, SentPaperRow[]>> {
+    const out = new Map<number, SentPaperRow[]>(subscriberIds.map((id) => [id, []]));
+    for (let i = 0; i < subscriberIds.length; i += 500) {
+      const ids = subscriberIds.slice(i, i + 500);
+      const p = (n: number) => param(this.d, n);
+      const rows: (SentPaperRow & { subscriber_id: number })[] = await this.dataSource.query(
+        `SELECT * FROM (
+           SELECT s.subscriber_id, s.paper_id, p.title, p.arxiv_id, p.source, p.arxiv_url, s.code_url AS sent_code, s.project_url AS sent_project,
+                  s.upvotes AS sent_upvotes, p.code_url, p.project_url, p.upvotes,
+                  row_number() OVER (PARTITION BY s.subscriber_id ORDER BY s.sent_at DESC, s.paper_id) AS n
+           FROM sent_papers s JOIN papers p ON p.id = s.paper_id
+           WHERE s.subscriber_id IN (${ids.map((_, n) => p(n + 2)).join(', ')}) AND s.update_sent_at IS NULL
+             AND ((p.code_url IS NOT NULL AND s.code_url IS NULL) OR (p.project_url IS NOT NULL AND s.project_url IS NULL)
+                  OR (p.upvotes >= ${p(1)} AND p.upvotes >= 2 * coalesce(s.upvotes, 0)))
+         ) ranked WHERE n <= ${Number(limit)} ORDER BY subscriber_id, n`,
+        [trending, ...ids],
+      );
+      for (const r of rows) out.get(Number(r.subscriber_id))?.push(r);
+    }
+    return out;
+  }
+
   /** Snapshots the papers from the table, not the candidate: what each paper was when this digest went; told updates never come back. */
   *recordSentSteps(subscriberId: number, deliveryId: number, paperIds: number[], updatedIds: number[], now: Date): WriteSteps<void> {
     const p = (n: number) => param(this.d, n);

@@ -73,6 +73,21 @@ export class FeedbackRepository {
    * read from reader_models while it matches their votes and likes, else built from the voted
    * and liked papers and stored (at a vote, or at the first digest after a change).
    */
+  /** Of these readers, those who ever voted: one statement for a page of senders, where profileOf() reads per reader. */
+  async votersAmong(ids: number[]): Promise<Set<number>> {
+    const found = new Set<number>();
+    const d = dialectOf({ connection: this.dataSource });
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows: { subscriber_id: number }[] = await this.dataSource.query(
+        `SELECT DISTINCT subscriber_id FROM feedback_votes WHERE subscriber_id IN (${chunk.map((_, n) => param(d, n + 1)).join(', ')})`,
+        chunk,
+      );
+      for (const r of rows) found.add(Number(r.subscriber_id));
+    }
+    return found;
+  }
+
   async profileOf(s: { id: number; likes?: string[] | null; authors?: string[] | null }, now = new Date()): Promise<ReaderProfile> {
     const authors = s.authors ?? [];
     const stamp = await this.stampOf(s.id, s.likes ?? []);
