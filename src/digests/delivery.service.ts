@@ -9,6 +9,7 @@ import { EventsService } from '../events/events.service.js';
 import { FeedbackRepository } from '../feedback/feedback.repository.js';
 import type { PermanentMailError } from '../mail/mail.errors.js';
 import { bounceReason, MailPolicy } from '../mail/mail.policy.js';
+import type { OutgoingMail } from '../mail/mail.service.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
 import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
 import { SubscriberBounces } from '../subscribers/subscriber-bounces.service.js';
@@ -143,7 +144,7 @@ export class DeliveryService implements OnApplicationShutdown {
   private async sendWithRetries(
     delivery: ClaimedDelivery,
     subscriber: Subscriber,
-    mail: { to: string; subject: string; html: string; text: string; unsubscribeUrl: string },
+    mail: Pick<OutgoingMail, 'to' | 'subject' | 'html' | 'text' | 'unsubscribeUrl'>,
   ): Promise<{ ok: true; messageId: string; attempts: number } | { ok: false; bounced: boolean }> {
     // The mail policy (src/mail/mail.policy.ts): retry schedule, classification, bounce reason.
     const result = await this.mail.send({ ...mail, headers: { 'X-Paperboy-Digest': String(delivery.id) } });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { escapeHtml } from '../common/handlebars.js';
+import { PieceText } from '../mail/piece-text.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
 import type { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
 import type { Selection } from './digest.selection.js';
@@ -80,21 +81,24 @@ export class Skeleton {
     this.text = text.split(at);
   }
 
-  fill(s: Subscriber, deliveryId: number): Composed & { unsubscribeUrl: string } {
+  /** The reader's message: its parts in pieces, the skeleton's shared ones and the reader's values (mail/piece-text.ts). */
+  fill(s: Subscriber, deliveryId: number): { subject: string; html: PieceText; text: PieceText; unsubscribeUrl: string } {
     const values = this.holes.recipes.map((make) => make(s, deliveryId));
     return {
       subject: this.subject,
-      html: join(this.html, (i) => escapeHtml(values[i])),
-      text: join(this.text, (i) => values[i]),
+      html: pieces(this.html, (i) => escapeHtml(values[i])),
+      text: pieces(this.text, (i) => values[i]),
       unsubscribeUrl: values[this.holes.unsubscribe],
     };
   }
 }
 
-function join(parts: string[], value: (hole: number) => string): string {
-  let out = parts[0];
-  for (let i = 1; i < parts.length; i += 2) out += value(Number(parts[i])) + parts[i + 1];
-  return out;
+/** The split skeleton with each hole's number replaced by its value; the array itself names the shared pieces. */
+function pieces(parts: string[], value: (hole: number) => string): PieceText {
+  return new PieceText(
+    parts.map((part, i) => (i % 2 === 0 ? part : value(Number(part)))),
+    parts,
+  );
 }
 
 const KEPT_PER_SELECTION = 16;

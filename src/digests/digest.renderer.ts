@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MailTemplates } from '../mail/mail.templates.js';
+import type { PieceText } from '../mail/piece-text.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
 import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
 import { sectionId, sectionRef } from './digest.sections.js';
@@ -15,6 +16,12 @@ export interface RenderedDigest {
   html: string;
   text: string;
   unsubscribeUrl: string;
+}
+
+/** A digest composed from a shared skeleton: its parts in pieces (mail/piece-text.ts), the same text once joined. */
+export interface SharedDigest extends Omit<RenderedDigest, 'html' | 'text'> {
+  html: PieceText;
+  text: PieceText;
 }
 
 export interface DigestContext {
@@ -70,7 +77,7 @@ export class DigestRenderer {
    * time zone and frequency (digest-skeleton.ts): only this reader's address and signed links are
    * put in per message. `selection` should be shared between such readers (profile-selection.ts).
    */
-  renderShared(s: Subscriber, selection: Selection, deliveryId: number, ctx: DigestContext, extras: DigestExtras = {}): RenderedDigest {
+  renderShared(s: Subscriber, selection: Selection, deliveryId: number, ctx: DigestContext, extras: DigestExtras = {}): SharedDigest {
     const key = JSON.stringify([s.timezone, s.frequency, ctx.now.getTime(), extras]);
     const skeleton = this.skeletons.get(selection, key, (holes) => {
       const model = this.modelWith(holeLinks(holes, this.links), s, selection, deliveryId, ctx, extras);

@@ -158,7 +158,7 @@ export class DigestService {
     const started = performance.now();
     try {
       const ctx = this.queue.enabled ? null : await this.context(now);
-      for await (const batch of batches(run.id, claimant.id)) {
+      for await (const batch of ahead(batches(run.id, claimant.id))) {
         summary.selected += batch.claimed.length;
         await this.dispatch(run.id, batch, ctx, summary);
         await this.runs.update(run.id, counts(summary));
@@ -314,6 +314,30 @@ export class DigestService {
       }
     }
     return summary;
+  }
+}
+
+/**
+ * The batches with the next one read and claimed while the caller sends the current one, so the
+ * senders do not stand idle between pages. A batch claimed ahead and not sent at a crash is
+ * resumed by the next run like any claimed row (the claim dies with the process).
+ */
+async function* ahead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  const read = () => {
+    const p = it.next();
+    p.catch(() => undefined); // awaited below; not an unhandled rejection while the current batch sends
+    return p;
+  };
+  try {
+    for (let next = read(); ; ) {
+      const { done, value } = await next;
+      if (done) return;
+      next = read();
+      yield value;
+    }
+  } finally {
+    await it.return?.();
   }
 }
 

@@ -4,11 +4,13 @@ import { join, resolve } from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type { AppConfig } from '../config/app-config.js';
 import { buildMessage } from './mime.js';
+import type { PieceText } from './piece-text.js';
 
 /** One way out for messages: an outbox folder or an SMTP server. */
 export interface MailTransport {
   readonly kind: 'file' | 'smtp';
-  send(message: SendMailOptions): Promise<{ messageId: string }>;
+  /** `pieces`: parts of the message given in pieces (piece-text.ts), for a transport that can use them. */
+  send(message: SendMailOptions, pieces?: PieceText[]): Promise<{ messageId: string }>;
   /** Checks the transport can take mail now (a connection and greeting for SMTP). */
   verify(): Promise<void>;
   close(): Promise<void>;
@@ -106,8 +108,8 @@ class SmtpTransport implements MailTransport {
     });
   }
 
-  async send(message: SendMailOptions): Promise<{ messageId: string }> {
-    const built = buildMessage(message);
+  async send(message: SendMailOptions, pieces: PieceText[] = []): Promise<{ messageId: string }> {
+    const built = buildMessage(message, pieces);
     if (!built) return { messageId: (await this.mailer.sendMail(message)).messageId };
     await this.mailer.sendMail({ envelope: built.envelope, raw: built.raw });
     return { messageId: built.messageId };

@@ -2,6 +2,7 @@ import type { SendMailOptions } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type MimeNode from 'nodemailer/lib/mime-node';
 import { quoteString } from 'nodemailer/lib/mime-funcs';
+import type { PieceText } from './piece-text.js';
 
 /** A whole message, ready for the wire, with its envelope and Message-ID. */
 export interface BuiltMessage {
@@ -18,14 +19,14 @@ export interface BuiltMessage {
  * was most of a digest's cost on the wire. The message is then handed over as `raw` (DKIM still signs it) and reaches the
  * socket in one write. Null when a part is not plain text held in memory: send it the usual way.
  */
-export function buildMessage(message: SendMailOptions): BuiltMessage | null {
+export function buildMessage(message: SendMailOptions, pieces: PieceText[] = []): BuiltMessage | null {
   // The mailer adds these after composing: only List-* is done here (as mail-message.js does it).
   if (message.xMailer || message.priority) return null;
   const list = listHeaders(message.list);
   if (list === null) return null;
   const root = new MailComposer(message).compile();
   for (const [key, value] of list) root.addHeader(key, { prepared: true, foldLines: true, value });
-  const raw = serialize(root);
+  const raw = serialize(root, pieces);
   if (raw === null) return null;
   const envelope = root.getEnvelope() as { from: string | false; to: string[] };
   if (!envelope.from) return null;
@@ -33,19 +34,21 @@ export function buildMessage(message: SendMailOptions): BuiltMessage | null {
 }
 
 /** What MimeNode.stream() writes for this node, as a string. */
-function serialize(node: MimeNode): string | null {
+function serialize(node: MimeNode, pieces: PieceText[]): string | null {
   let out = node.buildHeaders() + '\r\n\r\n';
   const content = node.content;
   if (content !== undefined && content !== null && content !== '') {
     if (typeof content !== 'string' || !/^text\//i.test(node.contentType ?? '')) return null;
     const encoding = node.getTransferEncoding();
-    if (encoding === 'quoted-printable') out += quotedPrintable(content);
+    // A part given in pieces is the very string of its PieceText (toString() keeps it): compared by reference first.
+    const given = pieces.find((p) => p.toString() === content);
+    if (encoding === 'quoted-printable') out += given ? encodePieces(given) : quotedPrintable(content);
     else if (encoding === '7bit' || encoding === false) out += content;
     else return null;
   }
   if (!node.multipart) return out;
   for (let i = 0; i < node.childNodes.length; i++) {
-    const child = serialize(node.childNodes[i]);
+    const child = serialize(node.childNodes[i], pieces);
     if (child === null) return null;
     out += `${i > 0 ? '\r\n' : ''}--${node.boundary}\r\n${child}`;
   }
@@ -84,7 +87,7 @@ const escapes = new Map<string, string>();
  * soft breaks (`=` CRLF) so that no line is longer than 76 characters; never inside an `=XX`.
  * One regex pass and one slice per output line: most of a digest is ASCII on very long lines.
  */
-export function quotedPrintable(s: string): string {
+export function quotedPrintable(s: string, width = 76): string {
   const e = s.replace(NOT_LITERAL, escapeOf);
   let out = '';
   let pos = 0;
@@ -92,19 +95,39 @@ export function quotedPrintable(s: string): string {
   while (pos < e.length) {
     if (nl !== -1 && nl < pos) nl = e.indexOf('\n', pos);
     const end = nl === -1 ? e.length : nl > pos && e.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-    if (end - pos <= 76) {
+    if (end - pos <= width) {
       const next = nl === -1 ? e.length : nl + 1;
       out += e.slice(pos, next);
       pos = next;
       continue;
     }
-    // 75 characters and the soft break's `=`; an `=XX` the cut would split goes to the next line
-    let cut = pos + 75;
+    // width - 1 characters and the soft break's `=`; an `=XX` the cut would split goes to the next line
+    let cut = pos + width - 1;
     if (e.charCodeAt(cut - 1) === 61) cut -= 1;
     else if (e.charCodeAt(cut - 2) === 61) cut -= 2;
     out += e.slice(pos, cut) + '=\r\n';
     pos = cut;
   }
+  return out;
+}
+
+/** Encodings of shared pieces, by the object naming them (a skeleton's): gone with it. */
+const sharedEncodings = new WeakMap<object, string[]>();
+
+/**
+ * Quoted-printable of a part in pieces: each piece encoded on its own (the shared ones once, then
+ * kept), lines of at most 75 characters, and a soft break (`=` CRLF) between pieces, so that each
+ * starts a line of its own and no line passes 76. Decoded, it is the joined text, as one encoding would give.
+ */
+function encodePieces(text: PieceText): string {
+  let kept = sharedEncodings.get(text.shared);
+  if (!kept) sharedEncodings.set(text.shared, (kept = []));
+  let out = '';
+  text.pieces.forEach((piece, i) => {
+    if (piece === '') return;
+    const encoded = i % 2 === 0 ? (kept[i] ??= quotedPrintable(piece, 75)) : quotedPrintable(piece, 75);
+    out += out === '' ? encoded : `=\r\n${encoded}`;
+  });
   return out;
 }
 
