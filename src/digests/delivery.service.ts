@@ -121,7 +121,7 @@ export class DeliveryService implements OnApplicationShutdown {
       return this.count('skipped');
     }
     const extras = { catchUp, updates: known?.updates.get(subscriber.id) ?? (await this.updates.pending(subscriber.id)), coverage: coverageOf(pool, delivery.windowStart, ctx.now) };
-    const mail = this.renderer.renderShared(subscriber, selection, delivery.id, ctx, extras);
+    const mail = this.renderer.renderPieces(subscriber, selection, delivery.id, ctx, extras);
     const outcome = await this.sendWithRetries(delivery, subscriber, { ...mail, to: subscriber.email });
     if (outcome.ok) {
       const paperIds = selection.allIds ?? selection.papers.map((p) => p.paper.id);

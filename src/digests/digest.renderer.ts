@@ -77,7 +77,13 @@ export class DigestRenderer {
    * time zone and frequency (digest-skeleton.ts): only this reader's address and signed links are
    * put in per message. `selection` should be shared between such readers (profile-selection.ts).
    */
-  renderShared(s: Subscriber, selection: Selection, deliveryId: number, ctx: DigestContext, extras: DigestExtras = {}): SharedDigest {
+  renderShared(s: Subscriber, selection: Selection, deliveryId: number, ctx: DigestContext, extras: DigestExtras = {}): RenderedDigest {
+    const digest = this.renderPieces(s, selection, deliveryId, ctx, extras);
+    return { ...digest, html: digest.html.toString(), text: digest.text.toString() };
+  }
+
+  /** renderShared() with its parts in pieces, for the mail transport to encode the shared ones once (mail/piece-text.ts). */
+  renderPieces(s: Subscriber, selection: Selection, deliveryId: number, ctx: DigestContext, extras: DigestExtras = {}): SharedDigest {
     const key = JSON.stringify([s.timezone, s.frequency, ctx.now.getTime(), extras]);
     const skeleton = this.skeletons.get(selection, key, (holes) => {
       const model = this.modelWith(holeLinks(holes, this.links), s, selection, deliveryId, ctx, extras);

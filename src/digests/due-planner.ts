@@ -68,8 +68,21 @@ export class DuePlanner {
 
   /** afterDelivery() as a write step, for the transaction that records the sent digest (one commit, not two). */
   *afterDeliverySteps(reader: Schedulable, period: string): WriteSteps<void> {
-    const at = nextDueAfter(scheduleOf(reader), period);
+    const at = this.nextAfter(reader, period);
     if (at) yield* this.readers.advanceSteps(reader, at);
+  }
+
+  /** Time-zone arithmetic is a sent message's largest cost after composing: done once per schedule and period. */
+  private readonly nextAfters = new Map<string, Date | null>();
+
+  private nextAfter(reader: Schedulable, period: string): Date | null {
+    const key = `${reader.frequency}|${reader.deliveryHour}|${reader.timezone}|${period}`;
+    let at = this.nextAfters.get(key);
+    if (at === undefined) {
+      if (this.nextAfters.size >= 4096) this.nextAfters.clear();
+      this.nextAfters.set(key, (at = nextDueAfter(scheduleOf(reader), period)));
+    }
+    return at;
   }
 }
 
