@@ -145,7 +145,17 @@ async function sendRows(dir: string): Promise<Row[]> {
         cpuSeconds: (rawBefore.cpuSeconds! + rawAfter.cpuSeconds!) / 2,
       };
       const figure = `${perSecond(readers, send)} msg/s; raw ${rawBefore.seconds.toFixed(1)}/${rawAfter.seconds.toFixed(1)} s; CPU ${send.cpuSeconds!.toFixed(1)} vs ${raw.cpuSeconds!.toFixed(1)} s (${(raw.cpuSeconds! / send.cpuSeconds!).toFixed(2)}); load ${loadavg()[0].toFixed(1)}`;
-      rows.push(row(`paperboy send --all, ${readers.toLocaleString('en-US')} readers, SQLite`, 'raw nodemailer, 20 senders, pool 5', raw, send, '≥ 0.9', undefined, figure));
+      rows.push(
+        row(
+          `paperboy send --all, ${readers.toLocaleString('en-US')} readers, SQLite`,
+          'raw nodemailer, 20 senders, pool 5',
+          raw,
+          send,
+          '≥ 0.9',
+          undefined,
+          figure,
+        ),
+      );
       rmSync(db, { force: true });
     }
   } finally {
@@ -158,7 +168,14 @@ export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-paths-'));
   const started = performance.now();
   try {
-    const rows = [...(await cliRows(dir)), ...(await ingestRows(dir)), ...(await sendRows(dir)), ...(await workerRows()), ...(await planRows()), ...(await previewRows())];
+    const rows = [
+      ...(await cliRows(dir)),
+      ...(await ingestRows(dir)),
+      ...(await sendRows(dir)),
+      ...(await workerRows()),
+      ...(await planRows()),
+      ...(await previewRows()),
+    ];
     table(rows);
     process.stdout.write(
       `(${QUICK ? 'quick' : 'full'} run, ${((performance.now() - started) / 1000).toFixed(0)} s; workers at 1M readers on PostgreSQL: \`npm run bench scale\`)\n`,

@@ -32,4 +32,6 @@ await Promise.all(Array.from({ length: inFlight }, slot));
 const seconds = (performance.now() - started) / 1000;
 transport.close();
 const cpu = process.cpuUsage();
-process.stdout.write(JSON.stringify({ messages: count, seconds, perSecond: count / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssMb: peakRssMb() }) + '\n');
+process.stdout.write(
+  JSON.stringify({ messages: count, seconds, perSecond: count / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssMb: peakRssMb() }) + '\n',
+);

@@ -120,7 +120,11 @@ export class DeliveryService implements OnApplicationShutdown {
       await this.due.afterDelivery(subscriber, delivery.period);
       return this.count('skipped');
     }
-    const extras = { catchUp, updates: known?.updates.get(subscriber.id) ?? (await this.updates.pending(subscriber.id)), coverage: coverageOf(pool, delivery.windowStart, ctx.now) };
+    const extras = {
+      catchUp,
+      updates: known?.updates.get(subscriber.id) ?? (await this.updates.pending(subscriber.id)),
+      coverage: coverageOf(pool, delivery.windowStart, ctx.now),
+    };
     const mail = this.renderer.renderPieces(subscriber, selection, delivery.id, ctx, extras);
     const outcome = await this.sendWithRetries(delivery, subscriber, { ...mail, to: subscriber.email });
     if (outcome.ok) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { escapeHtml } from '../common/handlebars.js';
-import { PieceText } from '../mail/piece-text.js';
+import { PieceText } from '../mail/mail-parts.types.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
 import type { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
 import type { Selection } from './digest.selection.js';
@@ -81,7 +81,7 @@ export class Skeleton {
     this.text = text.split(at);
   }
 
-  /** The reader's message: its parts in pieces, the skeleton's shared ones and the reader's values (mail/piece-text.ts). */
+  /** The reader's message: its parts in pieces, the skeleton's shared ones and the reader's values (mail/mail-parts.types.ts). */
   fill(s: Subscriber, deliveryId: number): { subject: string; html: PieceText; text: PieceText; unsubscribeUrl: string } {
     const values = this.holes.recipes.map((make) => make(s, deliveryId));
     return {

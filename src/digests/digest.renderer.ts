@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MailTemplates } from '../mail/mail.templates.js';
-import type { PieceText } from '../mail/piece-text.js';
+import type { PieceText } from '../mail/mail-parts.types.js';
 import type { Subscriber } from '../subscribers/subscriber.entity.js';
 import { SubscriberLinks } from '../subscribers/subscriber-links.service.js';
 import { sectionId, sectionRef } from './digest.sections.js';
@@ -18,7 +18,7 @@ export interface RenderedDigest {
   unsubscribeUrl: string;
 }
 
-/** A digest composed from a shared skeleton: its parts in pieces (mail/piece-text.ts), the same text once joined. */
+/** A digest composed from a shared skeleton: its parts in pieces (mail/mail-parts.types.ts), the same text once joined. */
 export interface SharedDigest extends Omit<RenderedDigest, 'html' | 'text'> {
   html: PieceText;
   text: PieceText;
@@ -82,7 +82,7 @@ export class DigestRenderer {
     return { ...digest, html: digest.html.toString(), text: digest.text.toString() };
   }
 
-  /** renderShared() with its parts in pieces, for the mail transport to encode the shared ones once (mail/piece-text.ts). */
+  /** renderShared() with its parts in pieces, for the mail transport to encode the shared ones once (mail/mail-parts.types.ts). */
   renderPieces(s: Subscriber, selection: Selection, deliveryId: number, ctx: DigestContext, extras: DigestExtras = {}): SharedDigest {
     const key = JSON.stringify([s.timezone, s.frequency, ctx.now.getTime(), extras]);
     const skeleton = this.skeletons.get(selection, key, (holes) => {

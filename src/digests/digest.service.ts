@@ -330,7 +330,7 @@ async function* ahead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
     return p;
   };
   try {
-    for (let next = read(); ; ) {
+    for (let next = read(); ;) {
       const { done, value } = await next;
       if (done) return;
       next = read();

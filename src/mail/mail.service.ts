@@ -4,14 +4,14 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { HealthService } from '../health/health.service.js';
 import { classifyMailError } from './mail.errors.js';
 import { createMailTransport, type MailTransport } from './mail.transport.js';
-import { PieceText, textOf } from './piece-text.js';
+import { PieceText, textOf } from './mail-parts.types.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** One message to one person. HTML and text are both required: every Paperboy email has both parts. */
 export interface OutgoingMail {
   to: string;
   subject: string;
-  /** Either part may come in pieces (piece-text.ts): the same text, with its shared pieces encoded once. */
+  /** Either part may come in pieces (mail-parts.types.ts): the same text, with its shared pieces encoded once. */
   html: string | PieceText;
   text: string | PieceText;
   /**
@@ -62,7 +62,10 @@ export class MailService implements OnModuleInit, OnApplicationShutdown {
     const message = this.compose(mail);
     await this.bucket?.take();
     try {
-      return await this.transport.send(message, [mail.html, mail.text].filter((p): p is PieceText => p instanceof PieceText));
+      return await this.transport.send(
+        message,
+        [mail.html, mail.text].filter((p): p is PieceText => p instanceof PieceText),
+      );
     } catch (err) {
       const classified = classifyMailError(err);
       this.log.warn({ msg: 'mail not sent', kind: classified.name, code: classified.code, responseCode: classified.responseCode, error: classified.message });

@@ -4,12 +4,12 @@ import { join, resolve } from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type { AppConfig } from '../config/app-config.js';
 import { buildMessage } from './mime.js';
-import type { PieceText } from './piece-text.js';
+import type { PieceText } from './mail-parts.types.js';
 
 /** One way out for messages: an outbox folder or an SMTP server. */
 export interface MailTransport {
   readonly kind: 'file' | 'smtp';
-  /** `pieces`: parts of the message given in pieces (piece-text.ts), for a transport that can use them. */
+  /** `pieces`: parts of the message given in pieces (mail-parts.types.ts), for a transport that can use them. */
   send(message: SendMailOptions, pieces?: PieceText[]): Promise<{ messageId: string }>;
   /** Checks the transport can take mail now (a connection and greeting for SMTP). */
   verify(): Promise<void>;

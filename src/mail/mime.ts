@@ -2,7 +2,7 @@ import type { SendMailOptions } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type MimeNode from 'nodemailer/lib/mime-node';
 import { quoteString } from 'nodemailer/lib/mime-funcs';
-import type { PieceText } from './piece-text.js';
+import type { PieceText } from './mail-parts.types.js';
 
 /** A whole message, ready for the wire, with its envelope and Message-ID. */
 export interface BuiltMessage {

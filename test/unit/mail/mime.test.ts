@@ -3,7 +3,7 @@ import { simpleParser } from 'mailparser';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { encode, wrap } from 'nodemailer/lib/qp';
 import { buildMessage, quotedPrintable } from '../../../src/mail/mime.js';
-import { PieceText } from '../../../src/mail/piece-text.js';
+import { PieceText } from '../../../src/mail/mail-parts.types.js';
 
 /** What differs between two compositions of one message: its random ids, boundary and date. */
 function stable(raw: string): string {
@@ -69,7 +69,11 @@ describe('buildMessage with parts in pieces', () => {
   // A skeleton's shared pieces (even indexes) and one reader's values (odd), as digest-skeleton.ts gives them.
   const shared = ['<p>Ring-Zero = scaling · é ', 'x', ` trailing space `, 'x', `${'<a href="https://example.org/a">More</a>'.repeat(8)}`, 'x', ''];
   const reader = (n: number) => [`https://example.org/feedback/${'Mi52Lm14N3F0YXV0'.repeat(n)}.Xu=J`, `reader${n}@example.org`, 'é'.repeat(n * 10)];
-  const text = (n: number) => new PieceText(shared.map((p, i) => (i % 2 === 0 ? p : reader(n)[(i - 1) / 2])), shared);
+  const text = (n: number) =>
+    new PieceText(
+      shared.map((p, i) => (i % 2 === 0 ? p : reader(n)[(i - 1) / 2])),
+      shared,
+    );
 
   it('encodes the text a single encoding gives, each line within 76 characters, for readers of different values', async () => {
     for (const n of [1, 3, 9]) {
