@@ -1,6 +1,7 @@
 // Planning benchmark step in its own process: `plan DATABASE_URL REDIS_URL VAR_DIR [all]` runs one digest
-// run with REDIS_URL set: a scheduled tick (readers due now, found by their next due instant) or,
-// with `all`, `paperboy send --all` (every confirmed reader), which claims and enqueues every delivery.
+// run with REDIS_URL set: a scheduled tick (readers due now, found by their next due instant, handed to
+// the workers as ranges of that index: the workers claim) or, with `all`, `paperboy send --all` (every
+// confirmed reader), which claims and enqueues every delivery.
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../src/app.module.js';
@@ -23,4 +24,6 @@ const started = performance.now();
 const summary = mode === 'all' ? await app.get(DigestService).run({ all: true }, 'cli') : await app.get(DigestService).run({}, 'schedule');
 const seconds = (performance.now() - started) / 1000;
 await app.close();
-process.stdout.write(JSON.stringify({ ...summary, seconds, perSecond: summary.selected / seconds, peakRssMb: peakRssMb() }) + '\n');
+// A scheduled tick with the queue hands out ranges (queued readers), `send --all` claims each delivery (selected).
+const planned = summary.queued ?? summary.selected;
+process.stdout.write(JSON.stringify({ ...summary, planned, seconds, perSecond: planned / seconds, peakRssMb: peakRssMb() }) + '\n');

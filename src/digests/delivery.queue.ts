@@ -7,7 +7,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { HealthService } from '../health/health.service.js';
 import type { ClaimedDelivery } from './digest-ledger.repository.js';
 import { DigestMetrics } from './digest.metrics.js';
-import type { DueRange } from './due-range.repository.js';
+import { DueRangeRepository, type DueRange } from './due-range.repository.js';
 import type { DueCursor } from './due-reader.repository.js';
 
 export const DELIVERY_QUEUE = 'paperboy-deliveries';
@@ -62,6 +62,7 @@ export class DeliveryQueue implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     health: HealthService,
     metrics: DigestMetrics,
+    private readonly ranges: DueRangeRepository,
   ) {
     this.queue = config.redisUrl ? new Queue<QueueJobData>(DELIVERY_QUEUE, { connection: redisConnection(config.redisUrl) }) : null;
     this.redis = config.redisUrl ? new Redis(redisConnection(config.redisUrl)) : null;
@@ -82,6 +83,15 @@ export class DeliveryQueue implements OnApplicationShutdown {
       registers: [metrics.registry],
       async collect() {
         for (const [state, n] of Object.entries(await depth())) this.set({ state }, n);
+      },
+    });
+    const ranges = this.ranges;
+    new Gauge({
+      name: 'paperboy_queue_readers',
+      help: 'Due readers handed to the workers in range jobs not finished yet (a range job stands for many readers)',
+      registers: [metrics.registry],
+      async collect() {
+        this.set(await ranges.waiting());
       },
     });
     new Gauge({

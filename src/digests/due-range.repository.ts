@@ -74,6 +74,12 @@ export class DueRangeRepository {
     return changed === 1;
   }
 
+  /** Due readers in ranges no worker has finished yet, across runs (for /metrics). */
+  async waiting(): Promise<number> {
+    const [row]: { n: number | string | null }[] = await this.dataSource.query('SELECT sum(readers) AS n FROM digest_run_ranges WHERE done_at IS NULL');
+    return Number(row?.n ?? 0);
+  }
+
   /** A run's ranges, readers and done ranges; null for a run not planned in ranges. */
   async progress(runId: number): Promise<RangeProgress | null> {
     const [row]: { ranges: number | string; readers: number | string | null; done: number | string | null }[] = await this.dataSource.query(
