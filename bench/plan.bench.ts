@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { runChild } from './child.js';
+import { runChild, table } from './child.js';
 import { dropDatabase, freshDatabase, seedReaders } from './plan.seed.js';
 
 const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
@@ -54,4 +54,9 @@ export async function planRows(): Promise<Row[]> {
     rmSync(dir, { recursive: true, force: true });
   }
   return rows;
+}
+
+/** `npm run bench -- plan`: the planning rows alone. */
+export async function run(): Promise<void> {
+  table(await planRows());
 }
