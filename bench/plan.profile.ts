@@ -9,13 +9,22 @@ import { DigestService } from '../src/digests/digest.service.js';
 import { peakRssMb } from './child.js';
 
 const [databaseUrl, redisUrl, varDir, ...phases] = process.argv.slice(2);
-const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, VAR_DIR: varDir, MAIL_TRANSPORT: 'smtp://127.0.0.1:1', LOG_LEVEL: 'warn' });
+const config = loadConfig({
+  ...process.env,
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: redisUrl,
+  VAR_DIR: varDir,
+  MAIL_TRANSPORT: 'smtp://127.0.0.1:1',
+  LOG_LEVEL: 'warn',
+});
 const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, 'cli'), { logger: new PinoLogger('warn', 2) });
 const spent: Record<string, number> = {};
 for (const spec of phases) {
   const cls = spec.slice(0, spec.lastIndexOf('.'));
   const method = spec.slice(spec.lastIndexOf('.') + 1);
-  const mod = Object.values(await import(`../src/digests/${cls}.js`)).find((v) => typeof v === 'function' && v.prototype?.[method]) as { prototype: Record<string, (...a: unknown[]) => Promise<unknown>> };
+  const mod = Object.values(await import(`../src/digests/${cls}.js`)).find((v) => typeof v === 'function' && v.prototype?.[method]) as {
+    prototype: Record<string, (...a: unknown[]) => Promise<unknown>>;
+  };
   const instance = app.get(mod as never) as Record<string, (...a: unknown[]) => Promise<unknown>>;
   const original = instance[method].bind(instance);
   instance[method] = async (...args: unknown[]) => {

@@ -25,7 +25,8 @@ export async function previewRows(): Promise<Record<string, string | number>[]> 
       const full = await runChild('./preview.child.js', [db, 'full', kind]);
       const bounded = await runChild('./preview.child.js', [db, 'bounded', kind]);
       for (const key of ['ids', 'total', 'subject']) {
-        if (full[key] !== bounded[key]) throw new Error(`the ${kind} reader's previews differ in ${key}: ${full[key]} loading the window, ${bounded[key]} bounded`);
+        if (full[key] !== bounded[key])
+          throw new Error(`the ${kind} reader's previews differ in ${key}: ${full[key]} loading the window, ${bounded[key]} bounded`);
       }
       rows.push({
         path: `preview ${PAPERS / 1000}k candidates, ${kind} reader (SQLite)`,

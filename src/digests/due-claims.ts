@@ -27,7 +27,12 @@ export class DueClaims {
     private readonly subscribers: SubscriberRepository,
   ) {}
 
-  async *batches(runId: number, claimant: string, now: Date, opts: { range?: Pick<DueRange, 'after' | 'upto'>; claimEach?: number } = {}): AsyncGenerator<Batch> {
+  async *batches(
+    runId: number,
+    claimant: string,
+    now: Date,
+    opts: { range?: Pick<DueRange, 'after' | 'upto'>; claimEach?: number } = {},
+  ): AsyncGenerator<Batch> {
     for await (const due of this.due.pages(now, DUE_PAGE, opts.range)) {
       if (due.length === 0) continue;
       const plan = this.due.plan(due, now);

@@ -63,7 +63,7 @@ export class DuePlanner {
 
   /** Large ranges: each upper bound found `size` entries on by the database; the last range ends at the last due key. */
   private async *walkedBounds(now: Date, start: DueCursor, size: number): AsyncGenerator<Omit<DueRange, 'seq'>> {
-    for (let after = start; ; ) {
+    for (let after = start; ;) {
       const upto = await this.readers.keyAt(now, after, size - 1);
       if (upto) {
         yield { after, upto, readers: size };
@@ -79,7 +79,7 @@ export class DuePlanner {
   /** Small ranges (down to one reader, under a send rate limit): the keys read in pages and cut here. */
   private async *readBounds(now: Date, start: DueCursor, size: number): AsyncGenerator<Omit<DueRange, 'seq'>> {
     let [after, last, inRange] = [start, start, 0];
-    for (let more = true; more; ) {
+    for (let more = true; more;) {
       const keys = await this.readers.keys(now, last, KEY_PAGE);
       more = keys.length === KEY_PAGE;
       for (const key of keys) {

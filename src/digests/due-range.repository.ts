@@ -83,7 +83,10 @@ export class DueRangeRepository {
   /** A run's ranges, readers and done ranges; null for a run not planned in ranges. */
   async progress(runId: number): Promise<RangeProgress | null> {
     const [row]: { ranges: number | string; readers: number | string | null; done: number | string | null }[] = await this.dataSource.query(
-      numbered(this.d, 'SELECT count(*) AS ranges, sum(readers) AS readers, sum(CASE WHEN done_at IS NULL THEN 0 ELSE 1 END) AS done FROM digest_run_ranges WHERE run_id = ?'),
+      numbered(
+        this.d,
+        'SELECT count(*) AS ranges, sum(readers) AS readers, sum(CASE WHEN done_at IS NULL THEN 0 ELSE 1 END) AS done FROM digest_run_ranges WHERE run_id = ?',
+      ),
       [runId],
     );
     if (!row || Number(row.ranges) === 0) return null;
