@@ -4,6 +4,7 @@
 // confirmed reader), which claims and enqueues every delivery.
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module.js';
 import { PinoLogger } from '../src/common/pino.logger.js';
 import { loadConfig } from '../src/config/config.loader.js';
@@ -23,7 +24,8 @@ const app = await NestFactory.createApplicationContext(AppModule.forRoot(config,
 const started = performance.now();
 const summary = mode === 'all' ? await app.get(DigestService).run({ all: true }, 'cli') : await app.get(DigestService).run({}, 'schedule');
 const seconds = (performance.now() - started) / 1000;
+const [{ n: ranges }] = await app.get(DataSource).query('SELECT count(*) AS n FROM digest_run_ranges WHERE run_id = $1', [summary.runId]);
 await app.close();
 // A scheduled tick with the queue hands out ranges (queued readers), `send --all` claims each delivery (selected).
 const planned = summary.queued ?? summary.selected;
-process.stdout.write(JSON.stringify({ ...summary, planned, seconds, perSecond: planned / seconds, peakRssMb: peakRssMb() }) + '\n');
+process.stdout.write(JSON.stringify({ ...summary, planned, ranges: Number(ranges), seconds, perSecond: planned / seconds, peakRssMb: peakRssMb() }) + '\n');

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Gauge } from 'prom-client';
@@ -62,7 +62,8 @@ export class DeliveryQueue implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     health: HealthService,
     metrics: DigestMetrics,
-    private readonly ranges: DueRangeRepository,
+    /** Absent where only the queue itself is built (a unit of it under test): no readers gauge then. */
+    @Optional() private readonly ranges?: DueRangeRepository,
   ) {
     this.queue = config.redisUrl ? new Queue<QueueJobData>(DELIVERY_QUEUE, { connection: redisConnection(config.redisUrl) }) : null;
     this.redis = config.redisUrl ? new Redis(redisConnection(config.redisUrl)) : null;
@@ -86,14 +87,16 @@ export class DeliveryQueue implements OnApplicationShutdown {
       },
     });
     const ranges = this.ranges;
-    new Gauge({
-      name: 'paperboy_queue_readers',
-      help: 'Due readers handed to the workers in range jobs not finished yet (a range job stands for many readers)',
-      registers: [metrics.registry],
-      async collect() {
-        this.set(await ranges.waiting());
-      },
-    });
+    if (ranges) {
+      new Gauge({
+        name: 'paperboy_queue_readers',
+        help: 'Due readers handed to the workers in range jobs not finished yet (a range job stands for many readers)',
+        registers: [metrics.registry],
+        async collect() {
+          this.set(await ranges.waiting());
+        },
+      });
+    }
     new Gauge({
       name: 'paperboy_worker_processed',
       help: 'Deliveries processed by each live worker since it started (rate() gives its throughput)',
