@@ -55,11 +55,12 @@ export class SentPaperRepository {
                   s.upvotes AS sent_upvotes, p.code_url, p.project_url, p.upvotes,
                   row_number() OVER (PARTITION BY s.subscriber_id ORDER BY s.sent_at DESC, s.paper_id) AS n
            FROM sent_papers s JOIN papers p ON p.id = s.paper_id
-           WHERE s.subscriber_id IN (${ids.map((_, n) => p(n + 2)).join(', ')}) AND s.update_sent_at IS NULL
+           WHERE s.subscriber_id IN (${ids.map((_, n) => p(n + 1)).join(', ')}) AND s.update_sent_at IS NULL
              AND ((p.code_url IS NOT NULL AND s.code_url IS NULL) OR (p.project_url IS NOT NULL AND s.project_url IS NULL)
-                  OR (p.upvotes >= ${p(1)} AND p.upvotes >= 2 * coalesce(s.upvotes, 0)))
+                  OR (p.upvotes >= ${p(ids.length + 1)} AND p.upvotes >= 2 * coalesce(s.upvotes, 0)))
          ) ranked WHERE n <= ${Number(limit)} ORDER BY subscriber_id, n`,
-        [trending, ...ids],
+        // In the order of the text: SQLite's `?` are positional.
+        [...ids, trending],
       );
       for (const r of rows) out.get(Number(r.subscriber_id))?.push(r);
     }
