@@ -1,4 +1,4 @@
-import { compileQuery, matchQuery, prepareDocument, type CompiledQuery, type MatchResult, type PreparedDocument } from '../topics/matcher.js';
+import { compileQuery, matchQuery, prepareDocument, type CompiledQuery, type PreparedDocument } from '../topics/matcher.js';
 import { rankScore } from '../topics/ranking.js';
 import { allocate, type Candidate, type Section, type SectionKind } from './digest.sections.js';
 import { PaperSpelling, plainWords, splitKeywordQueries } from './reason.words.js';
@@ -88,11 +88,6 @@ export interface SelectionRequest {
  * (a topic needs more, see TopicTagger's threshold).
  */
 const KEYWORD_THRESHOLD = 0.25;
-/**
- * Tokenized papers kept for the run's other keyword readers. Only the first ones: a document is tens
- * of kilobytes of maps, and keeping a 100k-paper window's would take gigabytes and most of the time in GC.
- */
-const KEPT_DOCUMENTS = 5_000;
 
 /**
  * The papers one run may send, indexed by topic, so picking a subscriber's digest is a walk over
@@ -123,21 +118,16 @@ export class CandidatePool {
       entry.reasons.push(r);
       found.set(p.id, entry);
     };
-    const queries = (req.keywords ? splitKeywordQueries(req.keywords) : []).flatMap((text) => {
+    for (const text of req.keywords ? splitKeywordQueries(req.keywords) : []) {
       const query = this.keywordQuery(text);
-      return !query || muted.has(`keyword:${text}`) ? [] : [{ text, query, label: plainWords(text) || text, hits: [] as [CandidatePaper, MatchResult][] }];
-    });
-    // Each paper is tokenized once for all of the reader's queries; matches are then added query by query, as before.
-    if (queries.length)
+      if (!query || muted.has(`keyword:${text}`)) continue;
+      const label = plainWords(text) || text;
       for (const p of this.papers) {
         if (!inWindow(p)) continue;
-        const doc = this.doc(p);
-        for (const q of queries) {
-          const m = matchQuery(q.query, doc);
-          if (m && m.score >= KEYWORD_THRESHOLD) q.hits.push([p, m]);
-        }
+        const m = matchQuery(query, this.doc(p));
+        if (m && m.score >= KEYWORD_THRESHOLD) add(p, { kind: 'keyword', key: text, label, words: m.matched, score: m.score });
       }
-    for (const { text, label, hits } of queries) for (const [p, m] of hits) add(p, { kind: 'keyword', key: text, label, words: m.matched, score: m.score });
+    }
     for (const slug of req.topics) {
       if (muted.has(`topic:${slug}`)) continue;
       const label = req.topicNames?.get(slug) ?? slug;
@@ -188,10 +178,7 @@ export class CandidatePool {
 
   private doc(p: CandidatePaper): PreparedDocument {
     let doc = this.docs.get(p.id);
-    if (!doc) {
-      doc = prepareDocument(p);
-      if (this.docs.size < KEPT_DOCUMENTS) this.docs.set(p.id, doc);
-    }
+    if (!doc) this.docs.set(p.id, (doc = prepareDocument(p)));
     return doc;
   }
 
