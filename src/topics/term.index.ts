@@ -121,37 +121,50 @@ export class TermIndex {
     const n = s.length;
     let i = 0;
     while (i < n) {
-      if (!isWordChar(s.charCodeAt(i))) {
+      let c = s.charCodeAt(i);
+      if (!isWordChar(c)) {
         i++;
         continue;
       }
       const runStart = i;
       let parts = 0;
-      while (i < n && isWordChar(s.charCodeAt(i))) {
-        if (s.charCodeAt(i) === HYPHEN) {
+      // The closed form's hash runs on over every part (see wordId).
+      let closedHash = FNV_OFFSET;
+      while (i < n && isWordChar((c = s.charCodeAt(i)))) {
+        if (c === HYPHEN) {
           i++;
           continue;
         }
         const partStart = i;
-        while (i < n && isWordChar(s.charCodeAt(i)) && s.charCodeAt(i) !== HYPHEN) i++;
-        this.hit(this.wordId(s, partStart, i, false), pos, pos++);
+        let h = FNV_OFFSET;
+        while (i < n && (c = s.charCodeAt(i)) !== HYPHEN && isWordChar(c)) {
+          h = Math.imul(h ^ c, FNV_PRIME);
+          closedHash = Math.imul(closedHash ^ c, FNV_PRIME);
+          i++;
+        }
+        this.hit(this.find(s, partStart, i, false, h, i - partStart), pos, pos++);
         parts++;
       }
-      if (parts > 1) this.hit(this.wordId(s, runStart, i, true), pos - parts, pos - 1);
+      if (parts > 1) this.hit(this.find(s, runStart, i, true, closedHash, i - runStart - hyphens(s, runStart, i)), pos - parts, pos - 1);
     }
     return pos;
   }
 
   // A word's id: the characters s[from, to), hyphens left out when `closed`.
   private wordId(s: string, from: number, to: number, closed: boolean): number {
-    let h = 0x811c9dc5;
+    let h = FNV_OFFSET;
     let length = 0;
     for (let i = from; i < to; i++) {
       const c = s.charCodeAt(i);
       if (closed && c === HYPHEN) continue;
-      h = Math.imul(h ^ c, 0x01000193);
+      h = Math.imul(h ^ c, FNV_PRIME);
       length++;
     }
+    return this.find(s, from, to, closed, h, length);
+  }
+
+  // The id of the word s[from, to) (`length` characters once hyphens are left out when `closed`), of hash `h`.
+  private find(s: string, from: number, to: number, closed: boolean, h: number, length: number): number {
     const mask = this.table.length - 1;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const entry = this.table[slot];
@@ -177,13 +190,12 @@ export class TermIndex {
     const terms = this.wordTerms[id];
     if (terms === null) return;
     for (const term of terms) {
-      const list = this.termOccurrences[term];
       if (this.termStamp[term] !== generation) {
         this.termStamp[term] = generation;
         this.present.push(term);
-        list.length = 0;
-      }
-      list.push(start, end);
+        // A fresh list is cheaper than emptying the last paper's (setting length calls the runtime).
+        this.termOccurrences[term] = [start, end];
+      } else this.termOccurrences[term].push(start, end);
     }
   }
 
@@ -259,6 +271,14 @@ export class TermIndex {
 }
 
 const HYPHEN = 45;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+function hyphens(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (s.charCodeAt(i) === HYPHEN) n++;
+  return n;
+}
 
 function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === HYPHEN;
