@@ -3,6 +3,7 @@
 // A registry: each scenario is one file exporting run().
 const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   paths: () => import('./paths.bench.js'),
+  cli: () => import('./cli.bench.js'),
   ingest: () => import('./ingest.bench.js'),
   digest: () => import('./digest.bench.js'),
   scale: () => import('./scale.bench.js'),
