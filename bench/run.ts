@@ -4,6 +4,8 @@
 const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   paths: () => import('./paths.bench.js'),
   cli: () => import('./cli.bench.js'),
+  plan: () => import('./plan.bench.js'),
+  preview: () => import('./preview.bench.js'),
   ingest: () => import('./ingest.bench.js'),
   digest: () => import('./digest.bench.js'),
   scale: () => import('./scale.bench.js'),
@@ -12,7 +14,9 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const names = wanted.length ? wanted : Object.keys(BENCHES);
+/** Rows of the paths table, runnable alone: a full run already has them in `paths`. */
+const PARTS = new Set(['cli', 'plan', 'preview']);
+const names = wanted.length ? wanted : Object.keys(BENCHES).filter((n) => !PARTS.has(n));
 for (const name of names) {
   const load = BENCHES[name];
   if (!load) {
