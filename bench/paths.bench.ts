@@ -16,7 +16,7 @@ import { previewRows } from './preview.bench.js';
 import { workerRows } from './scale.bench.js';
 
 const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
-const SIZE = QUICK ? { lines: 20_000, files: 60, readers: 1_000 } : { lines: 200_000, files: 580, readers: 10_000 };
+const SIZE = QUICK ? { lines: 20_000, rssLines: 100_000, files: 60, readers: 1_000 } : { lines: 200_000, rssLines: 1_000_000, files: 580, readers: 10_000 };
 const PRELOAD = fileURLToPath(new URL('./rss.preload.js', import.meta.url));
 
 interface Timed {
@@ -65,24 +65,54 @@ function row(path: string, baseline: string, base: Timed, now: Timed, aim: strin
   };
 }
 
-async function cliRows(dir: string): Promise<Row[]> {
+/** The CLI's start: what `--help`, `--version` and a command's own boot cost over a bare `node`. */
+const CLI_PATHS: { path: string; args: string[]; aim: string }[] = [
+  { path: 'paperboy --help', args: ['--help'], aim: '< 0.3 s' },
+  { path: 'paperboy --version', args: ['--version'], aim: '< 0.3 s' },
+  { path: 'paperboy runs (own boot)', args: ['runs', '--limit', '1'], aim: '< 0.8 s' },
+  { path: 'paperboy subscribers list (own boot)', args: ['subscribers', 'list'], aim: '< 0.8 s' },
+  { path: 'paperboy topics test (own boot)', args: ['topics', 'test', 'diffusion', '--limit', '1'], aim: '< 0.8 s' },
+  { path: 'paperboy preview, empty database (own boot)', args: ['preview', '--email', 'reader@example.org', '--json'], aim: '< 0.8 s' },
+];
+
+/** The median run of each, interleaved with `node -e 0` so that both see the same machine. */
+export async function cliRows(dir: string): Promise<Row[]> {
   const env = { DATABASE_URL: `sqlite:${join(dir, 'cli.sqlite')}`, VAR_DIR: join(dir, 'var-cli') };
-  const bare = await timed(['-e', '0']);
-  const help = await cli(['--help'], env);
-  await cli(['migrate'], env); // the database exists: the next row is a command's own boot, not migrating
-  const command = await cli(['runs', '--limit', '1'], env);
-  return [
-    row('paperboy --help', 'node -e 0', bare, help, '< 0.3 s', bare.seconds / help.seconds, `${help.seconds.toFixed(2)} s`),
-    row('paperboy runs (a command, own boot)', 'node -e 0', bare, command, '< 0.8 s', bare.seconds / command.seconds, `${command.seconds.toFixed(2)} s`),
-  ];
+  // The database exists, with a reader and no papers: the rows below are boots, not migrating.
+  await cli(['subscribers', 'add', 'reader@example.org', '--topics', 'llm', '--confirmed'], env);
+  const runs: Timed[][] = CLI_PATHS.map(() => []);
+  const bare: Timed[] = [];
+  for (let i = 0; i < (QUICK ? 3 : 7); i++) {
+    bare.push(await timed(['-e', '0']));
+    for (const [j, p] of CLI_PATHS.entries()) runs[j].push(await cli(p.args, env));
+  }
+  const base = median(bare);
+  return CLI_PATHS.map((p, j) => {
+    const t = median(runs[j]);
+    return row(p.path, 'node -e 0', base, t, p.aim, undefined, `${t.seconds.toFixed(2)} s (node + ${(t.seconds - base.seconds).toFixed(2)} s)`);
+  });
+}
+
+function median(all: Timed[]): Timed {
+  const seconds = all.map((t) => t.seconds).sort((a, b) => a - b);
+  return { seconds: seconds[Math.floor(seconds.length / 2)], peakRssMb: Math.max(...all.map((t) => t.peakRssMb)) };
+}
+
+/** `paperboy ingest` of a fresh snapshot of `lines` lines into a fresh database, and its baseline. */
+async function snapshotIngest(dir: string, lines: number): Promise<{ parse: Timed; ingest: Timed }> {
+  const file = join(dir, `snapshot-${lines}.jsonl`);
+  await writeSnapshot(file, lines);
+  try {
+    const parse = await timed([fileURLToPath(new URL('./json-parse.child.js', import.meta.url)), file]);
+    const env = { DATABASE_URL: `sqlite:${join(dir, `snap-${lines}.sqlite`)}`, VAR_DIR: join(dir, `var-snap-${lines}`) };
+    return { parse, ingest: await cli(['ingest', file], env) };
+  } finally {
+    rmSync(file, { force: true });
+  }
 }
 
 async function ingestRows(dir: string): Promise<Row[]> {
-  const file = join(dir, 'snapshot.jsonl');
-  await writeSnapshot(file, SIZE.lines);
-  const parse = await timed([fileURLToPath(new URL('./json-parse.child.js', import.meta.url)), file]);
-  const ingest = await cli(['ingest', file], { DATABASE_URL: `sqlite:${join(dir, 'snap.sqlite')}`, VAR_DIR: join(dir, 'var-snap') });
-  rmSync(file);
+  const { parse, ingest } = await snapshotIngest(dir, SIZE.lines);
   const corpusDir = fromRoot('../shared/data/hf-daily-papers');
   const corpus = readdirSync(corpusDir)
     .filter((f) => f.endsWith('.json'))
@@ -114,7 +144,25 @@ async function ingestRows(dir: string): Promise<Row[]> {
       undefined,
       `${perSecond(papers, hf)} papers/s`,
     ),
+    await ingestMemoryRow(dir, ingest),
   ];
+}
+
+/**
+ * Ingest memory stays bounded: the peak RSS of ingesting RSS_LINES lines against that of
+ * SIZE.lines (staging and merging go batch by batch, so it should barely grow with the file).
+ */
+async function ingestMemoryRow(dir: string, small: Timed): Promise<Row> {
+  const { parse, ingest } = await snapshotIngest(dir, SIZE.rssLines);
+  return row(
+    `paperboy ingest, ${SIZE.rssLines.toLocaleString('en-US')} snapshot lines (memory)`,
+    'read + JSON.parse',
+    parse,
+    ingest,
+    'peak RSS bounded',
+    undefined,
+    `${perSecond(SIZE.rssLines, ingest)} papers/s, peak RSS ${(ingest.peakRssMb / small.peakRssMb).toFixed(2)}× that at ${SIZE.lines.toLocaleString('en-US')}`,
+  );
 }
 
 /** Readers of the send rows: 10k, 20k and 100k (1k and 2k under --quick). */
@@ -168,14 +216,21 @@ export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-paths-'));
   const started = performance.now();
   try {
-    const rows = [
-      ...(await cliRows(dir)),
-      ...(await ingestRows(dir)),
-      ...(await sendRows(dir)),
-      ...(await workerRows()),
-      ...(await planRows()),
-      ...(await previewRows()),
+    // `--rows=ingest,send` runs only those groups (all by default).
+    const only = process.argv
+      .find((a) => a.startsWith('--rows='))
+      ?.slice('--rows='.length)
+      .split(',');
+    const groups: [string, () => Promise<Row[]>][] = [
+      ['cli', () => cliRows(dir)],
+      ['ingest', () => ingestRows(dir)],
+      ['send', () => sendRows(dir)],
+      ['worker', () => workerRows()],
+      ['plan', () => planRows()],
+      ['preview', () => previewRows()],
     ];
+    const rows: Row[] = [];
+    for (const [name, make] of groups) if (!only || only.includes(name)) rows.push(...(await make()));
     table(rows);
     process.stdout.write(
       `(${QUICK ? 'quick' : 'full'} run, ${((performance.now() - started) / 1000).toFixed(0)} s; workers at 1M readers on PostgreSQL: \`npm run bench scale\`)\n`,
