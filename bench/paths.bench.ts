@@ -15,7 +15,7 @@ import { planRows } from './plan.bench.js';
 import { previewRows } from './preview.bench.js';
 
 const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
-const SIZE = QUICK ? { lines: 20_000, files: 60, readers: 1_000 } : { lines: 200_000, files: 580, readers: 10_000 };
+const SIZE = QUICK ? { lines: 20_000, rssLines: 100_000, files: 60, readers: 1_000 } : { lines: 200_000, rssLines: 1_000_000, files: 580, readers: 10_000 };
 const PRELOAD = fileURLToPath(new URL('./rss.preload.js', import.meta.url));
 
 interface Timed {
@@ -72,12 +72,21 @@ async function cliRows(dir: string): Promise<Row[]> {
   ];
 }
 
+/** `paperboy ingest` of a fresh snapshot of `lines` lines into a fresh database, and its baseline. */
+async function snapshotIngest(dir: string, lines: number): Promise<{ parse: Timed; ingest: Timed }> {
+  const file = join(dir, `snapshot-${lines}.jsonl`);
+  await writeSnapshot(file, lines);
+  try {
+    const parse = await timed([fileURLToPath(new URL('./json-parse.child.js', import.meta.url)), file]);
+    const env = { DATABASE_URL: `sqlite:${join(dir, `snap-${lines}.sqlite`)}`, VAR_DIR: join(dir, `var-snap-${lines}`) };
+    return { parse, ingest: await cli(['ingest', file], env) };
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
 async function ingestRows(dir: string): Promise<Row[]> {
-  const file = join(dir, 'snapshot.jsonl');
-  await writeSnapshot(file, SIZE.lines);
-  const parse = await timed([fileURLToPath(new URL('./json-parse.child.js', import.meta.url)), file]);
-  const ingest = await cli(['ingest', file], { DATABASE_URL: `sqlite:${join(dir, 'snap.sqlite')}`, VAR_DIR: join(dir, 'var-snap') });
-  rmSync(file);
+  const { parse, ingest } = await snapshotIngest(dir, SIZE.lines);
   const corpusDir = fromRoot('../shared/data/hf-daily-papers');
   const corpus = readdirSync(corpusDir)
     .filter((f) => f.endsWith('.json'))
@@ -109,7 +118,25 @@ async function ingestRows(dir: string): Promise<Row[]> {
       undefined,
       `${perSecond(papers, hf)} papers/s`,
     ),
+    await ingestMemoryRow(dir, ingest),
   ];
+}
+
+/**
+ * Ingest memory stays bounded: the peak RSS of ingesting RSS_LINES lines against that of
+ * SIZE.lines (staging and merging go batch by batch, so it should barely grow with the file).
+ */
+async function ingestMemoryRow(dir: string, small: Timed): Promise<Row> {
+  const { parse, ingest } = await snapshotIngest(dir, SIZE.rssLines);
+  return row(
+    `paperboy ingest, ${SIZE.rssLines.toLocaleString('en-US')} snapshot lines (memory)`,
+    'read + JSON.parse',
+    parse,
+    ingest,
+    'peak RSS bounded',
+    undefined,
+    `${perSecond(SIZE.rssLines, ingest)} papers/s, peak RSS ${(ingest.peakRssMb / small.peakRssMb).toFixed(2)}× that at ${SIZE.lines.toLocaleString('en-US')}`,
+  );
 }
 
 async function sendRows(dir: string): Promise<Row[]> {
@@ -142,7 +169,20 @@ export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-paths-'));
   const started = performance.now();
   try {
-    const rows = [...(await cliRows(dir)), ...(await ingestRows(dir)), ...(await sendRows(dir)), ...(await planRows()), ...(await previewRows())];
+    // `--rows=ingest,send` runs only those groups (all by default).
+    const only = process.argv
+      .find((a) => a.startsWith('--rows='))
+      ?.slice('--rows='.length)
+      .split(',');
+    const groups: [string, () => Promise<Row[]>][] = [
+      ['cli', () => cliRows(dir)],
+      ['ingest', () => ingestRows(dir)],
+      ['send', () => sendRows(dir)],
+      ['plan', () => planRows()],
+      ['preview', () => previewRows()],
+    ];
+    const rows: Row[] = [];
+    for (const [name, make] of groups) if (!only || only.includes(name)) rows.push(...(await make()));
     table(rows);
     process.stdout.write(
       `(${QUICK ? 'quick' : 'full'} run, ${((performance.now() - started) / 1000).toFixed(0)} s; workers at 1M readers on PostgreSQL: \`npm run bench scale\`)\n`,

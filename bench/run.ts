@@ -3,6 +3,8 @@
 // A registry: each scenario is one file exporting run().
 const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   paths: () => import('./paths.bench.js'),
+  plan: () => import('./plan.bench.js'),
+  preview: () => import('./preview.bench.js'),
   ingest: () => import('./ingest.bench.js'),
   digest: () => import('./digest.bench.js'),
   scale: () => import('./scale.bench.js'),
@@ -11,7 +13,9 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const names = wanted.length ? wanted : Object.keys(BENCHES);
+/** Rows of the paths table, runnable alone: a full run already has them in `paths`. */
+const PARTS = new Set(['plan', 'preview']);
+const names = wanted.length ? wanted : Object.keys(BENCHES).filter((n) => !PARTS.has(n));
 for (const name of names) {
   const load = BENCHES[name];
   if (!load) {

@@ -10,6 +10,7 @@ import { WindowEnds1764420000000 } from './1764420000000-window-ends.js';
 import { NextDue1764550000000 } from './1764550000000-next-due.js';
 import { PaperTopicsCovering1764550000001 } from './1764550000001-paper-topics-covering.js';
 import { ReaderModels1764560000000 } from './1764560000000-reader-models.js';
+import { RunRanges1764570000000 } from './1764570000000-run-ranges.js';
 
 /** Every migration, in order. Listed as classes, not globs: globs differ between .ts under jest and .js in dist/. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   NextDue1764550000000,
   PaperTopicsCovering1764550000001,
   ReaderModels1764560000000,
+  RunRanges1764570000000,
 ];

@@ -52,9 +52,10 @@ export function runRow(r: DigestRun): Record<string, unknown> {
 }
 
 export function runPageData(detail: RunDetail, statusFilter: string | undefined): Record<string, unknown> {
-  const { run, outcomes, total, deliveries } = detail;
+  const { run, outcomes, total, deliveries, queue } = detail;
   return {
     run: runRow(run),
+    queue,
     outcomes: Object.entries(outcomes).map(([status, count]) => ({ status, count, current: status === statusFilter })),
     filtered: Boolean(statusFilter),
     total,

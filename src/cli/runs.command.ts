@@ -24,6 +24,11 @@ export function registerRunCommands(runs: Command): void {
           process.stdout.write(
             `run ${r.id}  ${r.startedAt.toISOString()}  ${r.trigger} ${r.status}: selected ${r.selected}, sent ${r.sent}, skipped ${r.skippedEmpty}, failed ${r.failed}\n`,
           );
+          const q = detail.queue;
+          if (q)
+            process.stdout.write(
+              `  handed to workers: ${q.readers} due readers in ${q.ranges} jobs, ${q.done} done (a reader has a delivery below once a worker claims it)\n`,
+            );
           for (const d of detail.deliveries) {
             const copy = d.resend ? ` copy ${d.resend}` : '';
             process.stdout.write(

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Gauge } from 'prom-client';
@@ -7,6 +7,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { HealthService } from '../health/health.service.js';
 import type { ClaimedDelivery } from './digest-ledger.repository.js';
 import { DigestMetrics } from './digest.metrics.js';
+import { DueRangeRepository, type DueRange } from './due-range.repository.js';
+import type { DueCursor } from './due-reader.repository.js';
 
 export const DELIVERY_QUEUE = 'paperboy-deliveries';
 const WORKER_KEY = 'paperboy:worker:';
@@ -20,6 +22,23 @@ export interface DeliveryJobData {
   /** A job for several deliveries (a large run, see enqueue()): all of them, deliveryId first. */
   deliveryIds?: number[];
 }
+
+/** A cursor of the due index (subscribers_next_due) in a job: the instant as stored or as ISO text. */
+export interface JobCursor {
+  nextDueAt: string;
+  id: number;
+}
+
+/**
+ * A queued scheduled run's range of due readers (DigestService.duePlanned): the worker reads the
+ * readers after `after` up to `upto` still due at the run's start, and claims each one's delivery.
+ */
+export interface RangeJobData {
+  runId: number;
+  range: { seq: number; after: JobCursor; upto: JobCursor };
+}
+
+export type QueueJobData = DeliveryJobData | RangeJobData;
 
 /** A large page goes out as about this many jobs, each carrying its share of deliveries. */
 const JOBS_PER_PAGE = 64;
@@ -35,7 +54,7 @@ export { redisConnection };
  */
 @Injectable()
 export class DeliveryQueue implements OnApplicationShutdown {
-  readonly queue: Queue<DeliveryJobData> | null;
+  readonly queue: Queue<QueueJobData> | null;
   /** A plain client for health checks and worker heartbeats. */
   readonly redis: Redis | null;
 
@@ -43,8 +62,10 @@ export class DeliveryQueue implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     health: HealthService,
     metrics: DigestMetrics,
+    /** Absent where only the queue itself is built (a unit of it under test): no readers gauge then. */
+    @Optional() private readonly ranges?: DueRangeRepository,
   ) {
-    this.queue = config.redisUrl ? new Queue<DeliveryJobData>(DELIVERY_QUEUE, { connection: redisConnection(config.redisUrl) }) : null;
+    this.queue = config.redisUrl ? new Queue<QueueJobData>(DELIVERY_QUEUE, { connection: redisConnection(config.redisUrl) }) : null;
     this.redis = config.redisUrl ? new Redis(redisConnection(config.redisUrl)) : null;
     if (this.redis) {
       const redis = this.redis;
@@ -65,6 +86,17 @@ export class DeliveryQueue implements OnApplicationShutdown {
         for (const [state, n] of Object.entries(await depth())) this.set({ state }, n);
       },
     });
+    const ranges = this.ranges;
+    if (ranges) {
+      new Gauge({
+        name: 'paperboy_queue_readers',
+        help: 'Due readers handed to the workers in range jobs not finished yet (a range job stands for many readers)',
+        registers: [metrics.registry],
+        async collect() {
+          this.set(await ranges.waiting());
+        },
+      });
+    }
     new Gauge({
       name: 'paperboy_worker_processed',
       help: 'Deliveries processed by each live worker since it started (rate() gives its throughput)',
@@ -91,13 +123,7 @@ export class DeliveryQueue implements OnApplicationShutdown {
   async enqueue(runId: number, deliveries: ClaimedDelivery[]): Promise<void> {
     if (!this.queue || deliveries.length === 0) return;
     const size = this.config.mail.ratePerSecond > 0 ? 1 : Math.min(MAX_PER_JOB, Math.max(1, Math.floor(deliveries.length / JOBS_PER_PAGE)));
-    const opts = {
-      attempts: this.config.queue.attempts,
-      backoff: { type: 'exponential', delay: this.config.queue.backoffMs },
-      removeOnComplete: true,
-      // Gone once done either way: a job id left behind would turn a later enqueue of the same delivery into a no-op.
-      removeOnFail: true,
-    };
+    const opts = this.jobOptions();
     const jobs = [];
     for (let i = 0; i < deliveries.length; i += size) {
       const group = deliveries.slice(i, i + size);
@@ -109,6 +135,29 @@ export class DeliveryQueue implements OnApplicationShutdown {
       });
     }
     await this.queue.addBulk(jobs);
+  }
+
+  /** One job per range of due readers; its id names the run and range, so adding it again is a no-op while it waits. */
+  async enqueueRanges(runId: number, ranges: DueRange[]): Promise<void> {
+    if (!this.queue || ranges.length === 0) return;
+    const opts = this.jobOptions();
+    await this.queue.addBulk(
+      ranges.map((r) => ({
+        name: 'deliver-range',
+        data: { runId, range: { seq: r.seq, after: jobCursor(r.after), upto: jobCursor(r.upto) } },
+        opts: { ...opts, jobId: `r${runId}-${r.seq}` },
+      })),
+    );
+  }
+
+  private jobOptions() {
+    return {
+      attempts: this.config.queue.attempts,
+      backoff: { type: 'exponential', delay: this.config.queue.backoffMs },
+      removeOnComplete: true,
+      // Gone once done either way: a job id left behind would turn a later enqueue of the same delivery into a no-op.
+      removeOnFail: true,
+    };
   }
 
   /** Jobs by state, for /metrics. */
@@ -141,4 +190,8 @@ export class DeliveryQueue implements OnApplicationShutdown {
     await this.queue?.close();
     this.redis?.disconnect();
   }
+}
+
+function jobCursor(c: DueCursor): JobCursor {
+  return { nextDueAt: typeof c.nextDueAt === 'string' ? c.nextDueAt : c.nextDueAt.toISOString(), id: c.id };
 }

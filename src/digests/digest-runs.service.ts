@@ -4,6 +4,7 @@ import { parseTimestamp } from '../database/timestamp.js';
 import type { DeliveryStatus } from './digest-delivery.entity.js';
 import type { DigestRun } from './digest-run.entity.js';
 import { DigestRunRepository } from './digest-run.repository.js';
+import { DueRangeRepository, type RangeProgress } from './due-range.repository.js';
 import { reasonFor } from '../subscribers/preferences.digest-status.js';
 
 const STATUSES: DeliveryStatus[] = ['pending', 'sent', 'skipped', 'failed', 'bounced'];
@@ -31,6 +32,12 @@ export interface RunDetail {
   outcomes: Record<DeliveryStatus, number>;
   total: number;
   deliveries: RunDelivery[];
+  /**
+   * A queued scheduled run hands its due readers to the workers in ranges and has no ledger row for
+   * a reader until a worker claims it: how many readers it handed out, in how many jobs, how many
+   * done. Null for runs that claimed every delivery themselves.
+   */
+  queue: RangeProgress | null;
 }
 
 export interface DeliveryFilter {
@@ -42,7 +49,10 @@ export interface DeliveryFilter {
 /** Reading digest runs and their ledger rows, for `paperboy runs`, the admin API and the admin page. */
 @Injectable()
 export class DigestRunsService {
-  constructor(private readonly runs: DigestRunRepository) {}
+  constructor(
+    private readonly runs: DigestRunRepository,
+    private readonly ranges: DueRangeRepository,
+  ) {}
 
   list(limit = 50, offset = 0): Promise<DigestRun[]> {
     return this.runs.list(limit, offset);
@@ -56,7 +66,7 @@ export class DigestRunsService {
     }
     const outcomes = await this.outcomes(id);
     const total = filter.status ? outcomes[filter.status as DeliveryStatus] : Object.values(outcomes).reduce((a, b) => a + b, 0);
-    return { run, outcomes, total, deliveries: await this.deliveries(run, filter) };
+    return { run, outcomes, total, deliveries: await this.deliveries(run, filter), queue: await this.ranges.progress(id) };
   }
 
   private async outcomes(runId: number): Promise<Record<DeliveryStatus, number>> {

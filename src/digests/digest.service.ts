@@ -17,18 +17,18 @@ import type { RunTrigger } from './digest-run.entity.js';
 import { DigestRunRepository } from './digest-run.repository.js';
 import { DigestLedger, type ClaimedDelivery, type PlanItem } from './digest-ledger.repository.js';
 import { DigestMetrics } from './digest.metrics.js';
+import { DueClaims, type Batch as ClaimedBatch } from './due-claims.js';
 import { DuePlanner, ScheduleMemo } from './due-planner.js';
+import { DueRangeRepository, type DueRange } from './due-range.repository.js';
+import { FIRST_CURSOR } from './due-reader.repository.js';
 import type { DigestContext } from './digest.renderer.js';
 import type { CandidatePool } from './digest.selection.js';
 import { DeliveryQueue } from './delivery.queue.js';
 import { queueClaimant, QueuedDeliveryRepository } from './queued-delivery.repository.js';
 import { runPool } from './run-pool.js';
 
-/** Deliveries claimed together, with their subscribers. */
-interface Batch {
-  claimed: ClaimedDelivery[];
-  subscribers: Map<number, Subscriber>;
-}
+/** Deliveries claimed together, with their subscribers; or, for a queued scheduled run, ranges of due readers for the workers. */
+type Batch = ClaimedBatch | { ranges: DueRange[] };
 
 /** Which confirmed, unpaused subscribers a run looks at: all, one address, or the readers of one topic. */
 type Audience = { email?: string; topic?: string };
@@ -59,11 +59,15 @@ export interface RunSummary {
   recipients?: { email: string; papers: number; total: number }[];
   /** Team channels this run delivered (src/channels); absent when it concerned none. */
   channels?: ChannelRunSummary;
+  /** A queued scheduled run: due readers handed to the workers in ranges (they claim, and count in `selected`, as they take them). */
+  queued?: number;
 }
 
 const PAGE = 500;
-/** Readers read per page of a scheduled run: only their schedules, so pages can be larger. */
-const DUE_PAGE = 2000;
+/** A queued run's due readers go out as about this many range jobs (so every worker slot has work)… */
+const RANGE_JOBS = 64;
+/** …of at most this many readers each (a job a slot works through in turn). */
+const RANGE_MAX = 500;
 
 /**
  * One digest run: the same code whether the scheduler's tick, `paperboy send` or the admin route
@@ -90,6 +94,8 @@ export class DigestService {
     private readonly channels: ChannelsService,
     private readonly subscribers: SubscriberRepository,
     private readonly due: DuePlanner,
+    private readonly claims: DueClaims,
+    private readonly ranges: DueRangeRepository,
   ) {
     freshness.register(metrics.registry);
   }
@@ -159,9 +165,14 @@ export class DigestService {
     try {
       const ctx = this.queue.enabled ? null : await this.context(now);
       for await (const batch of batches(run.id, claimant.id)) {
+        if ('ranges' in batch) {
+          await this.queueRanges(run.id, batch.ranges, summary);
+          continue;
+        }
         summary.selected += batch.claimed.length;
         await this.dispatch(run.id, batch, ctx, summary);
-        await this.runs.update(run.id, counts(summary));
+        // A queued run's counts are the workers' to add to (they may have started): only an in-process run writes its own.
+        if (ctx) await this.runs.update(run.id, counts(summary));
       }
       await this.close(run.id, trigger, summary);
     } catch (err) {
@@ -183,7 +194,14 @@ export class DigestService {
     return { ...options, sourceStale: { lastNewPaperAt: source.lastNewPaperAt, hoursWithoutNew: source.hoursWithoutNew } };
   }
 
-  private async dispatch(runId: number, batch: Batch, ctx: RunContext | null, summary: RunSummary): Promise<void> {
+  /** Enqueued before they are recorded: a recorded range always has its job (a crash between leaves a job with no record, which is harmless). */
+  private async queueRanges(runId: number, ranges: DueRange[], summary: RunSummary): Promise<void> {
+    await this.queue.enqueueRanges(runId, ranges);
+    await this.ranges.record(runId, ranges);
+    summary.queued = (summary.queued ?? 0) + ranges.reduce((n, r) => n + r.readers, 0);
+  }
+
+  private async dispatch(runId: number, batch: ClaimedBatch, ctx: RunContext | null, summary: RunSummary): Promise<void> {
     if (!ctx) return this.queue.enqueue(runId, batch.claimed);
     await runPool(batch.claimed, this.config.digest.concurrency, async (d) =>
       tally(summary, await this.deliveries.deliver({ delivery: d, subscriber: batch.subscribers.get(d.subscriberId)!, ...ctx })),
@@ -193,12 +211,12 @@ export class DigestService {
   /** In-process runs are done here; queued ones are done when the workers have counted every delivery. */
   private async close(runId: number, trigger: RunTrigger, summary: RunSummary): Promise<void> {
     // A tick every few minutes finds nobody due most of the time: such runs are not worth a row.
-    if (trigger === 'schedule' && summary.selected === 0) return void (await this.runs.delete(runId));
+    if (trigger === 'schedule' && summary.selected === 0 && !summary.queued) return void (await this.runs.delete(runId));
     if (!this.queue.enabled) {
       await this.runs.update(runId, { ...counts(summary), status: 'finished', finishedAt: new Date() });
       return;
     }
-    await this.runs.update(runId, { selected: summary.selected, status: 'queued' });
+    await this.runs.update(runId, summary.queued ? { status: 'queued' } : { selected: summary.selected, status: 'queued' });
     await this.queued.closeIfDone(runId);
   }
 
@@ -209,22 +227,23 @@ export class DigestService {
     }
   }
 
-  /** A run with no audience named: the readers whose next due instant has come, by index (DuePlanner). */
+  /**
+   * A run with no audience named: the readers whose next due instant has come, by index. In process,
+   * their deliveries are claimed page by page and sent (DueClaims; a reader gone since waits for a
+   * later run). With the queue, planning writes no ledger row: it cuts the due readers into ranges
+   * of the index, one job each, and the worker that takes a range claims its deliveries through the
+   * same DueClaims (delivery.worker.ts). Ranges still open from earlier runs are not handed out again.
+   */
   private async *duePlanned(runId: number, claimant: string, now: Date): AsyncGenerator<Batch> {
-    for await (const due of this.due.pages(now, DUE_PAGE)) {
-      if (due.length === 0) continue;
-      const claimed = await this.ledger.claim(runId, claimant, this.due.plan(due, now), now);
-      await this.due.settle(due, new Set(claimed.map((c) => c.subscriberId)), now);
-      if (this.queue.enabled) yield { claimed, subscribers: new Map() };
-      else yield await this.withSubscribers(claimed);
+    if (this.queue.enabled) {
+      const start = (await this.ranges.openBound(now)) ?? FIRST_CURSOR;
+      const jobs = this.config.mail.ratePerSecond > 0 ? Number.MAX_SAFE_INTEGER : RANGE_JOBS; // the queue's rate limiter counts jobs: one reader each
+      for await (const ranges of this.due.ranges(now, start, jobs, RANGE_MAX)) yield { ranges };
+      return;
     }
-  }
-
-  /** An in-process run sends with the readers' profiles: loaded for the claimed rows only; one gone since waits for a later run. */
-  private async withSubscribers(claimed: ClaimedDelivery[]): Promise<Batch> {
-    const found = await this.subscribers.activeByIds(claimed.map((c) => c.subscriberId));
-    const subscribers = new Map(found.map((s) => [s.id, s]));
-    return { claimed: claimed.filter((c) => subscribers.has(c.subscriberId)), subscribers };
+    for await (const batch of this.claims.batches(runId, claimant, now)) {
+      yield { claimed: batch.claimed.filter((c) => batch.subscribers.has(c.subscriberId)), subscribers: batch.subscribers };
+    }
   }
 
   private async *failedBatches(failedRunId: number, runId: number, claimant: string, now: Date): AsyncGenerator<Batch> {

@@ -9,7 +9,9 @@ import { SubscribersModule } from '../subscribers/subscribers.module.js';
 import { TopicsModule } from '../topics/topics.module.js';
 import { CandidateLoader } from './candidate.loader.js';
 import { DeliveryQueue } from './delivery.queue.js';
+import { DueClaims } from './due-claims.js';
 import { DuePlanner } from './due-planner.js';
+import { DueRangeRepository } from './due-range.repository.js';
 import { BoundedSelection } from './bounded-selection.js';
 import { DueReaderRepository } from './due-reader.repository.js';
 import { DeliveryService } from './delivery.service.js';
@@ -36,6 +38,8 @@ import { SectionMuteService } from './section-mute.service.js';
     CandidateLoader,
     DigestLedger,
     DuePlanner,
+    DueClaims,
+    DueRangeRepository,
     BoundedSelection,
     DueReaderRepository,
     DigestRunRepository,

@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { isDue, periodOf, windowStartFor } from './digest-period.js';
 import type { PlanItem } from './digest-ledger.repository.js';
 import { cursorAfter, DueReaderRepository, FIRST_CURSOR, type DueCursor, type DueReader } from './due-reader.repository.js';
+import type { DueRange } from './due-range.repository.js';
 import { nextDueAfter, nextDueMoment } from './next-due.js';
+
+/** Index keys read per query when cutting ranges (two small columns each). */
+const KEY_PAGE = 5000;
+const RANGES_PER_BATCH = 200;
+/** From this size on, a range's bounds are found in the database rather than by reading every key. */
+const WALK_FROM = 50;
 
 /**
  * Which readers a scheduled run looks at: those whose next due instant has come, read by index in
@@ -14,15 +21,15 @@ import { nextDueAfter, nextDueMoment } from './next-due.js';
 export class DuePlanner {
   constructor(private readonly readers: DueReaderRepository) {}
 
-  /** Pages of readers due at `now` (at most `take` read per page; a page may come out empty). */
-  async *pages(now: Date, take: number): AsyncGenerator<DueReader[]> {
+  /** Pages of readers due at `now`, all or those of one range (at most `take` read per page; a page may come out empty). */
+  async *pages(now: Date, take: number, range?: Pick<DueRange, 'after' | 'upto'>): AsyncGenerator<DueReader[]> {
     const at = new ScheduleMemo(now);
-    let next = this.prefetch(now, FIRST_CURSOR, take);
+    let next = this.prefetch(now, range?.after ?? FIRST_CURSOR, take, range?.upto);
     for (;;) {
       const page = await next;
       if (page.length === 0) return;
       // The next page is read while this one is claimed and enqueued: the cursor is all it needs.
-      next = this.prefetch(now, cursorAfter(page), take);
+      next = this.prefetch(now, cursorAfter(page), take, range?.upto);
       await this.readers.park(page.filter((r) => !r.active).map((r) => r.id));
       const active = page.filter((r) => r.active);
       await this.readers.advance(active.filter((r) => !at.of(r).due).map((reader) => ({ reader, at: at.of(reader).next })));
@@ -30,8 +37,63 @@ export class DuePlanner {
     }
   }
 
-  private prefetch(now: Date, cursor: DueCursor, take: number): Promise<DueReader[]> {
-    const page = this.readers.page(now, cursor, take);
+  /**
+   * The readers due at `now` after `start`, cut into ranges of consecutive index entries for the
+   * workers: about `jobs` ranges for a small run (so every worker slot gets some), at most `maxSize`
+   * readers each for a large one. Only index keys are read (a worker reads each range's readers,
+   * their schedules and last digest, when it takes it), and only at the ranges' bounds when ranges
+   * are large. Yields a few hundred ranges at a time.
+   */
+  async *ranges(now: Date, start: DueCursor, jobs: number, maxSize: number): AsyncGenerator<DueRange[]> {
+    const due = await this.readers.count(now, start);
+    if (due === 0) return;
+    const size = Math.max(1, Math.min(maxSize, Math.ceil(due / jobs)));
+    const bounds = size >= WALK_FROM ? this.walkedBounds(now, start, size) : this.readBounds(now, start, size);
+    let out: DueRange[] = [];
+    let seq = 0;
+    for await (const range of bounds) {
+      out.push({ ...range, seq: seq++ });
+      if (out.length >= RANGES_PER_BATCH) {
+        yield out;
+        out = [];
+      }
+    }
+    if (out.length) yield out;
+  }
+
+  /** Large ranges: each upper bound found `size` entries on by the database; the last range ends at the last due key. */
+  private async *walkedBounds(now: Date, start: DueCursor, size: number): AsyncGenerator<Omit<DueRange, 'seq'>> {
+    for (let after = start; ;) {
+      const upto = await this.readers.keyAt(now, after, size - 1);
+      if (upto) {
+        yield { after, upto, readers: size };
+        after = upto;
+        continue;
+      }
+      const last = await this.readers.keyAt(now, after, 'last');
+      if (last) yield { after, upto: last, readers: await this.readers.count(now, after, last) };
+      return;
+    }
+  }
+
+  /** Small ranges (down to one reader, under a send rate limit): the keys read in pages and cut here. */
+  private async *readBounds(now: Date, start: DueCursor, size: number): AsyncGenerator<Omit<DueRange, 'seq'>> {
+    let [after, last, inRange] = [start, start, 0];
+    for (let more = true; more;) {
+      const keys = await this.readers.keys(now, last, KEY_PAGE);
+      more = keys.length === KEY_PAGE;
+      for (const key of keys) {
+        if (++inRange < size) continue;
+        yield { after, upto: key, readers: inRange };
+        [after, inRange] = [key, 0];
+      }
+      if (keys.length) last = keys[keys.length - 1];
+    }
+    if (inRange) yield { after, upto: last, readers: inRange };
+  }
+
+  private prefetch(now: Date, cursor: DueCursor, take: number, upto?: DueCursor): Promise<DueReader[]> {
+    const page = this.readers.page(now, cursor, take, upto);
     page.catch(() => undefined); // awaited by the loop; not an unhandled rejection if the run stops first
     return page;
   }

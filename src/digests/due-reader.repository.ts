@@ -54,19 +54,18 @@ export class DueReaderRepository {
     return dialectOfSource(this.dataSource);
   }
 
-  /** The next `take` readers whose instant is at or before `now`, after the cursor, in instant order. */
-  async page(now: Date, after: DueCursor, take: number): Promise<DueReader[]> {
-    const from = typeof after.nextDueAt === 'string' ? after.nextDueAt : sqlTimestamp(this.d, after.nextDueAt);
+  /** The next `take` readers whose instant is at or before `now`, after the cursor (and up to `upto`), in instant order. */
+  async page(now: Date, after: DueCursor, take: number, upto?: DueCursor): Promise<DueReader[]> {
     // The row-value bound is an index condition in both databases: each page starts where the last ended.
     const rows: Row[] = await this.dataSource.query(
       numbered(
         this.d,
         `SELECT s.id, s.status, s.paused, s.frequency, s.timezone, s.delivery_hour, s.next_due_at,
            (SELECT max(d.window_end) FROM digest_deliveries d WHERE d.subscriber_id = s.id AND d.status IN ('sent', 'skipped')) AS last_window_end
-         FROM subscribers s WHERE s.next_due_at <= ? AND (s.next_due_at, s.id) > (?, ?)
+         FROM subscribers s WHERE s.next_due_at <= ? AND (s.next_due_at, s.id) > (?, ?) ${upto ? 'AND (s.next_due_at, s.id) <= (?, ?)' : ''}
          ORDER BY s.next_due_at, s.id LIMIT ${Math.max(1, Math.floor(take))}`,
       ),
-      [sqlTimestamp(this.d, now), from, after.id],
+      [sqlTimestamp(this.d, now), this.at(after), after.id, ...(upto ? [this.at(upto), upto.id] : [])],
     );
     return rows.map((r) => ({
       id: Number(r.id),
@@ -77,6 +76,49 @@ export class DueReaderRepository {
       nextDueAt: r.next_due_at,
       lastWindowEnd: r.last_window_end ? parseTimestamp(r.last_window_end) : undefined,
     }));
+  }
+
+  /** Only the index keys of the next `take` readers due at `now` after the cursor: what cutting a run into ranges needs. */
+  async keys(now: Date, after: DueCursor, take: number): Promise<DueCursor[]> {
+    const rows: { id: number; next_due_at: string | Date }[] = await this.dataSource.query(
+      numbered(
+        this.d,
+        `SELECT next_due_at, id FROM subscribers WHERE next_due_at <= ? AND (next_due_at, id) > (?, ?)
+         ORDER BY next_due_at, id LIMIT ${Math.max(1, Math.floor(take))}`,
+      ),
+      [sqlTimestamp(this.d, now), this.at(after), after.id],
+    );
+    return rows.map((r) => ({ nextDueAt: r.next_due_at, id: Number(r.id) }));
+  }
+
+  /**
+   * The key `offset` entries after the cursor among readers due at `now`, and the last due key: the
+   * bounds of a range found by walking the index in the database, without sending the keys between.
+   */
+  async keyAt(now: Date, after: DueCursor, offset: number | 'last'): Promise<DueCursor | null> {
+    const order = offset === 'last' ? 'next_due_at DESC, id DESC LIMIT 1' : `next_due_at, id LIMIT 1 OFFSET ${Math.max(0, Math.floor(offset))}`;
+    const [row]: { id: number; next_due_at: string | Date }[] = await this.dataSource.query(
+      numbered(this.d, `SELECT next_due_at, id FROM subscribers WHERE next_due_at <= ? AND (next_due_at, id) > (?, ?) ORDER BY ${order}`),
+      [sqlTimestamp(this.d, now), this.at(after), after.id],
+    );
+    return row ? { nextDueAt: row.next_due_at, id: Number(row.id) } : null;
+  }
+
+  /** How many readers are due at `now` after the cursor (an index range count). */
+  async count(now: Date, after: DueCursor, upto?: DueCursor): Promise<number> {
+    const [row]: { n: number | string }[] = await this.dataSource.query(
+      numbered(
+        this.d,
+        `SELECT count(*) AS n FROM subscribers WHERE next_due_at <= ? AND (next_due_at, id) > (?, ?) ${upto ? 'AND (next_due_at, id) <= (?, ?)' : ''}`,
+      ),
+      [sqlTimestamp(this.d, now), this.at(after), after.id, ...(upto ? [this.at(upto), upto.id] : [])],
+    );
+    return Number(row.n);
+  }
+
+  /** A cursor's instant as a parameter: as stored (a string read back from SQLite) or converted. */
+  private at(c: DueCursor): string | Date {
+    return typeof c.nextDueAt === 'string' ? c.nextDueAt : sqlTimestamp(this.d, c.nextDueAt);
   }
 
   /** Readers who get no digest leave the range until a change of status or pause brings them back. */

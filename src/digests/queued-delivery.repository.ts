@@ -80,27 +80,33 @@ export class QueuedDeliveryRepository {
    * Adds outcomes to a run's counts and closes the run once every planned delivery is counted.
    * Workers batch these (a second's worth) so they do not all queue on the run's one row.
    */
-  async addOutcomes(runId: number, n: { sent: number; skippedEmpty: number; failed: number }): Promise<void> {
+  async addOutcomes(runId: number, n: { sent: number; skippedEmpty: number; failed: number; selected?: number }): Promise<void> {
     const p = (k: number) => param(this.d, k);
+    // A finished run's counts are the ledger's (closeIfDone): a worker flushing late adds nothing to them.
     await this.dataSource.query(
-      `UPDATE digest_runs SET sent = sent + ${p(1)}, skipped_empty = skipped_empty + ${p(2)}, failed = failed + ${p(3)} WHERE id = ${p(4)}`,
-      [n.sent, n.skippedEmpty, n.failed, runId],
+      `UPDATE digest_runs SET sent = sent + ${p(1)}, skipped_empty = skipped_empty + ${p(2)}, failed = failed + ${p(3)}, selected = selected + ${p(4)}
+       WHERE id = ${p(5)} AND status <> 'finished'`,
+      [n.sent, n.skippedEmpty, n.failed, n.selected ?? 0, runId],
     );
     await this.closeIfDone(runId);
   }
 
   /**
-   * A queued run is finished once its planning is over (status queued) and none of its rows is
-   * pending. Its final counts come from the ledger, so outcomes a killed worker never flushed are
-   * counted all the same.
+   * A queued run is finished once its planning is over (status queued), every range of due readers
+   * it handed out is done and none of its rows is pending. Its final counts come from the ledger,
+   * so outcomes a killed worker never flushed are counted all the same; a run planned in ranges
+   * also takes its `selected` from there (the deliveries its workers claimed).
    */
   async closeIfDone(runId: number): Promise<void> {
     const p = (n: number) => param(this.d, n);
     const count = (statuses: string) => `(SELECT count(*) FROM digest_deliveries d WHERE d.run_id = digest_runs.id AND d.status IN (${statuses}))`;
+    const ranged = 'EXISTS (SELECT 1 FROM digest_run_ranges r WHERE r.run_id = digest_runs.id)';
     await this.dataSource.query(
       `UPDATE digest_runs SET status = 'finished', finished_at = ${p(1)},
-         sent = ${count("'sent'")}, skipped_empty = ${count("'skipped'")}, failed = ${count("'failed', 'bounced'")}
+         sent = ${count("'sent'")}, skipped_empty = ${count("'skipped'")}, failed = ${count("'failed', 'bounced'")},
+         selected = CASE WHEN ${ranged} THEN (SELECT count(*) FROM digest_deliveries d WHERE d.run_id = digest_runs.id) ELSE selected END
        WHERE id = ${p(2)} AND status = 'queued'
+         AND NOT EXISTS (SELECT 1 FROM digest_run_ranges r WHERE r.run_id = digest_runs.id AND r.done_at IS NULL)
          AND NOT EXISTS (SELECT 1 FROM digest_deliveries d WHERE d.run_id = digest_runs.id AND d.status = 'pending')`,
       [sqlTimestamp(this.d, new Date()), runId],
     );

@@ -78,6 +78,8 @@ export const runDetail = z.object({
       })
       .loose(),
   ),
+  /** A queued scheduled run: due readers handed to the workers in ranges (jobs), and how many jobs are done; null otherwise. */
+  queue: z.object({ readers: count, ranges: count, done: count }).nullable(),
 });
 
 const previewPaper = z.object({

@@ -56,26 +56,46 @@ export function isPreparedDocument(x: PaperText | PreparedDocument): x is Prepar
   return 'memo' in x && 'stems' in x;
 }
 
+/** Where a paper's word positions end: see PreparedDocument. */
+export interface DocumentBounds {
+  leadEnd: number;
+  keywordsEnd: number;
+}
+
+/** Indexes the words of `text` from position `pos`; returns the position after the last word. */
+export type TextIndexer = (text: string, pos: number) => number;
+
 /**
- * Tokenizes and stems a paper's title, abstract and AI keywords. Words are stemmed once per
- * paper, after counting; most stems have one spelling in a paper, whose occurrence list is then
- * shared rather than copied (building the index is most of the cost of tagging).
+ * Lays a paper's fields out over word positions, handing each piece of text to `index` at its
+ * starting position. The tagger's fast path (term.index.ts) lays papers out the same way, so both
+ * see the same words at the same positions.
  */
-export function prepareDocument(paper: PaperText): PreparedDocument {
-  const words = new Map<string, number[]>();
-  indexText(words, paper.title ?? '', 0);
+export function walkDocument(paper: PaperText, index: TextIndexer): DocumentBounds {
+  index(paper.title ?? '', 0);
   const abstract = paper.abstract ?? '';
   const end = SENTENCE_END.exec(abstract);
-  const leadEnd = indexText(words, end ? abstract.slice(0, end.index + 1) : abstract, FIELD_STRIDE);
-  if (end) indexText(words, abstract.slice(end.index + 1), leadEnd);
+  const leadEnd = index(end ? abstract.slice(0, end.index + 1) : abstract, FIELD_STRIDE);
+  if (end) index(abstract.slice(end.index + 1), leadEnd);
   let keywordsEnd = 3 * FIELD_STRIDE;
   let pos = 2 * FIELD_STRIDE;
   (paper.aiKeywords ?? []).forEach((keyword, i) => {
     if (i === LEADING_KEYWORDS) keywordsEnd = pos;
     // Keywords are separate phrases: a gap wider than any phrase slop keeps a phrase from
     // running from one keyword into the next.
-    pos = indexText(words, keyword, pos) + KEYWORD_GAP;
+    pos = index(keyword, pos) + KEYWORD_GAP;
   });
+  return { leadEnd, keywordsEnd };
+}
+
+/**
+ * Tokenizes and stems a paper's title, abstract and AI keywords. Words are stemmed once per
+ * paper, after counting; most stems have one spelling in a paper, whose occurrence list is then
+ * shared rather than copied.
+ */
+export function prepareDocument(paper: PaperText): PreparedDocument {
+  const words = new Map<string, number[]>();
+  const visit = (word: string, start: number, end: number) => push(words, word, start, end);
+  const { leadEnd, keywordsEnd } = walkDocument(paper, (text, pos) => indexText(visit, text, pos));
   const stems = new Map<string, number[]>();
   const buckets = new Map<number, string[]>();
   for (const [word, occ] of words) {
@@ -90,17 +110,20 @@ export function prepareDocument(paper: PaperText): PreparedDocument {
   return { stems, words, buckets, memo: new Map(), leadEnd, keywordsEnd };
 }
 
-// Indexes the words of `text` from position `pos`; returns the position after the last word.
-function indexText(words: Map<string, number[]>, text: string, pos: number): number {
+/**
+ * Visits the words of `text` from position `pos` in indexing order (a hyphenated compound: its
+ * parts, then its closed form over all of them); returns the position after the last word.
+ */
+export function indexText(visit: (word: string, start: number, end: number) => void, text: string, pos: number): number {
   for (const word of splitWords(text)) {
     if (!word.includes('-')) {
-      push(words, word, pos, pos++);
+      visit(word, pos, pos++);
       continue;
     }
     const parts = wordParts(word);
     const first = pos;
-    for (const part of parts) push(words, part, pos, pos++);
-    push(words, parts.join(''), first, pos - 1);
+    for (const part of parts) visit(part, pos, pos++);
+    visit(parts.join(''), first, pos - 1);
   }
   return pos;
 }

@@ -59,6 +59,8 @@ export interface CandidateFilter {
   /** Scratch memo replacing the document's: counts[id] is valid when counted[id] === generation. */
   counts: Int32Array;
   counted: Uint32Array;
+  /** Counts a candidate leaf (packed per-field counts); by default against the document. */
+  count?: (leaf: Leaf) => number;
 }
 
 interface Context {
@@ -159,7 +161,7 @@ function fieldCount(packed: number, of: FieldName | Leaf): number {
 
 function scratchCounts(leaf: Leaf, doc: PreparedDocument, f: CandidateFilter): number {
   if (f.counted[leaf.id] !== f.generation) {
-    f.counts[leaf.id] = countByField(leaf, doc);
+    f.counts[leaf.id] = f.count ? f.count(leaf) : countByField(leaf, doc);
     f.counted[leaf.id] = f.generation;
   }
   return f.counts[leaf.id];
@@ -174,31 +176,44 @@ function leafCounts(leaf: Leaf, doc: PreparedDocument): number {
   return packed;
 }
 
-// Two sequences, or two spans of one loose phrase, can match at the same place (`vision-language`
-// closed and split): each start counts once.
 function countByField({ sequences, slop }: Leaf, doc: PreparedDocument): number {
+  return countSequences(sequences, slop, (p) => occurrences(p, doc), doc);
+}
+
+/**
+ * A leaf's packed per-field counts, from the occurrences of its word slots, however they are
+ * looked up (patterns in a prepared document here, term ids in term.index.ts). Two sequences, or
+ * two spans of one loose phrase, can match at the same place (`vision-language` closed and
+ * split): each start counts once.
+ */
+export function countSequences<T>(
+  sequences: readonly (readonly T[])[],
+  slop: number,
+  occurrencesOf: (slot: T) => readonly number[],
+  bounds: { leadEnd: number; keywordsEnd: number },
+): number {
   const counts = [0, 0, 0];
   let flags = 0;
   const seen = sequences.length > 1 || slop > 0 ? new Set<number>() : undefined;
   for (const seq of sequences) {
-    const spans = sequenceMatches(seq, doc, slop);
+    const spans = sequenceMatches(seq, occurrencesOf, slop);
     for (let i = 0; i < spans.length; i += 2) {
       const start = spans[i];
       if (seen?.has(start)) continue;
       seen?.add(start);
       counts[fieldOf(start)]++;
-      if (start >= FIELD_STRIDE && start < doc.leadEnd) flags |= LEAD_FLAG;
-      else if (start >= 2 * FIELD_STRIDE && start < doc.keywordsEnd) flags |= LEADING_KEYWORD_FLAG;
+      if (start >= FIELD_STRIDE && start < bounds.leadEnd) flags |= LEAD_FLAG;
+      else if (start >= 2 * FIELD_STRIDE && start < bounds.keywordsEnd) flags |= LEADING_KEYWORD_FLAG;
     }
   }
   return counts.reduce((packed, c, f) => packed | (Math.min(c, COUNT_MAX) << (COUNT_BITS * f)), flags);
 }
 
 // Spans [start, end, …] where the words of `seq` follow each other with at most `slop` words between.
-function sequenceMatches(seq: readonly WordPattern[], doc: PreparedDocument, slop: number): readonly number[] {
-  let spans = occurrences(seq[0], doc);
+function sequenceMatches<T>(seq: readonly T[], occurrencesOf: (slot: T) => readonly number[], slop: number): readonly number[] {
+  let spans = occurrencesOf(seq[0]);
   for (let k = 1; k < seq.length && spans.length > 0; k++) {
-    const next = occurrences(seq[k], doc);
+    const next = occurrencesOf(seq[k]);
     const joined: number[] = [];
     for (let i = 0; i < spans.length; i += 2) {
       for (let j = 0; j < next.length; j += 2) {

@@ -17,6 +17,11 @@ const LATEX_COMMAND = /\\[a-zA-Z]+/g;
 // Possessive `'s` would leave a stray `s` word between `LLM` and what follows it.
 const POSSESSIVE = /['\u2019]s\b/gi;
 
+/** Whether text is all ASCII: then splitWords cuts it at every character outside [a-z0-9-]. */
+export function isAscii(text: string): boolean {
+  return ASCII.test(text);
+}
+
 /** Lowercases and strips accents so `Schrödinger` and `schrodinger` meet. */
 export function normalizeText(text: string): string {
   let t = ASCII.test(text) ? text : text.normalize('NFKD').replace(/\p{M}+/gu, '');

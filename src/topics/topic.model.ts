@@ -80,9 +80,13 @@ export function forEachWordFeature(doc: PreparedDocument, weights: FeatureWeight
       else if (field === 1) abstract++;
       else keywords++;
     }
-    const x = (title > 0 ? weights.title : 0) + (abstract > 0 ? weights.abstract * Math.log2(1 + abstract) : 0) + (keywords > 0 ? weights.keywords : 0);
-    visit(stem, x);
+    visit(stem, featureValue(weights, title, abstract, keywords));
   }
+}
+
+/** x(stem) from a stem's occurrences in each field (see wordFeatures). */
+export function featureValue(weights: FeatureWeights, title: number, abstract: number, keywords: number): number {
+  return (title > 0 ? weights.title : 0) + (abstract > 0 ? weights.abstract * Math.log2(1 + abstract) : 0) + (keywords > 0 ? weights.keywords : 0);
 }
 
 // The paper's own spelling of a stem (its first word with that stem).
@@ -114,8 +118,13 @@ export class TopicScorer {
   private readonly weights: (TopicWeights | null)[];
   /** Per covered topic: (index of another topic, weight of its query score). */
   private readonly cross: { topic: number; weight: number }[][];
-  /** Stem → the topics that weigh it and their weights, side by side. */
-  private readonly byStem = new Map<string, { topics: Int32Array; weights: Float64Array }>();
+  /** Stem → its index in byIndex: the topics that weigh it and their weights, side by side. */
+  private readonly stems = new Map<string, number>();
+  private readonly stemNames: string[];
+  // The (topic, weight) pairs of stem i are at [starts[i], starts[i + 1]) of two flat arrays.
+  private readonly starts: Int32Array;
+  private readonly useTopics: Int32Array;
+  private readonly useWeights: Float64Array;
 
   constructor(
     private readonly file: TopicModelFile,
@@ -141,9 +150,30 @@ export class TopicScorer {
         else lists.set(stem, [{ topic, weight }]);
       }
     });
-    for (const [stem, list] of lists) {
-      this.byStem.set(stem, { topics: Int32Array.from(list, (u) => u.topic), weights: Float64Array.from(list, (u) => u.weight) });
-    }
+    const all = [...lists.values()];
+    this.starts = new Int32Array(all.length + 1);
+    this.useTopics = Int32Array.from(all.flat(), (u) => u.topic);
+    this.useWeights = Float64Array.from(all.flat(), (u) => u.weight);
+    this.stemNames = [...lists.keys()];
+    this.stemNames.forEach((stem, i) => {
+      this.stems.set(stem, i);
+      this.starts[i + 1] = this.starts[i] + all[i].length;
+    });
+  }
+
+  /** How occurrences become feature values (term.index.ts computes them itself). */
+  get fieldWeights(): FeatureWeights {
+    return this.file.fieldWeights;
+  }
+
+  /** How many stems some topic weighs (stem indexes run below this). */
+  get weighedStems(): number {
+    return this.starts.length - 1;
+  }
+
+  /** A stem's index for probabilitiesOf, or -1 when no topic weighs it. */
+  stemIndex(stem: string): number {
+    return this.stems.get(stem) ?? -1;
   }
 
   get threshold(): number {
@@ -166,10 +196,23 @@ export class TopicScorer {
 
   /** p(topic) for every covered topic (NaN for the others), given every topic's query score. */
   probabilities(doc: PreparedDocument, queryScores: ArrayLike<number>): Float64Array {
+    return this.probabilitiesOf((visit) => {
+      forEachWordFeature(doc, this.file.fieldWeights, (stem, x) => {
+        const i = this.stems.get(stem);
+        if (i !== undefined) visit(i, x);
+      });
+    }, queryScores);
+  }
+
+  /**
+   * probabilities() from a paper's weighed stems, visited as (stemIndex, x) in the order the
+   * paper's words first use them (the sums are then added in the same order, to the same bits).
+   */
+  probabilitiesOf(features: (visit: (stemIndex: number, x: number) => void) => void, queryScores: ArrayLike<number>): Float64Array {
     const z = new Float64Array(this.weights.length);
-    forEachWordFeature(doc, this.file.fieldWeights, (stem, x) => {
-      const uses = this.byStem.get(stem);
-      if (uses) for (let k = 0; k < uses.topics.length; k++) z[uses.topics[k]] += uses.weights[k] * x;
+    const { starts, useTopics, useWeights } = this;
+    features((i, x) => {
+      for (let k = starts[i]; k < starts[i + 1]; k++) z[useTopics[k]] += useWeights[k] * x;
     });
     const scale = this.file.queryScale;
     this.weights.forEach((w, t) => {
@@ -190,6 +233,24 @@ export class TopicScorer {
       .filter((e) => e.c > 0 && !isFunctionWord(e.stem))
       .sort((a, b) => b.c - a.c);
     return best.slice(0, limit).map((e) => spelling(doc, e.stem));
+  }
+
+  /**
+   * explainWords from a paper's weighed stems, visited as (stem index, x, the paper's first
+   * spelling of it) in the order the paper first uses them: the same words, in the same order.
+   */
+  explainWordsOf(topic: number, features: (visit: (stemIndex: number, x: number, spelling: string) => void) => void, limit = 3): string[] {
+    const best: { c: number; spelling: string }[] = [];
+    features((i, x, spelling) => {
+      let weight = 0;
+      for (let k = this.starts[i]; k < this.starts[i + 1]; k++) if (this.useTopics[k] === topic) weight = this.useWeights[k];
+      const c = weight * x;
+      if (c > 0 && !isFunctionWord(this.stemNames[i])) best.push({ c, spelling });
+    });
+    return best
+      .sort((a, b) => b.c - a.c)
+      .slice(0, limit)
+      .map((e) => e.spelling);
   }
 }
 

@@ -12,6 +12,7 @@ import {
   type PreparedDocument,
   type ScoringOptions,
 } from './matcher.js';
+import { TermIndex } from './term.index.js';
 import { bundledTopicModel, type TopicModel, type TopicScorer } from './topic.model.js';
 
 export interface TopicQuery {
@@ -58,31 +59,57 @@ export class TopicQueryError extends Error {
  * once; a document's word lookups are memoized, so terms shared between topics cost once.
  */
 export class TopicTagger {
-  private readonly topics: readonly { slug: string; query: CompiledQuery }[];
+  private readonly topics: readonly { slug: string; query: CompiledQuery; leafIds: number[] }[];
   private readonly options: TaggerOptions;
   private readonly candidates: CandidateIndex;
   private readonly scorer: TopicScorer | null;
+  private readonly terms: TermIndex;
 
   constructor(topics: readonly TopicQuery[], options: Partial<TaggerOptions> = {}) {
     const model = options.model === undefined ? bundledTopicModel() : options.model;
     this.options = { threshold: DEFAULT_TAG_THRESHOLD, scoring: DEFAULT_SCORING, ...options, model };
-    this.topics = topics.map((t) => ({ slug: t.slug, query: compileTopic(t) }));
-    this.candidates = new CandidateIndex(this.topics.flatMap((t) => t.query.leaves));
+    this.topics = topics.map((t) => {
+      const query = compileTopic(t);
+      return { slug: t.slug, query, leafIds: query.leaves.map((l) => l.id) };
+    });
+    const leaves = this.topics.flatMap((t) => t.query.leaves);
+    this.candidates = new CandidateIndex(leaves);
     this.scorer = this.options.model?.scorer(topics) ?? null;
+    this.terms = new TermIndex(leaves, this.scorer);
   }
 
-  /** Topics above the threshold, best first. Accepts a prepared document to share its index. */
+  /**
+   * Topics above the threshold, best first. Paper text takes the fast path (term.index.ts); a
+   * prepared document (shared with other callers) is matched as it is, with the same result.
+   */
   tag(paper: PaperText | PreparedDocument): TopicTag[] {
-    const doc = isPreparedDocument(paper) ? paper : prepareDocument(paper);
+    if (isPreparedDocument(paper)) return this.tagPrepared(paper);
+    const scan = this.terms.scan(paper);
+    const matches = this.topics.map(({ query, leafIds }) =>
+      scan.anyCandidate(leafIds) ? matchQuery(query, NO_DOCUMENT, this.options.scoring, scan.filter) : null,
+    );
+    const probabilities = this.scorer?.probabilitiesOf(
+      scan.features,
+      matches.map((m) => m?.score ?? 0),
+    );
+    return this.collect(matches, probabilities, (topic) => this.scorer!.explainWordsOf(topic, scan.features));
+  }
+
+  private tagPrepared(doc: PreparedDocument): TopicTag[] {
     const filter = this.candidates.filterFor(doc);
     const matches = this.topics.map(({ query }) => matchQuery(query, doc, this.options.scoring, filter));
     const probabilities = this.scorer?.probabilities(
       doc,
       matches.map((m) => m?.score ?? 0),
     );
+    return this.collect(matches, probabilities, (topic) => this.scorer!.explainWords(topic, doc));
+  }
+
+  // `explain` gives the model's words for a topic it tagged on them alone (see decide).
+  private collect(matches: (MatchResult | null)[], probabilities: Float64Array | undefined, explain: (topic: number) => string[]): TopicTag[] {
     const tags: TopicTag[] = [];
     this.topics.forEach(({ slug }, i) => {
-      const tag = this.decide(i, doc, matches[i], probabilities, this.thresholdOf(i));
+      const tag = this.decide(i, explain, matches[i], probabilities, this.thresholdOf(i));
       if (tag) tags.push({ slug, ...tag });
     });
     return tags.sort((a, b) => b.score - a.score || a.slug.localeCompare(b.slug));
@@ -102,7 +129,7 @@ export class TopicTagger {
       doc,
       matches.map((m) => m?.score ?? 0),
     );
-    const tag = this.decide(i, doc, matches[i], probabilities, -Infinity);
+    const tag = this.decide(i, (topic) => this.scorer!.explainWords(topic, doc), matches[i], probabilities, -Infinity);
     return tag && { ...tag, queryScore: matches[i]?.score ?? 0 };
   }
 
@@ -121,14 +148,23 @@ export class TopicTagger {
 
   // The topic's score and its explanation (the query's terms, or the model's words when the
   // query did not match at all); null below `threshold`.
-  private decide(topic: number, doc: PreparedDocument, m: MatchResult | null, probabilities: Float64Array | undefined, threshold: number): MatchResult | null {
+  private decide(
+    topic: number,
+    explain: (topic: number) => string[],
+    m: MatchResult | null,
+    probabilities: Float64Array | undefined,
+    threshold: number,
+  ): MatchResult | null {
     if (!this.scorer?.covers(topic)) return m && m.score >= threshold ? m : null;
     const score = round((probabilities as Float64Array)[topic]);
     if (score < threshold) return null;
-    const matched = m ? m.matched : this.scorer.explainWords(topic, doc);
+    const matched = m ? m.matched : explain(topic);
     return matched.length > 0 ? { score, matched } : null;
   }
 }
+
+/** Stands in for the document on the fast path, where the filter counts every leaf itself. */
+const NO_DOCUMENT = prepareDocument({ title: '' });
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;

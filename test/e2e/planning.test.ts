@@ -79,14 +79,22 @@ describe('next due instant', () => {
 });
 
 describe('a preview without loading the window', () => {
-  const readers = [
+  // Topics only (bounded), and the kinds that still load the window: own keywords, a personal profile (a followed author).
+  const readers: { email: string; topics: string[]; keywords?: string; follows?: boolean }[] = [
     { email: 'one-topic@example.org', topics: ['agents'] },
     { email: 'two-topics@example.org', topics: ['llm', 'agents'] },
     { email: 'many-topics@example.org', topics: ['multimodal', 'reasoning-rl', 'image-generation', 'video'] },
+    { email: 'keywords@example.org', topics: ['agents'], keywords: 'reasoning OR "vision language"' },
+    { email: 'personal@example.org', topics: ['llm'], follows: true },
   ];
 
   beforeAll(async () => {
-    for (const r of readers) await addConfirmed(t.app, r.email, { topics: r.topics });
+    const [paper] = await queryApp<{ authors: string }>(t.app, 'SELECT authors FROM papers ORDER BY id LIMIT 1');
+    const author = (JSON.parse(paper.authors) as string[])[0];
+    for (const r of readers) {
+      await addConfirmed(t.app, r.email, { topics: r.topics, keywords: r.keywords ?? null });
+      if (r.follows) await queryApp(t.app, 'UPDATE subscribers SET authors = ? WHERE email = ?', [JSON.stringify([author]), r.email]);
+    }
   });
 
   async function both(email: string, limit?: number): Promise<[Preview, Preview]> {
