@@ -6,7 +6,7 @@
 //   *.guard.ts and *.filter.ts (Nest building blocks meant to be applied elsewhere),
 //   and the few files listed in EXTRA_PUBLIC below, each with the reason it is shared.
 // Everything else in a feature folder is its internals.
-// src/http is the HTTP kit (renderer, error filters, CSRF, CSP, signing, form and query helpers): every feature
+// src/http is the HTTP kit (renderer, error filters, CSRF, CSP, form and query helpers; signing re-exported from common): every feature
 // imports it through src/http/index.ts only, and it imports no feature (only common and config).
 // src/common, src/config and src/database are the shared kernel: anyone may import them, they import no feature
 // (database/entities.ts, the list TypeORM loads, excepted). src/cli, app.module.ts and main.http.ts are
@@ -48,6 +48,14 @@ module.exports = {
       comment: 'An import circle: break it by moving what both sides need into a third file (types, a token).',
       from: {},
       to: { circular: true },
+    },
+    {
+      name: 'data-source-without-nest-typeorm',
+      severity: 'error',
+      comment:
+        'Inject the DataSource with src/database/inject-data-source.ts: @nestjs/typeorm loads NestJS core into every CLI command that builds the service (src/cli/service-graph.ts). Only app.module.ts wires TypeOrmModule.',
+      from: { path: '^src/', pathNot: '^src/app[.]module[.]ts$' },
+      to: { path: 'node_modules/@nestjs/typeorm/' },
     },
     {
       name: 'feature-internals',

@@ -3,6 +3,7 @@
 // A registry: each scenario is one file exporting run().
 const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   paths: () => import('./paths.bench.js'),
+  cli: () => import('./cli.bench.js'),
   plan: () => import('./plan.bench.js'),
   preview: () => import('./preview.bench.js'),
   ingest: () => import('./ingest.bench.js'),
@@ -14,7 +15,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 /** Rows of the paths table, runnable alone: a full run already has them in `paths`. */
-const PARTS = new Set(['plan', 'preview']);
+const PARTS = new Set(['cli', 'plan', 'preview']);
 const names = wanted.length ? wanted : Object.keys(BENCHES).filter((n) => !PARTS.has(n));
 for (const name of names) {
   const load = BENCHES[name];

@@ -18,7 +18,7 @@ export class SignInRequiredError extends UnauthorizedError {}
 
 /**
  * The admin page's session: after the token is typed once, an HttpOnly, SameSite=Strict cookie
- * holds a random session value. The server keeps only its `admin-session` MAC under SECRET_KEY (src/http/signing.ts) (table
+ * holds a random session value. The server keeps only its `admin-session` MAC under SECRET_KEY (src/common/signing.ts) (table
  * `admin_sessions`) with the expiry and the id of the token it was opened with, so signing out
  * deletes the session for good (a copied cookie stops working), and changing ADMIN_TOKEN or
  * SECRET_KEY ends every session. Sign-in attempts are throttled per client network with the

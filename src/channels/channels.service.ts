@@ -7,7 +7,7 @@ import { isDue, MAX_WINDOW_MS, periodOf, windowStartFor } from '../digests/diges
 import type { CandidatePool } from '../digests/digest.selection.js';
 import { postWithRetries, type RetryPolicy } from '../events/http-post.js';
 import { retryScheduleOf } from '../mail/mail.policy.js';
-import { SIGNATURE_HEADER, signBody } from '../http/index.js';
+import { SIGNATURE_HEADER, signBody } from '../common/signing.js';
 import { withClaimant } from '../digests/delivery.claims.js';
 import { parseQuery, QuerySyntaxError } from '../topics/query.parser.js';
 import { TopicsService } from '../topics/topics.service.js';

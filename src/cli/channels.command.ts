@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Channel } from '../channels/channel.types.js';
-import { withContext } from './cli.context.js';
+import { withServices } from './cli.context.js';
 import { printJson } from './output.js';
 import { action } from './run-command.js';
 
@@ -28,10 +28,8 @@ export function registerChannels(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (name: string, flags: AddFlags) =>
-        withContext(async (app) => {
-          const c = await app
-            .get(await channelsService())
-            .add({ name, kind: flags.kind, url: flags.url, topics: flags.topics ?? [], keywords: flags.keywords, hour: flags.hour });
+        withServices(channelsService, async ([channels]) => {
+          const c = await channels.add({ name, kind: flags.kind, url: flags.url, topics: flags.topics ?? [], keywords: flags.keywords, hour: flags.hour });
           if (flags.json) return printJson(c);
           process.stdout.write(`${line(c)}\n`);
         }),
@@ -43,8 +41,8 @@ export function registerChannels(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (flags: { json?: boolean }) =>
-        withContext(async (app) => {
-          const list = await app.get(await channelsService()).list();
+        withServices(channelsService, async ([channels]) => {
+          const list = await channels.list();
           if (flags.json) return printJson(list);
           for (const c of list) process.stdout.write(`${line(c)}\n`);
         }),
@@ -56,15 +54,15 @@ export function registerChannels(program: Command): void {
     .argument('<name>')
     .action(
       action(async (name: string) =>
-        withContext(async (app) => {
-          await app.get(await channelsService()).remove(name);
+        withServices(channelsService, async ([channels]) => {
+          await channels.remove(name);
           process.stdout.write(`removed ${name}\n`);
         }),
       ),
     );
 }
 
-const channelsService = async () => (await import('../channels/channels.service.js')).ChannelsService;
+const channelsService = async () => [(await import('../channels/channels.service.js')).ChannelsService] as const;
 
 function line(c: Channel): string {
   const what = [c.topics.join(', '), c.keywords ? `"${c.keywords}"` : ''].filter(Boolean).join(' + ');

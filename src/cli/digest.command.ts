@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { SendOptions } from '../digests/digest.service.js';
-import { withContext } from './cli.context.js';
+import { withServices } from './cli.context.js';
 import { note, printJson } from './output.js';
 import { action, EXIT } from './run-command.js';
 
@@ -17,13 +17,11 @@ export function registerDigestCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (flags: SendOptions & { json?: boolean }) =>
-        withContext(async (app) => {
+        withServices(sendServices, async ([digests, queue]) => {
           const { json, ...options } = flags;
-          const [{ DigestService }, { DeliveryQueue }] = await Promise.all([import('../digests/digest.service.js'), import('../digests/delivery.queue.js')]);
-          const digests = app.get(DigestService);
           let result = await digests.run(options, 'cli');
           // With REDIS_URL the workers send; the command reports once they have accounted for every delivery.
-          if (app.get(DeliveryQueue).enabled && result.runId !== null) result = await digests.waitFor(result.runId);
+          if (queue.enabled && result.runId !== null) result = await digests.waitFor(result.runId);
           if (json) printJson(result);
           else {
             process.stdout.write(
@@ -44,9 +42,9 @@ export function registerDigestCommands(program: Command): void {
     .option('--limit <n>', 'list up to N papers with --json (default DIGEST_MAX_PAPERS)', positiveInt('--limit'))
     .action(
       action(async (flags: { email: string; out?: string; json?: boolean; limit?: number }) =>
-        withContext(async (app) => {
-          const { DigestViewService, previewJson } = await import('../digests/digest-view.service.js');
-          const preview = await app.get(DigestViewService).preview(flags.email, { limit: flags.limit });
+        withServices(viewService, async ([view]) => {
+          const { previewJson } = await import('../digests/digest-view.service.js');
+          const preview = await view.preview(flags.email, { limit: flags.limit });
           if (flags.json) {
             const { html: _html, text: _text, ...rest } = previewJson(preview);
             return printJson(rest);
@@ -66,9 +64,8 @@ export function registerDigestCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (flags: { limit: number; json?: boolean }) =>
-        withContext(async (app) => {
-          const { DigestRunsService } = await import('../digests/digest-runs.service.js');
-          const runs = await app.get(DigestRunsService).list(flags.limit);
+        withServices(runsService, async ([service]) => {
+          const runs = await service.list(flags.limit);
           if (flags.json) return printJson(runs);
           for (const r of runs) {
             process.stdout.write(
@@ -79,6 +76,13 @@ export function registerDigestCommands(program: Command): void {
       ),
     );
 }
+
+const sendServices = async () => {
+  const [{ DigestService }, { DeliveryQueue }] = await Promise.all([import('../digests/digest.service.js'), import('../digests/delivery.queue.js')]);
+  return [DigestService, DeliveryQueue] as const;
+};
+const viewService = async () => [(await import('../digests/digest-view.service.js')).DigestViewService] as const;
+const runsService = async () => [(await import('../digests/digest-runs.service.js')).DigestRunsService] as const;
 
 /** A whole number of at least 1, or bad usage (commander's error: exit 2) naming the option. */
 function positiveInt(option: string): (v: string) => number {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { IngestReport, IngestService } from '../papers/ingest.service.js';
 import { DUMP_FORMATS, DumpRejectedError, type DumpFormat } from '../papers/paper.types.js';
-import { withContext } from './cli.context.js';
+import { withServices } from './cli.context.js';
 import { note, printJson, progress } from './output.js';
 import { action, EXIT } from './run-command.js';
 
@@ -28,7 +28,10 @@ export function registerIngest(program: Command): void {
     .option('--json', 'print machine-readable results on stdout')
     .action(
       action(async (files: string[], flags: IngestFlags) =>
-        withContext(async (app) => ingestAll(app.get((await import('../papers/ingest.service.js')).IngestService), files, flags)),
+        withServices(
+          async () => [(await import('../papers/ingest.service.js')).IngestService] as const,
+          async ([service]) => ingestAll(service, files, flags),
+        ),
       ),
     );
 }

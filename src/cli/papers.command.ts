@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import { withContext } from './cli.context.js';
+import { withServices } from './cli.context.js';
 import { printJson } from './output.js';
 import { action } from './run-command.js';
+
+const papersService = async () => [(await import('../papers/papers.service.js')).PapersService] as const;
 
 export function registerPapers(program: Command): void {
   const papers = program.command('papers').description('stored papers');
@@ -14,8 +16,8 @@ export function registerPapers(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (flags: { since?: string; topic?: string; limit?: number; json?: boolean }) =>
-        withContext(async (app) => {
-          const list = await app.get((await import('../papers/papers.service.js')).PapersService).list(flags);
+        withServices(papersService, async ([papers]) => {
+          const list = await papers.list(flags);
           if (flags.json) return printJson(list);
           for (const p of list) {
             const topics = p.topics.map((t) => `${t.slug}(${t.matched.join(', ')})`).join(' ');

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
-import { withContext } from './cli.context.js';
+import { withServices } from './cli.context.js';
 import { printJson } from './output.js';
 import { action, EXIT } from './run-command.js';
+
+const runsService = async () => [(await import('../digests/digest-runs.service.js')).DigestRunsService] as const;
+const digestService = async () => [(await import('../digests/digest.service.js')).DigestService] as const;
 
 /** `runs show ID` and `runs retry ID`, under the existing `runs` command (which lists runs). */
 export function registerRunCommands(runs: Command): void {
@@ -13,12 +16,11 @@ export function registerRunCommands(runs: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (id: string, _flags: unknown, cmd: Command) =>
-        withContext(async (app) => {
+        withServices(runsService, async ([runs]) => {
           // The parent `runs` also has --json; whichever of the two read it, it counts.
           const flags = cmd.optsWithGlobals<{ status?: string; json?: boolean }>();
           const { runIdOf } = await import('../admin/admin-api.input.js');
-          const { DigestRunsService } = await import('../digests/digest-runs.service.js');
-          const detail = await app.get(DigestRunsService).show(runIdOf(id), { status: flags.status, limit: 5000 });
+          const detail = await runs.show(runIdOf(id), { status: flags.status, limit: 5000 });
           if (flags.json) return printJson(detail);
           const r = detail.run;
           process.stdout.write(
@@ -46,10 +48,9 @@ export function registerRunCommands(runs: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (id: string, _flags: unknown, cmd: Command) =>
-        withContext(async (app) => {
+        withServices(digestService, async ([digests]) => {
           const { runIdOf } = await import('../admin/admin-api.input.js');
-          const { DigestService } = await import('../digests/digest.service.js');
-          const result = await app.get(DigestService).retryFailed(runIdOf(id), 'cli');
+          const result = await digests.retryFailed(runIdOf(id), 'cli');
           if (cmd.optsWithGlobals<{ json?: boolean }>().json) printJson(result);
           else
             process.stdout.write(

@@ -4,7 +4,7 @@ import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../common/errors.js';
 import type { ImportReport, SubscriberDirectory, SubscriberView } from '../subscribers/subscriber-directory.service.js';
-import { withContext } from './cli.context.js';
+import { withServices } from './cli.context.js';
 import { printJson } from './output.js';
 import { action, EXIT } from './run-command.js';
 
@@ -37,11 +37,9 @@ export function registerSubscribers(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (email: string, flags: AddFlags) =>
-        withContext(async (app) => {
+        withServices(subscribersService, async ([subscribers]) => {
           const { topics, confirmed, json, ...rest } = flags;
-          const s = await app
-            .get((await import('../subscribers/subscribers.service.js')).SubscribersService)
-            .addByOperator({ email, topics: splitList(topics), ...rest }, { confirmed: Boolean(confirmed) });
+          const s = await subscribers.addByOperator({ email, topics: splitList(topics), ...rest }, { confirmed: Boolean(confirmed) });
           if (json)
             return printJson({ email: s.email, status: s.status, topics: s.topics, keywords: s.keywords, authors: s.authors ?? [], likes: s.likes ?? [] });
           process.stdout.write(`${s.email}: ${s.status}, topics ${s.topics.join(', ') || '(none)'}${s.keywords ? `, keywords "${s.keywords}"` : ''}\n`);
@@ -54,7 +52,7 @@ export function registerSubscribers(program: Command): void {
     .option('--status <status>', 'pending, confirmed, unsubscribed, bounced or complained')
     .option('--q <text>', 'only addresses containing this text')
     .option('--json', 'print JSON')
-    .action(action(async (flags: { status?: string; q?: string; json?: boolean }) => withContext(async (app) => list(app.get(await directory()), flags))));
+    .action(action(async (flags: { status?: string; q?: string; json?: boolean }) => withServices(directory, async ([d]) => list(d, flags))));
   subscribers
     .command('remove')
     .description('delete a subscriber and their delivery history')
@@ -62,8 +60,8 @@ export function registerSubscribers(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (email: string, flags: { json?: boolean }) =>
-        withContext(async (app) => {
-          const result = await app.get(await directory()).remove(email);
+        withServices(directory, async ([d]) => {
+          const result = await d.remove(email);
           if (flags.json) printJson(result);
           else process.stdout.write(`removed ${result.removed}\n`);
         }),
@@ -79,24 +77,21 @@ export function registerSubscribers(program: Command): void {
     .option('--likes <ids>', 'papers they like (arXiv ids or paper URLs, comma-separated): a cold start for their personal ranking')
     .option('--confirmed', 'add them confirmed')
     .option('--json', 'print JSON')
-    .action(
-      action(async (file: string, flags: { confirmed?: boolean; json?: boolean }) =>
-        withContext(async (app) => importFile(app.get(await directory()), file, flags)),
-      ),
-    );
+    .action(action(async (file: string, flags: { confirmed?: boolean; json?: boolean }) => withServices(directory, async ([d]) => importFile(d, file, flags))));
   subscribers
     .command('export')
     .description('every subscriber as CSV on stdout (email,topics,keywords,frequency,timezone,hour,status)')
     .action(
       action(async () =>
-        withContext(async (app) => {
-          for await (const chunk of app.get(await directory()).exportCsv()) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+        withServices(directory, async ([d]) => {
+          for await (const chunk of d.exportCsv()) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
         }),
       ),
     );
 }
 
-const directory = async () => (await import('../subscribers/subscriber-directory.service.js')).SubscriberDirectory;
+const directory = async () => [(await import('../subscribers/subscriber-directory.service.js')).SubscriberDirectory] as const;
+const subscribersService = async () => [(await import('../subscribers/subscribers.service.js')).SubscribersService] as const;
 
 async function list(directory: SubscriberDirectory, flags: { status?: string; q?: string; json?: boolean }): Promise<void> {
   const all: SubscriberView[] = [];

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../common/errors.js';
 import type { QueryTestResult } from '../topics/topic-workbench.service.js';
-import { withContext } from './cli.context.js';
+import { withServices } from './cli.context.js';
 import { note, printJson } from './output.js';
 import { action } from './run-command.js';
 
@@ -15,9 +15,8 @@ export function registerTopicTools(topics: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (query: string, flags: { limit: number; json?: boolean }) =>
-        withContext(async (app) => {
-          const result = await app
-            .get(await workbench())
+        withServices(workbench, async ([bench]) => {
+          const result = await bench
             .test(query, Number.isInteger(flags.limit) && flags.limit > 0 ? flags.limit : 20)
             .catch((err: unknown) => pointAt(query, err));
           if (flags.json) return printJson(result);
@@ -35,9 +34,9 @@ export function registerTopicTools(topics: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (slug: string, flags: { name?: string; description?: string; query?: string; json?: boolean }) =>
-        withContext(async (app) => {
+        withServices(workbench, async ([bench]) => {
           const { json, ...patch } = flags;
-          const result = await app.get(await workbench()).set({ slug, ...patch });
+          const result = await bench.set({ slug, ...patch });
           if (json) return printJson(result);
           process.stdout.write(`${result.created ? 'created' : 'updated'} ${result.topic.slug} (${result.topic.name})\n    ${result.topic.query}\n`);
         }),
@@ -45,7 +44,7 @@ export function registerTopicTools(topics: Command): void {
     );
 }
 
-const workbench = async () => (await import('../topics/topic-workbench.service.js')).TopicWorkbench;
+const workbench = async () => [(await import('../topics/topic-workbench.service.js')).TopicWorkbench] as const;
 
 function printMatches(r: QueryTestResult): void {
   process.stdout.write(`${r.matched} of ${r.scanned} stored papers match; ${r.tagged} score ${r.threshold} or more and would be tagged\n`);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../common/errors.js';
-import { withContext } from './cli.context.js';
+import { withServices } from './cli.context.js';
 import { printJson } from './output.js';
 import { action } from './run-command.js';
 
@@ -12,8 +12,8 @@ export function registerTopics(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (flags: { json?: boolean }) =>
-        withContext(async (app) => {
-          const list = (await app.get(await topicsService()).list()).map(({ slug, name, description, query }) => ({ slug, name, description, query }));
+        withServices(topicsService, async ([topics]) => {
+          const list = (await topics.list()).map(({ slug, name, description, query }) => ({ slug, name, description, query }));
           if (flags.json) return printJson(list);
           for (const t of list) process.stdout.write(`${t.slug.padEnd(24)} ${t.name}\n    ${t.query}\n`);
         }),
@@ -26,8 +26,8 @@ export function registerTopics(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (file: string, flags: { json?: boolean }) =>
-        withContext(async (app) => {
-          const result = await app.get(await topicsService()).importTopics(await readJson(file));
+        withServices(topicsService, async ([topics]) => {
+          const result = await topics.importTopics(await readJson(file));
           if (flags.json) return printJson(result);
           process.stdout.write(`topics: ${result.created} created, ${result.updated} updated\n`);
         }),
@@ -40,8 +40,8 @@ export function registerTopics(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (slugs: string[], flags: { json?: boolean }) =>
-        withContext(async (app) => {
-          const result = await app.get(await topicsService()).retag(slugs.length ? slugs : undefined);
+        withServices(topicsService, async ([topics]) => {
+          const result = await topics.retag(slugs.length ? slugs : undefined);
           if (flags.json) return printJson(result);
           process.stdout.write(`retagged ${result.papers} papers: ${result.tags} tags\n`);
         }),
@@ -49,7 +49,7 @@ export function registerTopics(program: Command): void {
     );
 }
 
-const topicsService = async () => (await import('../topics/topics.service.js')).TopicsService;
+const topicsService = async () => [(await import('../topics/topics.service.js')).TopicsService] as const;
 
 async function readJson(file: string): Promise<unknown> {
   const text = await readFile(file, 'utf8').catch((err: Error) => {

@@ -1,5 +1,3 @@
-import { HttpException } from '@nestjs/common';
-
 /**
  * The error hierarchy. Services throw these; `outcomeOf` below is the one place they become an
  * HTTP status, a message, response headers (Retry-After) and a CLI exit code, so services never
@@ -93,7 +91,7 @@ export function outcomeOf(err: unknown): ErrorOutcome {
 
 function statusAndMessage(err: unknown): { status: number; message: string } {
   if (err instanceof DomainError) return { status: err.status, message: err.publicMessage };
-  if (err instanceof HttpException) {
+  if (isHttpException(err)) {
     const body = err.getResponse();
     const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
     return { status: err.getStatus(), message: Array.isArray(message) ? message.join('; ') : String(message ?? err.message) };
@@ -101,4 +99,13 @@ function statusAndMessage(err: unknown): { status: number; message: string } {
   const e = err as { status?: number; message?: string };
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return { status: e.status, message: e.message ?? 'bad request' };
   return { status: 500, message: 'internal error' };
+}
+
+/**
+ * Nest's HttpException by its shape: importing @nestjs/common here would load all of it (~400 modules)
+ * into every process that handles an error, the CLI's `--help` included.
+ */
+function isHttpException(err: unknown): err is Error & { getStatus(): number; getResponse(): string | object } {
+  const e = err as { getStatus?: unknown; getResponse?: unknown } | null;
+  return err instanceof Error && typeof e?.getStatus === 'function' && typeof e.getResponse === 'function';
 }

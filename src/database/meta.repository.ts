@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource } from './inject-data-source.js';
 import type { DataSource } from 'typeorm';
 import { Meta } from './meta.entity.js';
 

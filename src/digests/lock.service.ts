@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource } from '../database/inject-data-source.js';
 import type { DataSource } from 'typeorm';
 import { LockRepository } from './lock.repository.js';
 

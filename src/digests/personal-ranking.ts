@@ -145,14 +145,13 @@ export function personalWeight(n: number): number {
 /** One reader's model over one pool: fitted when made, then asked about each candidate. */
 export class PersonalRanker {
   readonly weight: number;
-  private readonly stats: PoolStats;
-  private readonly w: Float64Array;
+  private readonly pool: readonly RankablePaper[];
+  /** The pool's stats and the model over them: fitted when first needed (never for a reader with no votes or likes, whose ranking the model does not touch). */
+  private fitted: { stats: PoolStats; w: Float64Array; scores: Float64Array } | null = null;
   private readonly positives: number;
   private readonly model: ReaderModel;
   /** The latest liked papers, in the pool's terms, for "like “Title”" (mapped when first asked). */
   private near: { title: string; vec: Vec }[] | null = null;
-  /** The model's score of each paper of the pool, by index. */
-  private readonly scores: Float64Array;
   private readonly followed: { name: string; key: ReturnType<typeof nameKey> }[];
   /** Papers the reader voted on or named as liked: they know them, so a digest does not show them again. */
   readonly known: ReadonlySet<number>;
@@ -160,15 +159,8 @@ export class PersonalRanker {
 
   /** `profile.model` is the stored model; without one (a bench, a test) it is built here from the votes and likes. */
   constructor(pool: readonly RankablePaper[], profile: ReaderProfile) {
-    this.stats = statsOf(pool);
+    this.pool = pool;
     const model: ReaderModel = (this.model = profile.model ?? buildModel(profile));
-    this.w = new Float64Array(this.stats.vocab.size);
-    for (const [k, x] of model.terms) {
-      const id = this.stats.vocab.get(k);
-      if (id !== undefined) this.w[id] = x * this.stats.idf[id];
-    }
-    this.scores = new Float64Array(this.stats.vectors.length);
-    for (let i = 0; i < this.scores.length; i++) this.scores[i] = dot(this.w, this.stats.vectors[i]);
     this.positives = model.positives;
     this.weight = personalWeight(model.positives + model.negatives);
     this.followed = profile.authors.map((name) => ({ name, key: nameKey(name) })).filter((f) => f.key.full.length > 0);
@@ -177,7 +169,29 @@ export class PersonalRanker {
 
   /** The model's raw score of a paper: positive when it looks like what the reader asked more of. */
   score(p: RankablePaper): number {
-    return this.scores[this.stats.index.get(p.id)!];
+    return this.fit.scores[this.stats.index.get(p.id)!];
+  }
+
+  private get stats(): PoolStats {
+    return this.fit.stats;
+  }
+
+  private get w(): Float64Array {
+    return this.fit.w;
+  }
+
+  // Words of the whole pool are read here: the costly part (milliseconds per thousand papers), done once per pool.
+  private get fit(): { stats: PoolStats; w: Float64Array; scores: Float64Array } {
+    if (this.fitted) return this.fitted;
+    const stats = statsOf(this.pool);
+    const w = new Float64Array(stats.vocab.size);
+    for (const [k, x] of this.model.terms) {
+      const id = stats.vocab.get(k);
+      if (id !== undefined) w[id] = x * stats.idf[id];
+    }
+    const scores = new Float64Array(stats.vectors.length);
+    for (let i = 0; i < scores.length; i++) scores[i] = dot(w, stats.vectors[i]);
+    return (this.fitted = { stats, w, scores });
   }
 
   /**

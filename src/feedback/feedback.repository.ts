@@ -1,6 +1,6 @@
 import { Paper } from '../papers/paper.entity.js';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource } from '../database/inject-data-source.js';
 import type { DataSource, Repository } from 'typeorm';
 import { dialectOf, numbered, param, sqlTimestamp } from '../database/dialect.js';
 import { FeedbackVote } from './feedback-vote.entity.js';

@@ -3,7 +3,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import type { Request, Response } from 'express';
 import { ForbiddenError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { Signer } from './signing.js';
+import { Signer } from '../common/signing.js';
 
 export class CsrfError extends ForbiddenError {}
 

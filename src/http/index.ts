@@ -6,6 +6,6 @@ export { PageErrorFilter } from './page-error.filter.js';
 export { DomainErrorFilter } from './domain-error.filter.js';
 export { CsrfGuard, CsrfTokens } from './csrf.guard.js';
 export { MAIL_HTML_CSP, securityHeaders } from './csp.js';
-export { hmac, sameSecret, sameText, sha256, SIGNATURE_HEADER, Signer, signBody, verifyBody } from './signing.js';
+export { hmac, sameSecret, sameText, sha256, SIGNATURE_HEADER, Signer, signBody, verifyBody } from '../common/signing.js';
 export { first, list, type FormBody } from './form.parsing.js';
 export { intParam } from './query.params.js';

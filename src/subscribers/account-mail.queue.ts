@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Queue, Worker, type Job } from 'bullmq';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { Job, Queue, Worker } from 'bullmq';
 import { redisConnection } from '../common/redis.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MailPolicy } from '../mail/mail.policy.js';
@@ -18,9 +18,10 @@ export interface AccountMailJob {
  * on the mail policy's schedule (`jobOptions`). Without Redis the queue is off and SubscriberMailer sends in-process.
  */
 @Injectable()
-export class AccountMailQueue implements OnApplicationShutdown {
+export class AccountMailQueue implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger('SubscriberMail');
-  private readonly queue: Queue<AccountMailJob> | null;
+  private bullmq: typeof import('bullmq') | null = null;
+  private queue: Queue<AccountMailJob> | null = null;
   private worker: Worker<AccountMailJob> | null = null;
   /** Jobs this process added and consumes, by id: resolved when each is done or given up on. */
   private readonly local = new Map<string, () => void>();
@@ -28,12 +29,17 @@ export class AccountMailQueue implements OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly policy: MailPolicy,
-  ) {
-    this.queue = config.redisUrl ? new Queue<AccountMailJob>(ACCOUNT_MAIL_QUEUE, { connection: redisConnection(config.redisUrl) }) : null;
+  ) {}
+
+  /** BullMQ (with ioredis, some 260 modules) is loaded only with REDIS_URL: a process without Redis (a CLI command) never needs it. */
+  async onModuleInit(): Promise<void> {
+    if (!this.config.redisUrl) return;
+    this.bullmq = await import('bullmq');
+    this.queue = new this.bullmq.Queue<AccountMailJob>(ACCOUNT_MAIL_QUEUE, { connection: redisConnection(this.config.redisUrl) });
   }
 
   get enabled(): boolean {
-    return this.queue !== null;
+    return Boolean(this.config.redisUrl);
   }
 
   /** Adds a job; `done` settles once the job is done or given up on, when this process consumes the queue (at once otherwise). */
@@ -50,8 +56,8 @@ export class AccountMailQueue implements OnApplicationShutdown {
   }
 
   consume(handle: (job: AccountMailJob) => Promise<void>): void {
-    if (!this.config.redisUrl || this.worker) return;
-    this.worker = new Worker<AccountMailJob>(ACCOUNT_MAIL_QUEUE, (job) => handle(job.data), {
+    if (!this.bullmq || !this.config.redisUrl || this.worker) return;
+    this.worker = new this.bullmq.Worker<AccountMailJob>(ACCOUNT_MAIL_QUEUE, (job) => handle(job.data), {
       connection: redisConnection(this.config.redisUrl),
       concurrency: 2,
     });

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { Signer } from '../http/index.js';
+import { Signer } from '../common/signing.js';
 
 /**
  * Links in emails carry stateless, signed tokens, so building the links of 100,000 digests needs
  * no database write and no lookup beyond the subscriber row the sender already holds.
  *
  *   token = base64url("<subscriberId>.<purpose>.<issuedAt>.<expiresAt>[.<ref>]") "." base64url(mac)
- *   mac   = the `link` MAC of (payload, subscriber.linkKey) under SECRET_KEY (src/http/signing.ts); links
+ *   mac   = the `link` MAC of (payload, subscriber.linkKey) under SECRET_KEY (src/common/signing.ts); links
  *           issued before that scheme, HMAC-SHA256(SECRET_KEY, "paperboy-link-v1\n" + payload + "\n" + linkKey),
  *           still verify.
  *

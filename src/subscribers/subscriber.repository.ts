@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource } from '../database/inject-data-source.js';
 import { In, MoreThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { InvalidInputError } from '../common/errors.js';
 import { dialectOf, param, sqlTimestamp, type DialectName } from '../database/dialect.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource } from '../database/inject-data-source.js';
 import type { DataSource, Repository } from 'typeorm';
 import { dialectOf, param } from '../database/dialect.js';
 import { Topic } from './topic.entity.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource } from '../database/inject-data-source.js';
 import type { DataSource } from 'typeorm';
 import { InvalidInputError } from '../common/errors.js';
 import { fromRoot } from '../common/paths.js';

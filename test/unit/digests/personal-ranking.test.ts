@@ -58,6 +58,28 @@ describe('followed authors', () => {
       [other.id, 'topic', 'agents'],
     ]);
   });
+
+  it("never reads the window's words for a reader who only follows authors (a large window's preview stays cheap)", () => {
+    const theirs = paper('A paper on graphs', 'graphs', ['graph-learning'], ['José García']);
+    const others = [paper('Seeing at scale', 'vision', ['vision']), paper('Pixels', 'pixels', ['vision'])];
+    const read: number[] = [];
+    for (const p of [theirs, ...others])
+      Object.defineProperty(p, 'aiKeywords', {
+        get: () => {
+          read.push(p.id);
+          return [];
+        },
+      });
+    const sel = new CandidatePool([theirs, ...others]).select({
+      topics: ['agents'],
+      keywords: null,
+      ...WINDOW,
+      max: 10,
+      profile: { votes: [], likes: [], authors: ['J. Garcia'] },
+    });
+    expect(sel.papers.map((p) => p.paper.id)).toEqual([theirs.id]);
+    expect(read.filter((id) => id !== theirs.id)).toEqual([]);
+  });
 });
 
 describe('the personal ranking', () => {

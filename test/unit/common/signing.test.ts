@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { AppConfig } from '../../../src/config/app-config.js';
-import { Signer } from '../../../src/http/signing.js';
+import { Signer } from '../../../src/common/signing.js';
 import { SubscriberLinks } from '../../../src/subscribers/subscriber-links.service.js';
 
 const secret = 's'.repeat(40);
