@@ -2,9 +2,9 @@
  * Precision, recall and F1 of the topic tagger (default queries + the learned topic model) against
  * hand-labelled papers.
  *
- *   npm run eval:topics -- [--set holdout2|holdout|tune|older-train|all] [--queries-only] [--errors]
+ *   npm run eval:topics -- [--set holdout2|holdout|tune|hf-train|older-train|all] [--queries-only] [--errors]
  *
- * The model is fitted to the training sets only (tune and older-train, `npm run train:topics`);
+ * The model is fitted to the training sets only (tune, hf-train and older-train, `npm run train:topics`);
  * the holdouts were labelled before anything was fitted to them and measure how well the tagger
  * generalises (see test/fixtures/topic-eval/labelling/README.md): holdout2 draws from both eras
  * (the Hugging Face corpus and older papers), holdout from the corpus only. A set whose papers
@@ -17,13 +17,14 @@ import { byEra, countErrors, f1, microTotal, type Counts, type LabelledPaper } f
 import { DEFAULT_TOPICS_PATH } from '../../src/topics/topic.model.js';
 import { TopicTagger } from '../../src/topics/topic.tagger.js';
 
-const SETS = ['holdout2', 'holdout', 'tune', 'older-train'] as const;
+const SETS = ['holdout2', 'holdout', 'tune', 'hf-train', 'older-train'] as const;
 type SetName = (typeof SETS)[number];
 
 const TITLES: Record<SetName, string> = {
   holdout2: 'HOLDOUT2, both eras (never fitted or tuned on)',
   holdout: 'HOLDOUT, HF corpus (never fitted or tuned on)',
   tune: 'TUNE (queries and model fitted on this set)',
+  'hf-train': 'HF-TRAIN (model fitted on this set)',
   'older-train': 'OLDER-TRAIN (model fitted on this set)',
 };
 

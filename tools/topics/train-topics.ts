@@ -4,8 +4,8 @@
  *
  *   npm run train:topics -- [--cv] [--out FILE]
  *
- * The training sets: tune.json (papers of the Hugging Face corpus, era hf) and older-train.json
- * (2015–2022 papers, era older), both in test/fixtures/topic-eval/. `--cv` first prints 5-fold
+ * The training sets, all in test/fixtures/topic-eval/: tune.json and hf-train.json (papers of the
+ * Hugging Face corpus, era hf) and older-train.json (2015–2022 papers, era older). `--cv` first prints 5-fold
  * cross-validated precision, recall and F1 on them, per era and overall, for the queries alone and
  * for queries + model: the figures the training options and queries were chosen by.
  * No holdout (holdout.json, holdout2.json) and no page capture (samples/) is read here.
@@ -28,6 +28,7 @@ import { TopicTagger, type TopicQuery } from '../../src/topics/topic.tagger.js';
 
 const TRAINING_SETS = [
   { file: 'tune.json', era: 'hf' },
+  { file: 'hf-train.json', era: 'hf' },
   { file: 'older-train.json', era: 'older' },
 ] as const;
 
