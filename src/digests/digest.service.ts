@@ -6,32 +6,23 @@ import { InvalidInputError, NotFoundError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
 import { SourceFreshness } from '../health/source-freshness.js';
-import { Subscriber } from '../subscribers/subscriber.entity.js';
-import { SubscriberRepository } from '../subscribers/subscriber.repository.js';
 import { TopicsService } from '../topics/topics.service.js';
 import { CandidateLoader } from './candidate.loader.js';
 import { newClaimant } from './delivery.claims.js';
 import { DeliveryService, type DeliveryOutcome } from './delivery.service.js';
-import { isDue, MAX_WINDOW_MS, windowStartFor } from './digest-period.js';
+import { MAX_WINDOW_MS } from './digest-period.js';
 import type { RunTrigger } from './digest-run.entity.js';
 import { DigestRunRepository } from './digest-run.repository.js';
-import { DigestLedger, type ClaimedDelivery, type PlanItem } from './digest-ledger.repository.js';
+import { DigestLedger } from './digest-ledger.repository.js';
 import { DigestMetrics } from './digest.metrics.js';
-import { DueClaims, type Batch as ClaimedBatch } from './due-claims.js';
-import { DuePlanner, ScheduleMemo } from './due-planner.js';
+import type { Batch as ClaimedBatch } from './due-claims.js';
 import { DueRangeRepository, type DueRange } from './due-range.repository.js';
-import { FIRST_CURSOR } from './due-reader.repository.js';
 import type { DigestContext } from './digest.renderer.js';
 import type { CandidatePool } from './digest.selection.js';
 import { DeliveryQueue } from './delivery.queue.js';
 import { queueClaimant, QueuedDeliveryRepository } from './queued-delivery.repository.js';
 import { runPool } from './run-pool.js';
-
-/** Deliveries claimed together, with their subscribers; or, for a queued scheduled run, ranges of due readers for the workers. */
-type Batch = ClaimedBatch | { ranges: DueRange[] };
-
-/** Which confirmed, unpaused subscribers a run looks at: all, one address, or the readers of one topic. */
-type Audience = { email?: string; topic?: string };
+import { RunBatches, type Audience, type Batch, type SendOptions } from './run-batches.js';
 
 type Batches = (runId: number, claimant: string) => AsyncIterable<Batch>;
 
@@ -40,13 +31,7 @@ interface RunContext {
   ctx: DigestContext;
 }
 
-export interface SendOptions {
-  email?: string;
-  topic?: string;
-  all?: boolean;
-  dryRun?: boolean;
-  force?: boolean;
-}
+export type { SendOptions };
 
 export interface RunSummary {
   runId: number | null;
@@ -62,12 +47,6 @@ export interface RunSummary {
   /** A queued scheduled run: due readers handed to the workers in ranges (they claim, and count in `selected`, as they take them). */
   queued?: number;
 }
-
-const PAGE = 500;
-/** A queued run's due readers go out as about this many range jobs (so every worker slot has work)… */
-const RANGE_JOBS = 64;
-/** …of at most this many readers each (a job a slot works through in turn). */
-const RANGE_MAX = 500;
 
 /**
  * One digest run: the same code whether the scheduler's tick, `paperboy send` or the admin route
@@ -92,18 +71,16 @@ export class DigestService {
     private readonly freshness: SourceFreshness,
     private readonly clock: Clock,
     private readonly channels: ChannelsService,
-    private readonly subscribers: SubscriberRepository,
-    private readonly due: DuePlanner,
-    private readonly claims: DueClaims,
     private readonly ranges: DueRangeRepository,
+    private readonly batches: RunBatches,
   ) {
     freshness.register(metrics.registry);
   }
 
   async run(options: SendOptions, trigger: RunTrigger, now = this.clock.now()): Promise<RunSummary> {
-    const where = await this.audience(options);
+    const where = await this.batches.audience(options);
     if (options.dryRun) return this.dryRun(options, where, await this.context(now));
-    const summary = await this.execute(trigger, { ...options }, now, (runId, claimant) => this.planned(where, options, runId, claimant, now));
+    const summary = await this.execute(trigger, { ...options }, now, (runId, claimant) => this.batches.planned(where, options, runId, claimant, now));
     // Team channels go in the same run, with their own ledger (one delivery per channel and period).
     const channels = await this.channels.run(summary.runId, options, now);
     return channels ? { ...summary, channels } : summary;
@@ -117,7 +94,7 @@ export class DigestService {
   async retryFailed(runId: number, trigger: RunTrigger = 'admin', now = this.clock.now()): Promise<RunSummary> {
     if (!(await this.runs.exists(runId))) throw new NotFoundError(`no digest run ${runId}`);
     if ((await this.ledger.failedOf(runId, 0, 1)).length === 0) throw new InvalidInputError(`run ${runId} has no failed deliveries left to retry`);
-    return this.execute(trigger, { retryOf: runId }, now, (newRunId, claimant) => this.failedBatches(runId, newRunId, claimant, now));
+    return this.execute(trigger, { retryOf: runId }, now, (newRunId, claimant) => this.batches.failedBatches(runId, newRunId, claimant, now));
   }
 
   /**
@@ -221,116 +198,20 @@ export class DigestService {
     await this.queued.closeIfDone(runId);
   }
 
-  private async *planned(where: Audience, options: SendOptions, runId: number, claimant: string, now: Date): AsyncGenerator<Batch> {
-    if (!targeted(options) && !options.force) return yield* this.duePlanned(runId, claimant, now);
-    for await (const page of this.pages(where)) {
-      yield { claimed: await this.claim(runId, claimant, page, options, now), subscribers: new Map(page.map((s) => [s.id, s])) };
-    }
-  }
-
-  /**
-   * A run with no audience named: the readers whose next due instant has come, by index. In process,
-   * their deliveries are claimed page by page and sent (DueClaims; a reader gone since waits for a
-   * later run). With the queue, planning writes no ledger row: it cuts the due readers into ranges
-   * of the index, one job each, and the worker that takes a range claims its deliveries through the
-   * same DueClaims (delivery.worker.ts). Ranges still open from earlier runs are not handed out again.
-   */
-  private async *duePlanned(runId: number, claimant: string, now: Date): AsyncGenerator<Batch> {
-    if (this.queue.enabled) {
-      const start = (await this.ranges.openBound(now)) ?? FIRST_CURSOR;
-      const jobs = this.config.mail.ratePerSecond > 0 ? Number.MAX_SAFE_INTEGER : RANGE_JOBS; // the queue's rate limiter counts jobs: one reader each
-      for await (const ranges of this.due.ranges(now, start, jobs, RANGE_MAX)) yield { ranges };
-      return;
-    }
-    for await (const batch of this.claims.batches(runId, claimant, now)) {
-      yield { claimed: batch.claimed.filter((c) => batch.subscribers.has(c.subscriberId)), subscribers: batch.subscribers };
-    }
-  }
-
-  private async *failedBatches(failedRunId: number, runId: number, claimant: string, now: Date): AsyncGenerator<Batch> {
-    for (let after = 0; ;) {
-      const rows = await this.ledger.failedOf(failedRunId, after, PAGE);
-      if (rows.length === 0) return;
-      after = Number(rows[rows.length - 1].id);
-      const found = await this.subscribers.activeByIds(rows.map((r) => Number(r.subscriber_id)));
-      const subscribers = new Map(found.map((s) => [s.id, s]));
-      yield {
-        claimed: await this.ledger.claimFailed(
-          rows.filter((r) => subscribers.has(Number(r.subscriber_id))),
-          runId,
-          claimant,
-          now,
-        ),
-        subscribers,
-      };
-    }
-  }
-
   /** The papers and topic names one run works from, loaded once. */
   private async context(now: Date): Promise<RunContext> {
     const pool = await this.loader.load(new Date(now.getTime() - MAX_WINDOW_MS), now);
     return { pool, ctx: { topicNames: new Map((await this.topics.list()).map((t) => [t.slug, t.name])), now } };
   }
 
-  /** Which subscribers a run looks at; unknown addresses and topics are bad input. */
-  private async audience(options: SendOptions): Promise<Audience> {
-    const where: Audience = {};
-    if (options.email !== undefined) {
-      const found = await this.subscribers.getByAddress(options.email);
-      if (found.status !== 'confirmed') throw new InvalidInputError(`${found.email} is ${found.status}, not confirmed: no digest can be sent`);
-      where.email = found.email;
-    }
-    if (options.topic !== undefined) {
-      const slugs = (await this.topics.list()).map((t) => t.slug);
-      if (!slugs.includes(options.topic)) throw new InvalidInputError(`unknown topic "${options.topic}"; valid topics: ${slugs.join(', ')}`);
-      where.topic = options.topic;
-    }
-    return where;
-  }
-
-  private async *pages(where: Audience): AsyncGenerator<Subscriber[]> {
-    for (let after = 0; ;) {
-      const page = await this.subscribers.audiencePage(where, after, PAGE);
-      if (page.length === 0) return;
-      yield page;
-      after = page[page.length - 1].id;
-    }
-  }
-
-  private async claim(runId: number, claimant: string, page: Subscriber[], options: SendOptions, now: Date): Promise<ClaimedDelivery[]> {
-    const plan = await this.plan(dueIn(page, options, now), now);
-    if (!options.force) return this.ledger.claim(runId, claimant, plan, now);
-    const claimed: ClaimedDelivery[] = [];
-    for (const item of plan) claimed.push(await this.ledger.claimResend(runId, claimant, item, now));
-    return claimed;
-  }
-
-  private async plan(subscribers: Subscriber[], now: Date): Promise<PlanItem[]> {
-    const last = await this.ledger.lastWindowEnds(subscribers.map((s) => s.id));
-    const at = new ScheduleMemo(now);
-    return subscribers.map((s) => ({
-      subscriberId: s.id,
-      period: at.of(s).period,
-      windowStart: windowStartFor(s.frequency, last.get(s.id), now),
-    }));
-  }
-
   /** Who would get how many papers; reads the ledger, writes nothing to it (a reader model found stale is stored rebuilt, as a send would). */
   private async dryRun(options: SendOptions, where: Audience, { pool, ctx }: RunContext): Promise<RunSummary> {
     const summary: RunSummary = { runId: null, selected: 0, sent: 0, skippedEmpty: 0, failed: 0, dryRun: true, recipients: [] };
-    for await (const page of this.pages(where)) {
-      let plan = await this.plan(dueIn(page, options, ctx.now), ctx.now);
-      // A forced copy re-covers the period's original window (see DigestLedger.claimResend): report what it would send.
-      if (options.force) plan = await this.ledger.withOriginalWindows(plan);
-      const done = options.force ? new Set<number>() : await this.ledger.finishedIn(plan);
-      const byId = new Map(page.map((s) => [s.id, s]));
-      for (const item of plan.filter((p) => !done.has(p.subscriberId))) {
-        const s = byId.get(item.subscriberId)!;
-        const { selection: sel } = await this.deliveries.select(s, pool, item.windowStart, ctx);
-        summary.selected++;
-        if (sel.total === 0) summary.skippedEmpty++;
-        summary.recipients!.push({ email: s.email, papers: sel.papers.length, total: sel.total });
-      }
+    for await (const { subscriber: s, windowStart } of this.batches.dryPlan(options, where, ctx.now)) {
+      const { selection: sel } = await this.deliveries.select(s, pool, windowStart, ctx);
+      summary.selected++;
+      if (sel.total === 0) summary.skippedEmpty++;
+      summary.recipients!.push({ email: s.email, papers: sel.papers.length, total: sel.total });
     }
     return summary;
   }
@@ -358,19 +239,6 @@ async function* ahead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
   } finally {
     await it.return?.();
   }
-}
-
-/** A run names its audience (--email, --topic, --all) or, by default, takes whoever is due now. */
-function dueIn(page: Subscriber[], options: SendOptions, now: Date): Subscriber[] {
-  return targeted(options) ? page : page.filter((s) => isDue(schedule(s), now));
-}
-
-function targeted(options: SendOptions): boolean {
-  return options.all === true || options.email !== undefined || options.topic !== undefined;
-}
-
-export function schedule(s: Pick<Subscriber, 'frequency' | 'timezone' | 'deliveryHour'>) {
-  return { frequency: s.frequency, timezone: s.timezone, hour: s.deliveryHour };
 }
 
 function tally(summary: RunSummary, outcome: DeliveryOutcome): void {

@@ -10,6 +10,7 @@ import { TopicsModule } from '../topics/topics.module.js';
 import { CandidateLoader } from './candidate.loader.js';
 import { DeliveryQueue } from './delivery.queue.js';
 import { DueClaims } from './due-claims.js';
+import { RunBatches } from './run-batches.js';
 import { DuePlanner } from './due-planner.js';
 import { DueRangeRepository } from './due-range.repository.js';
 import { BoundedSelection } from './bounded-selection.js';
@@ -39,6 +40,7 @@ import { SectionMuteService } from './section-mute.service.js';
     DigestLedger,
     DuePlanner,
     DueClaims,
+    RunBatches,
     DueRangeRepository,
     BoundedSelection,
     DueReaderRepository,
