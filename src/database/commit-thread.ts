@@ -1,14 +1,13 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerScriptBuilt } from '../common/worker-script.js';
 import { SerialCommits } from './serial-commits.js';
 import type { Statement } from './write-steps.js';
 
 const SCRIPT = new URL('./commit.worker.js', import.meta.url);
 
-/** Under jest the sources are TypeScript and there is no compiled worker script: commits then run in-thread. */
+/** Commits run in-thread when there is no compiled worker script (common/worker-script.ts). */
 export function commitThreadAvailable(): boolean {
-  return existsSync(fileURLToPath(SCRIPT));
+  return workerScriptBuilt(SCRIPT);
 }
 
 export interface CommitRequest {

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerScriptBuilt } from '../common/worker-script.js';
 import { InvalidInputError } from '../common/errors.js';
 import type { IngestOptions, IngestProgress, IngestReport } from './ingest.core.js';
 import { DumpRejectedError } from './paper.types.js';
@@ -31,9 +30,9 @@ interface Waiting {
 
 const SCRIPT = new URL('./ingest.worker.js', import.meta.url);
 
-/** Under jest the sources are TypeScript and there is no compiled worker script: ingests then run in-thread. */
+/** Ingests run in-thread when there is no compiled worker script (common/worker-script.ts). */
 export function ingestThreadAvailable(): boolean {
-  return existsSync(fileURLToPath(SCRIPT));
+  return workerScriptBuilt(SCRIPT);
 }
 
 /**

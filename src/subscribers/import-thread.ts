@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerScriptBuilt } from '../common/worker-script.js';
 import { InvalidInputError } from '../common/errors.js';
 import type { ImportProgress, ImportReport } from './subscriber-import.js';
 
@@ -14,9 +13,9 @@ export type ImportThreadReply = { progress: ImportProgress } | { report: ImportR
 
 const SCRIPT = new URL('./import.worker.js', import.meta.url);
 
-/** Under jest the sources are TypeScript and there is no compiled worker script: imports then run in-thread. */
+/** Imports run in-thread when there is no compiled worker script (common/worker-script.ts). */
 export function importThreadAvailable(): boolean {
-  return existsSync(fileURLToPath(SCRIPT));
+  return workerScriptBuilt(SCRIPT);
 }
 
 /**

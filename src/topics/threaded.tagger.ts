@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerScriptBuilt } from '../common/worker-script.js';
 import type { TopicTag } from './paper-topic.repository.js';
 import { TopicTagger, type TopicQuery } from './topic.tagger.js';
 import type { TaggableText } from './topic.types.js';
@@ -18,7 +17,7 @@ const WORKER_SCRIPT = new URL('./tagger.worker.js', import.meta.url);
  * in-thread, with the same TopicTagger, so results are identical either way.
  */
 export function createBatchTagger(topics: TopicQuery[]): BatchTagger {
-  if (topics.length === 0 || !existsSync(fileURLToPath(WORKER_SCRIPT))) return inThread(topics);
+  if (topics.length === 0 || !workerScriptBuilt(WORKER_SCRIPT)) return inThread(topics);
   return new ThreadedTagger(topics);
 }
 
